@@ -1,0 +1,215 @@
+/**
+ * THE typed IPC contract between the renderer and the main process.
+ *
+ * Every channel has a request and a response zod schema. Main validates each request before it
+ * reaches the service and parses each response before it leaves (which also strips any field the
+ * schema does not name, so nothing unplanned — a secret least of all — can ride along).
+ * The preload exposes exactly one named verb per entry; there is no generic invoke.
+ */
+import { z } from 'zod';
+import { API_GLOBAL, CHANNELS, VERBS, buildVerbs, type Verb } from './channels';
+
+export { API_GLOBAL, CHANNELS, VERBS, type Verb };
+
+export const PSA_KINDS = ['connectwise', 'autotask'] as const;
+export const PsaKindSchema = z.enum(PSA_KINDS);
+export type PsaKind = z.infer<typeof PsaKindSchema>;
+
+/** Hostname (optionally with port) of a ConnectWise site, e.g. `na.myconnectwise.net`. */
+const HostSchema = z
+  .string()
+  .trim()
+  .max(253)
+  .regex(/^$|^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'Enter a host name such as na.myconnectwise.net, without https:// or a path');
+
+const OptionalIdSchema = z.number().int().positive().nullable();
+
+export const ConnectWiseSettingsSchema = z.object({
+  site: HostSchema.default(''),
+});
+
+export const AutotaskSettingsSchema = z.object({
+  materialBillingCodeId: OptionalIdSchema.default(null),
+});
+
+export const QUERY_THRESHOLD_DEFAULT = 3;
+
+export const TicketingSettingsSchema = z.object({
+  enabled: z.boolean().default(false),
+  threshold: z.number().int('The query threshold must be a whole number').min(1, 'The query threshold must be at least 1').max(100_000).default(QUERY_THRESHOLD_DEFAULT),
+  connectwise: z
+    .object({
+      boardId: OptionalIdSchema.default(null),
+      statusId: OptionalIdSchema.default(null),
+      priorityId: OptionalIdSchema.default(null),
+      typeId: OptionalIdSchema.default(null),
+      subTypeId: OptionalIdSchema.default(null),
+      itemId: OptionalIdSchema.default(null),
+    })
+    .prefault({}),
+  autotask: z
+    .object({
+      queueId: OptionalIdSchema.default(null),
+      statusId: OptionalIdSchema.default(null),
+      priorityId: OptionalIdSchema.default(null),
+      issueTypeId: OptionalIdSchema.default(null),
+      subIssueTypeId: OptionalIdSchema.default(null),
+    })
+    .prefault({}),
+});
+
+export const ScheduleSettingsSchema = z.object({
+  syncEnabled: z.boolean().default(true),
+  ticketsEnabled: z.boolean().default(true),
+  paused: z.boolean().default(false),
+});
+
+export const CustomerMappingSchema = z.object({
+  /** ConnectWise company identifier or Autotask company id (as text); null when not mapped. */
+  psaCompany: z.string().trim().min(1).max(100).nullable().default(null),
+  excluded: z.boolean().default(false),
+});
+
+/** Umbrella organization ids are numeric; kept as decimal strings because they are record keys. */
+export const OrgIdSchema = z.string().regex(/^\d{1,12}$/, 'An Umbrella organization id is a number');
+
+export const SettingsSchema = z.object({
+  psa: z.object({ kind: PsaKindSchema.nullable().default(null) }).prefault({}),
+  connectwise: ConnectWiseSettingsSchema.prefault({}),
+  autotask: AutotaskSettingsSchema.prefault({}),
+  ticketing: TicketingSettingsSchema.prefault({}),
+  schedule: ScheduleSettingsSchema.prefault({}),
+  mappings: z.record(OrgIdSchema, CustomerMappingSchema).default({}),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export const SETTINGS_SECTIONS = Object.keys(SettingsSchema.shape) as (keyof Settings)[];
+
+/** A save replaces whole sections; sections left out stay as they are. */
+export const SettingsPatchSchema = z
+  .object({
+    psa: SettingsSchema.shape.psa.unwrap().optional(),
+    connectwise: ConnectWiseSettingsSchema.optional(),
+    autotask: AutotaskSettingsSchema.optional(),
+    ticketing: TicketingSettingsSchema.optional(),
+    schedule: ScheduleSettingsSchema.optional(),
+    mappings: SettingsSchema.shape.mappings.unwrap().optional(),
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'Nothing to save: name at least one settings section');
+export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
+
+// ---- credentials: write-only from the renderer's point of view ----
+
+export const CREDENTIAL_FIELDS = {
+  umbrella: ['apiKey', 'apiSecret'],
+  connectwise: ['companyId', 'publicKey', 'privateKey', 'clientId'],
+  autotask: ['username', 'secret', 'integrationCode'],
+} as const;
+export type CredentialKind = keyof typeof CREDENTIAL_FIELDS;
+export type CredentialField<K extends CredentialKind> = (typeof CREDENTIAL_FIELDS)[K][number];
+export const CredentialKindSchema = z.enum(['umbrella', 'connectwise', 'autotask']);
+
+const SecretValueSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a value')
+  .max(1024, 'This value is too long (at most 1024 characters)')
+  .regex(/^[^\r\n\t]*$/, 'This value must be on one line');
+
+function credentialValues<K extends CredentialKind>(kind: K) {
+  const shape = Object.fromEntries(CREDENTIAL_FIELDS[kind].map((field) => [field, SecretValueSchema.optional()])) as {
+    [F in CredentialField<K>]: z.ZodOptional<typeof SecretValueSchema>;
+  };
+  return z
+    .object(shape)
+    .strict()
+    .refine((values) => Object.values(values).some((v) => v !== undefined), 'Enter at least one value to save');
+}
+
+/** Sets (or replaces) some or all fields of one credential kind. Fields left out keep their saved value. */
+export const SetCredentialsSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('umbrella'), values: credentialValues('umbrella') }).strict(),
+  z.object({ kind: z.literal('connectwise'), values: credentialValues('connectwise') }).strict(),
+  z.object({ kind: z.literal('autotask'), values: credentialValues('autotask') }).strict(),
+]);
+export type SetCredentialsRequest = z.input<typeof SetCredentialsSchema>;
+
+function kindStatus<K extends CredentialKind>(kind: K) {
+  const fields = Object.fromEntries(CREDENTIAL_FIELDS[kind].map((field) => [field, z.boolean()])) as {
+    [F in CredentialField<K>]: z.ZodBoolean;
+  };
+  return z.object({ complete: z.boolean(), fields: z.object(fields) });
+}
+
+/** Whether each credential is saved — never the value. */
+export const CredentialsStatusSchema = z.object({
+  umbrella: kindStatus('umbrella'),
+  connectwise: kindStatus('connectwise'),
+  autotask: kindStatus('autotask'),
+});
+export type CredentialsStatus = z.infer<typeof CredentialsStatusSchema>;
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  productName: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  demo: z.boolean(),
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+// ---- the channels ----
+
+const NoPayload = z.undefined({ error: 'This call takes no payload' });
+
+export const contract = {
+  getAppInfo: { channel: CHANNELS.getAppInfo, request: NoPayload, response: AppInfoSchema },
+  getSettings: { channel: CHANNELS.getSettings, request: NoPayload, response: SettingsSchema },
+  saveSettings: { channel: CHANNELS.saveSettings, request: SettingsPatchSchema, response: SettingsSchema },
+  setCredentials: { channel: CHANNELS.setCredentials, request: SetCredentialsSchema, response: CredentialsStatusSchema },
+  getCredentialsStatus: { channel: CHANNELS.getCredentialsStatus, request: NoPayload, response: CredentialsStatusSchema },
+  clearCredentials: {
+    channel: CHANNELS.clearCredentials,
+    request: z.object({ kind: CredentialKindSchema }).strict(),
+    response: CredentialsStatusSchema,
+  },
+} as const satisfies Record<Verb, { channel: string; request: z.ZodType; response: z.ZodType }>;
+
+export type Contract = typeof contract;
+export type RequestOf<V extends Verb> = z.input<Contract[V]['request']>;
+export type ParsedRequestOf<V extends Verb> = z.output<Contract[V]['request']>;
+export type ResponseOf<V extends Verb> = z.output<Contract[V]['response']>;
+
+// ---- results: every call resolves to one of these; nothing is thrown across the bridge ----
+
+export const IPC_ERROR_CODES = [
+  'UNTRUSTED_SENDER',
+  'UNKNOWN_CHANNEL',
+  'INVALID_PAYLOAD',
+  'KEYCHAIN_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
+
+export interface IpcErrorBody {
+  code: IpcErrorCode;
+  /** Safe to show the user as is: never contains a secret. */
+  message: string;
+  /** For INVALID_PAYLOAD: which field is wrong and why. */
+  issues?: { path: string; message: string }[];
+}
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcErrorBody };
+
+/** The API the preload puts on `window.umbrellaPsa`: one named verb per contract entry. */
+export type UmbrellaPsaApi = {
+  [V in Verb]: undefined extends RequestOf<V>
+    ? () => Promise<IpcResult<ResponseOf<V>>>
+    : (request: RequestOf<V>) => Promise<IpcResult<ResponseOf<V>>>;
+};
+
+/** Typed view of the verb object built from a transport (preload, e2e bridge). */
+export function buildApi(invoke: (channel: string, payload: unknown) => Promise<unknown>): UmbrellaPsaApi {
+  return buildVerbs(invoke) as unknown as UmbrellaPsaApi;
+}

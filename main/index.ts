@@ -1,0 +1,68 @@
+/** Composition root: single-instance lock, lifecycle, and wiring of services into Electron. */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow } from 'electron';
+import pkg from '../package.json';
+import { createIpcRouter, serviceHandlers } from './ipc-router';
+import { registerIpc } from './ipc';
+import { consoleLogger } from './log';
+import { AppService } from './service';
+import { createSecretStore, loadKeytar } from './store/secrets';
+import { openSettingsStore } from './store/settings';
+import { openElectronStoreBackend } from './store/electron-settings';
+import { isTrustedRendererUrl } from './trust';
+import { createMainWindow } from './window';
+import { PRODUCT_NAME } from './paths';
+
+const demo = process.argv.includes('--demo');
+if (process.env.UMBRELLA_PSA_DATA_DIR) app.setPath('userData', process.env.UMBRELLA_PSA_DATA_DIR);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+
+  const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(import.meta.dirname, '../renderer/index.html')).href;
+
+  const showWindow = () => {
+    if (mainWindow && !mainWindow.isDestroyed()) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+      return;
+    }
+    mainWindow = createMainWindow({
+      preloadPath: path.join(import.meta.dirname, '../preload/index.cjs'),
+      rendererUrl,
+      title: PRODUCT_NAME,
+    });
+  };
+
+  app.on('second-instance', showWindow);
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => { event.preventDefault(); });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  void app.whenReady().then(async () => {
+    const dataDir = app.getPath('userData');
+    const settings = openSettingsStore({ dir: dataDir, log: consoleLogger, open: openElectronStoreBackend });
+    const secrets = createSecretStore(await loadKeytar());
+    const service = new AppService({
+      identity: { name: pkg.name, productName: PRODUCT_NAME, version: app.getVersion(), demo, dataDir },
+      settings,
+      secrets,
+    });
+    const router = createIpcRouter({
+      handlers: serviceHandlers(service),
+      isTrustedSender: (sender) => isTrustedRendererUrl(sender.url, rendererUrl),
+      log: consoleLogger,
+    });
+    registerIpc(router, (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id);
+    showWindow();
+    app.on('activate', showWindow);
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

@@ -1,0 +1,45 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { CredentialKind, SetCredentialsRequest, SettingsPatch } from '../../preload/contract';
+import { bridge, unwrap } from './api';
+
+export const keys = {
+  appInfo: ['app-info'] as const,
+  settings: ['settings'] as const,
+  credentials: ['credentials-status'] as const,
+};
+
+export function useAppInfo() {
+  return useQuery({ queryKey: keys.appInfo, queryFn: () => unwrap(bridge().getAppInfo()) });
+}
+
+export function useSettings() {
+  return useQuery({ queryKey: keys.settings, queryFn: () => unwrap(bridge().getSettings()) });
+}
+
+export function useSaveSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: SettingsPatch) => unwrap(bridge().saveSettings(patch)),
+    onSuccess: (settings) => { client.setQueryData(keys.settings, settings); },
+  });
+}
+
+export function useCredentialsStatus() {
+  return useQuery({ queryKey: keys.credentials, queryFn: () => unwrap(bridge().getCredentialsStatus()) });
+}
+
+export function useSetCredentials() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (request: SetCredentialsRequest) => unwrap(bridge().setCredentials(request)),
+    onSuccess: (status) => { client.setQueryData(keys.credentials, status); },
+  });
+}
+
+export function useClearCredentials() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (kind: CredentialKind) => unwrap(bridge().clearCredentials({ kind })),
+    onSuccess: (status) => { client.setQueryData(keys.credentials, status); },
+  });
+}

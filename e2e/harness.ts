@@ -1,0 +1,83 @@
+/**
+ * E2E harness: the built renderer runs in Debian's Chromium; `window.umbrellaPsa` is the same
+ * verb object the preload exposes (built from the same channel table), bridged with
+ * page.exposeBinding to the real main-side router, service, settings file and OS keychain
+ * running in this test process. Only the Electron transport is replaced.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { test as base, expect, type Page } from '@playwright/test';
+import { API_GLOBAL, CHANNELS } from '../preload/channels';
+import { createIpcRouter, serviceHandlers, type IpcRouter } from '../main/ipc-router';
+import { memoryLogger } from '../main/log';
+import { AppService } from '../main/service';
+import { createSecretStore, loadKeytar, type SecretStore } from '../main/store/secrets';
+import { openSettingsStore } from '../main/store/settings';
+import { isTrustedRendererUrl } from '../main/trust';
+
+const BINDING = '__umbrellaPsaTestIpc';
+
+export const APP_VERSION = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version;
+
+export interface AppHarness {
+  service: AppService;
+  secrets: SecretStore;
+  router: IpcRouter;
+  dataDir: string;
+  log: ReturnType<typeof memoryLogger>;
+  /** Console messages the page printed, e.g. CSP violations. */
+  console: string[];
+}
+
+async function installBridge(page: Page, router: IpcRouter): Promise<void> {
+  await page.exposeBinding(BINDING, (source, channel: string, payload: unknown) =>
+    router.handle(channel, { url: source.frame.url() }, payload),
+  );
+  await page.addInitScript(
+    ({ channels, global, binding }) => {
+      const api: Record<string, (payload?: unknown) => Promise<unknown>> = {};
+      for (const [verb, channel] of Object.entries(channels)) {
+        api[verb] = (payload?: unknown) => (window as unknown as Record<string, (c: string, p: unknown) => Promise<unknown>>)[binding]!(channel, payload);
+      }
+      Object.defineProperty(window, global, { value: Object.freeze(api), writable: false, configurable: false });
+    },
+    { channels: CHANNELS, global: API_GLOBAL, binding: BINDING },
+  );
+}
+
+export const test = base.extend<{ app: AppHarness }>({
+  app: async ({ page, baseURL }, use, testInfo) => {
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+      throw new Error('e2e tests use the real OS keychain: run them with `npm test` or `scripts/with-keyring.sh npm run e2e`.');
+    }
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-e2e-'));
+    const log = memoryLogger();
+    const secrets = createSecretStore(await loadKeytar(), `umbrella-psa-sync-e2e-${randomUUID()}`);
+    const service = new AppService({
+      identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: APP_VERSION, demo: false, dataDir },
+      settings: openSettingsStore({ dir: dataDir, log }),
+      secrets,
+    });
+    const rendererUrl = baseURL ?? 'http://127.0.0.1:4173';
+    const router = createIpcRouter({
+      handlers: serviceHandlers(service),
+      log,
+      isTrustedSender: (sender) => isTrustedRendererUrl(sender.url, rendererUrl),
+    });
+    const consoleLines: string[] = [];
+    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
+    await installBridge(page, router);
+
+    await use({ service, secrets, router, dataDir, log, console: consoleLines });
+
+    const slug = testInfo.titlePath.slice(1).join(' ').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    await page.screenshot({ path: path.join('test-results', 'screenshots', `${slug}.png`), fullPage: true });
+    for (const kind of ['umbrella', 'connectwise', 'autotask'] as const) await secrets.clear(kind);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect };

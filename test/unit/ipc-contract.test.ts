@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNELS, VERBS, contract, type Verb } from '../../preload/contract';
+import { createIpcRouter, type Handlers } from '../../main/ipc-router';
+import { memoryLogger } from '../../main/log';
+import { KeychainUnavailableError } from '../../main/store/secrets';
+import { SettingsSchema } from '../../preload/contract';
+
+const APP_URL = 'file:///opt/app/out/renderer/index.html';
+const trusted = { url: APP_URL };
+
+const defaultStatus = {
+  umbrella: { complete: false, fields: { apiKey: false, apiSecret: false } },
+  connectwise: { complete: false, fields: { companyId: false, publicKey: false, privateKey: false, clientId: false } },
+  autotask: { complete: false, fields: { username: false, secret: false, integrationCode: false } },
+};
+
+/** Handlers that record what reached them: the router is the unit under test here. */
+function recordingHandlers() {
+  const calls: { verb: Verb; request: unknown }[] = [];
+  const record = <T>(verb: Verb, value: T) => (request: unknown) => {
+    calls.push({ verb, request });
+    return value;
+  };
+  const handlers: Handlers = {
+    getAppInfo: record('getAppInfo', { name: 'n', productName: 'p', version: '1', platform: 'linux', demo: false, dataDir: '/d' }),
+    getSettings: record('getSettings', SettingsSchema.parse({})),
+    saveSettings: record('saveSettings', SettingsSchema.parse({})),
+    setCredentials: record('setCredentials', defaultStatus),
+    getCredentialsStatus: record('getCredentialsStatus', defaultStatus),
+    clearCredentials: record('clearCredentials', defaultStatus),
+  };
+  return { handlers, calls };
+}
+
+function router(handlers: Handlers, log = memoryLogger()) {
+  return createIpcRouter({ handlers, log, isTrustedSender: (s) => s.url === APP_URL });
+}
+
+/** Malformed payloads per verb: wrong types, unknown fields, out-of-range values, smuggled extras. */
+const MALFORMED: Record<Verb, unknown[]> = {
+  getAppInfo: [{}, 'x', 1, null],
+  getSettings: [{ include: 'secrets' }, [], null],
+  saveSettings: [undefined, {}, null, 'psa', { psa: { kind: 'halo' } }, { ticketing: { threshold: 0 } }, { ticketing: { threshold: 2.5 } }, { unknownSection: {} }, { connectwise: { site: 'https://na.myconnectwise.net/v4_6_release' } }, { mappings: { 'not-a-number': { psaCompany: 'x' } } }],
+  setCredentials: [undefined, {}, { kind: 'umbrella' }, { kind: 'umbrella', values: {} }, { kind: 'ldap', values: { apiKey: 'k' } }, { kind: 'umbrella', values: { apiKey: 42 } }, { kind: 'umbrella', values: { apiKey: '' } }, { kind: 'umbrella', values: { apiKey: 'a\nb' } }, { kind: 'umbrella', values: { privateKey: 'k' } }, { kind: 'umbrella', values: { apiKey: 'x'.repeat(1025) } }],
+  getCredentialsStatus: [{ reveal: true }, 'all'],
+  clearCredentials: [undefined, {}, { kind: 'everything' }, { kind: 'umbrella', extra: 1 }, 'umbrella'],
+};
+
+describe('IPC contract', () => {
+  it('has one distinct channel per verb, and every channel is in the contract', () => {
+    const channels = VERBS.map((verb) => contract[verb].channel);
+    expect(new Set(channels).size).toBe(VERBS.length);
+    expect(Object.values(CHANNELS).sort()).toEqual([...channels].sort());
+    expect(router(recordingHandlers().handlers).channels.slice().sort()).toEqual([...channels].sort());
+  });
+
+  for (const verb of VERBS) {
+    it(`${contract[verb].channel} rejects malformed payloads before they reach the service`, async () => {
+      const { handlers, calls } = recordingHandlers();
+      const r = router(handlers);
+      for (const payload of MALFORMED[verb]) {
+        const result = await r.handle(contract[verb].channel, trusted, payload);
+        expect(result.ok, `payload ${JSON.stringify(payload)} was accepted`).toBe(false);
+        if (!result.ok) {
+          expect(result.error.code).toBe('INVALID_PAYLOAD');
+          expect(result.error.message).toMatch(new RegExp(`^Invalid request for ${contract[verb].channel}: .+`));
+          expect(result.error.issues?.length).toBeGreaterThan(0);
+        }
+      }
+      expect(calls).toEqual([]);
+    });
+  }
+
+  it('accepts well-formed payloads and hands the parsed value to the service', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const r = router(handlers);
+    const result = await r.handle(CHANNELS.saveSettings, trusted, { ticketing: { enabled: true, threshold: 4, connectwise: {}, autotask: {} } });
+    expect(result.ok).toBe(true);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.request).toEqual({ ticketing: { enabled: true, threshold: 4, connectwise: { boardId: null, statusId: null, priorityId: null, typeId: null, subTypeId: null, itemId: null }, autotask: { queueId: null, statusId: null, priorityId: null, issueTypeId: null, subIssueTypeId: null } } });
+  });
+
+  it('a settings patch carries only the sections it names', () => {
+    expect(contract.saveSettings.request.parse({ psa: { kind: 'autotask' } })).toEqual({ psa: { kind: 'autotask' } });
+  });
+
+  it('never echoes a rejected secret back in the error', async () => {
+    const { handlers } = recordingHandlers();
+    const secret = 'SUPER-SECRET-VALUE-123';
+    const payloads = [
+      { kind: 'umbrella', values: { apiKey: secret, bogus: secret } },
+      { kind: 'umbrella', values: { apiKey: `${secret}\n` + secret } },
+      { kind: 'nope', values: { apiKey: secret } },
+    ];
+    for (const payload of payloads) {
+      const result = await router(handlers).handle(CHANNELS.setCredentials, trusted, payload);
+      expect(result.ok).toBe(false);
+      expect(JSON.stringify(result)).not.toContain(secret);
+    }
+  });
+
+  it('drops messages from unknown senders without calling the service', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const log = memoryLogger();
+    const r = router(handlers, log);
+    for (const url of ['https://evil.example/', 'file:///tmp/other.html', '', 'not a url']) {
+      const result = await r.handle(CHANNELS.getCredentialsStatus, { url }, undefined);
+      expect(result).toEqual({ ok: false, error: { code: 'UNTRUSTED_SENDER', message: 'This request did not come from the app window.' } });
+    }
+    expect(calls).toEqual([]);
+    expect(log.lines[0]).toMatch(/dropped credentials:status from an untrusted sender/);
+  });
+
+  it('answers an unknown channel with a typed error', async () => {
+    const result = await router(recordingHandlers().handlers).handle('shell:exec', trusted, 'rm -rf /');
+    expect(result).toEqual({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: 'Unknown request: shell:exec' } });
+  });
+
+  it('turns a keychain failure into KEYCHAIN_UNAVAILABLE with advice', async () => {
+    const { handlers } = recordingHandlers();
+    handlers.getCredentialsStatus = () => Promise.reject(new KeychainUnavailableError('list saved credentials', new Error('Cannot autolaunch D-Bus')));
+    const result = await router(handlers).handle(CHANNELS.getCredentialsStatus, trusted, undefined);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('KEYCHAIN_UNAVAILABLE');
+      expect(result.error.message).toMatch(/gnome-keyring/);
+    }
+  });
+
+  it('hides unexpected failures behind INTERNAL and logs the reason', async () => {
+    const { handlers } = recordingHandlers();
+    handlers.getSettings = () => { throw new Error('disk on fire'); };
+    const log = memoryLogger();
+    const result = await router(handlers, log).handle(CHANNELS.getSettings, trusted, undefined);
+    expect(result).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong (settings:get). Details are in the app log.' } });
+    expect(log.lines).toEqual(['error: IPC: settings:get failed: disk on fire']);
+  });
+
+  it('strips fields the response schema does not name (nothing unplanned leaves main)', async () => {
+    const { handlers } = recordingHandlers();
+    handlers.getCredentialsStatus = () => ({ ...defaultStatus, umbrella: { ...defaultStatus.umbrella, apiSecret: 'leak' } }) as never;
+    const result = await router(handlers).handle(CHANNELS.getCredentialsStatus, trusted, undefined);
+    expect(JSON.stringify(result)).not.toContain('leak');
+  });
+});

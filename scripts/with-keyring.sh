@@ -15,10 +15,13 @@ done
 keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"' EXIT
 export XDG_DATA_HOME="$keyring_home" UMBRELLA_PSA_KEYRING=1
+# dbus-daemon chatters on stderr (fd limits, service activation); drop that, keep the rest, and
+# keep the command's own exit status. The pipeline ends only when the filter is done.
 set +e
-dbus-run-session -- bash -c '
-  printf %s "throwaway-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null || {
-    echo "gnome-keyring-daemon could not start and unlock a keyring" >&2; exit 2; }
-  exec "$@"' bash "$@" 2> >(grep -v "Failed to set fd limit" >&2)
-status=$?
-exit $status
+{
+  dbus-run-session -- bash -c '
+    printf %s "throwaway-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null || {
+      echo "gnome-keyring-daemon could not start and unlock a keyring" >&2; exit 2; }
+    exec "$@"' bash "$@" 2>&1 1>&3 3>&- | grep -v --line-buffered '^dbus-daemon\[' >&2
+  exit "${PIPESTATUS[0]}"
+} 3>&1

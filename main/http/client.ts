@@ -1,0 +1,227 @@
+/**
+ * The fetch wrapper every vendor client uses: per-attempt timeouts; retries with jittered
+ * exponential backoff only for idempotent requests (a POST that creates something is never
+ * retried blindly); 429 honoured with Retry-After (429 means the server discarded the request, so
+ * it is retried whatever the method); vendor rate limits; counts per vendor; and errors that never
+ * carry credentials, auth headers or bodies we sent.
+ */
+import { realClock, type Clock, type RateLimiter } from './rate-limiter';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Safe to repeat after an unknown outcome (a timeout, a reset, a 5xx). Defaults: GET/PUT/DELETE yes, POST/PATCH no. */
+  idempotent?: boolean;
+  /** Limiters to pass before each attempt (vendor-wide, per org, ...). */
+  limiters?: readonly RateLimiter[];
+  /** Follow redirects by hand, re-sending headers (Umbrella's reporting 302 to a regional host). */
+  followRedirects?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  url: string;
+}
+
+export type HttpErrorKind = 'timeout' | 'network' | 'status';
+
+/** A failed request. The message names the vendor, method, path and reason — never a secret. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    message: string,
+    readonly kind: HttpErrorKind,
+    readonly status: number | null,
+    readonly responseText: string | null,
+    /** True when the request may have been carried out although no answer came back. */
+    readonly outcomeUnknown: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface HttpClientOptions {
+  vendor: string;
+  fetch: FetchLike;
+  timeoutMs?: number;
+  retries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  clock?: Clock;
+  random?: () => number;
+  /** Turns an error response body into the vendor's own words, for messages. */
+  describeError?: (status: number, text: string) => string | null;
+}
+
+export interface HttpStats {
+  requests: number;
+  attempts: number;
+  retries: number;
+  rateLimited: number;
+  peakInFlight: number;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
+
+function isIdempotent(request: HttpRequest): boolean {
+  return request.idempotent ?? ['GET', 'PUT', 'DELETE'].includes(request.method);
+}
+
+/** Path only, without the query: queries can hold search terms, never needed in a message. */
+function describeUrl(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** Seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(value: string | null, now: number): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+export class HttpClient {
+  readonly stats: HttpStats = { requests: 0, attempts: 0, retries: 0, rateLimited: 0, peakInFlight: 0 };
+  private inFlight = 0;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.clock = options.clock ?? realClock;
+    this.random = options.random ?? Math.random;
+  }
+
+  get vendor(): string {
+    return this.options.vendor;
+  }
+
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    this.stats.requests++;
+    const retries = this.options.retries ?? 4;
+    const idempotent = isIdempotent(request);
+    for (let attempt = 0; ; attempt++) {
+      let failure: HttpError;
+      let delay: number;
+      try {
+        const response = await this.attempt(request);
+        if (response.status === 429) {
+          this.stats.rateLimited++;
+          failure = this.statusError(request, response);
+          delay = retryAfterMs(response.headers.get('retry-after'), this.clock.now()) ?? this.backoff(attempt, 1000);
+          if (attempt < retries) {
+            this.stats.retries++;
+            await this.clock.sleep(delay);
+            continue;
+          }
+          throw failure;
+        }
+        if (response.status >= 500 && idempotent && attempt < retries) {
+          this.stats.retries++;
+          await this.clock.sleep(this.backoff(attempt));
+          continue;
+        }
+        if (response.status >= 400) throw this.statusError(request, response);
+        return response;
+      } catch (error) {
+        if (error instanceof HttpError && error.kind === 'status') throw error;
+        failure = error instanceof HttpError ? error : this.networkError(request, error);
+        if (!idempotent || attempt >= retries) throw failure;
+        delay = this.backoff(attempt);
+        this.stats.retries++;
+        await this.clock.sleep(delay);
+      }
+    }
+  }
+
+  /** Full jitter: uniform in [0, min(max, base * 2^attempt)]. */
+  private backoff(attempt: number, floorMs = 0): number {
+    const base = this.options.baseDelayMs ?? 250;
+    const max = this.options.maxDelayMs ?? 20_000;
+    return Math.max(floorMs, Math.round(this.random() * Math.min(max, base * 2 ** attempt)));
+  }
+
+  private async attempt(request: HttpRequest): Promise<HttpResponse> {
+    const limiters = request.limiters ?? [];
+    const run = async () => {
+      this.stats.attempts++;
+      this.inFlight++;
+      this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.inFlight);
+      try {
+        return await this.fetchFollowing(request);
+      } finally {
+        this.inFlight--;
+      }
+    };
+    // Nest the limiters: each must admit the attempt.
+    const guarded = limiters.reduceRight<() => Promise<HttpResponse>>((next, limiter) => () => limiter.run(next), run);
+    return guarded();
+  }
+
+  private async fetchFollowing(request: HttpRequest): Promise<HttpResponse> {
+    let url = request.url;
+    for (let hop = 0; ; hop++) {
+      const response = await this.fetchOnce({ ...request, url });
+      if (!request.followRedirects || !REDIRECTS.has(response.status)) return response;
+      const location = response.headers.get('location');
+      if (!location || hop >= MAX_REDIRECTS) return response;
+      const next = new URL(location, url);
+      if (next.protocol !== 'https:' && new URL(url).protocol === 'https:') {
+        throw new HttpError(`${this.vendor}: refused a redirect from https to ${next.protocol} (${describeUrl(request.url)})`, 'network', null, null, false);
+      }
+      url = next.href;
+    }
+  }
+
+  private async fetchOnce(request: HttpRequest): Promise<HttpResponse> {
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const controller = new AbortController();
+    const timer = setTimeout(() => { controller.abort(); }, timeoutMs);
+    try {
+      const init: RequestInit = { method: request.method, headers: request.headers ?? {}, signal: controller.signal, redirect: 'manual' };
+      if (request.body !== undefined) init.body = request.body;
+      const response = await this.options.fetch(request.url, init);
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, text, url: request.url };
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new HttpError(
+          `${this.vendor} did not answer ${request.method} ${describeUrl(request.url)} within ${String(Math.round(timeoutMs / 1000))} s`,
+          'timeout', null, null, true,
+        );
+      }
+      throw this.networkError(request, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private networkError(request: HttpRequest, error: unknown): HttpError {
+    const cause = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.message) : 'unknown error';
+    return new HttpError(
+      `${this.vendor} could not be reached for ${request.method} ${describeUrl(request.url)} (${cause})`,
+      'network', null, null, true,
+    );
+  }
+
+  private statusError(request: HttpRequest, response: HttpResponse): HttpError {
+    const vendorWords = this.options.describeError?.(response.status, response.text) ?? null;
+    const reason = vendorWords ? `: ${vendorWords}` : '';
+    return new HttpError(
+      `${this.vendor} answered ${String(response.status)} to ${request.method} ${describeUrl(request.url)}${reason}`,
+      'status', response.status, response.text, response.status >= 500,
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpClient, HttpError, retryAfterMs } from '../../main/http/client';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void;
+const servers: http.Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+/** A real loopback server answering with `handler`; returns its URL and the requests it saw. */
+async function serve(handler: Handler) {
+  const seen: { method: string; url: string; headers: http.IncomingHttpHeaders }[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    handler(req, res, seen.length);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`, seen };
+}
+
+const noWait = { now: () => Date.now(), sleep: () => Promise.resolve() };
+function client(extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
+  return new HttpClient({ vendor: 'TestVendor', fetch: (u, i) => fetch(u, i), clock: noWait, retries: 3, ...extra });
+}
+
+describe('HttpClient', () => {
+  it('retries an idempotent GET after 5xx and connection resets, then succeeds', async () => {
+    const { url, seen } = await serve((req, res, hit) => {
+      if (hit === 1) { req.socket.destroy(); return; }
+      if (hit === 2) { res.writeHead(503).end(); return; }
+      res.writeHead(200).end('ok');
+    });
+    const c = client();
+    const response = await c.send({ method: 'GET', url: `${url}/x` });
+    expect(response.text).toBe('ok');
+    expect(seen).toHaveLength(3);
+    expect(c.stats).toMatchObject({ requests: 1, attempts: 3, retries: 2 });
+  });
+
+  it('never retries a creating POST whose outcome is unknown, and says so', async () => {
+    const { url, seen } = await serve((req) => { req.socket.destroy(); });
+    const error = await client().send({ method: 'POST', url: `${url}/tickets`, body: '{}' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).outcomeUnknown).toBe(true);
+    expect((error as HttpError).message).toMatch(/^TestVendor could not be reached for POST \/tickets/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('does not retry a POST that got a 500 either', async () => {
+    const { url, seen } = await serve((_req, res) => { res.writeHead(500).end('{"message":"boom"}'); });
+    await expect(client().send({ method: 'POST', url: `${url}/tickets` })).rejects.toMatchObject({ status: 500, outcomeUnknown: true });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('retries a 429 (the server discarded the request) honouring Retry-After, even for POST', async () => {
+    const slept: number[] = [];
+    const { url, seen } = await serve((_req, res, hit) => {
+      if (hit === 1) { res.writeHead(429, { 'Retry-After': '7' }).end(); return; }
+      res.writeHead(201).end('{}');
+    });
+    const c = client({ clock: { now: () => Date.now(), sleep: (ms) => { slept.push(ms); return Promise.resolve(); } } });
+    await c.send({ method: 'POST', url: `${url}/tickets` });
+    expect(seen).toHaveLength(2);
+    expect(slept).toEqual([7000]);
+    expect(c.stats.rateLimited).toBe(1);
+  });
+
+  it('gives up after the retry budget with the vendor words in the message', async () => {
+    const { url, seen } = await serve((_req, res) => { res.writeHead(429).end('{"message":"Too many requests"}'); });
+    const c = client({ describeError: (_s, text) => (JSON.parse(text) as { message: string }).message });
+    await expect(c.send({ method: 'GET', url: `${url}/a?q=1` })).rejects.toThrow('TestVendor answered 429 to GET /a: Too many requests');
+    expect(seen).toHaveLength(4);
+  });
+
+  it('times out a hung request, retrying it only if idempotent', async () => {
+    const { url, seen } = await serve(() => { /* never answers */ });
+    const c = client({ timeoutMs: 100, retries: 1 });
+    await expect(c.send({ method: 'GET', url: `${url}/slow` })).rejects.toThrow(/did not answer GET \/slow within 0 s/);
+    expect(seen).toHaveLength(2);
+    await expect(c.send({ method: 'POST', url: `${url}/slow` })).rejects.toMatchObject({ kind: 'timeout', outcomeUnknown: true });
+    expect(seen).toHaveLength(3);
+  });
+
+  it('follows a cross-host redirect by hand and re-sends the Authorization header', async () => {
+    const regional = await serve((req, res) => {
+      res.writeHead(req.headers.authorization === 'Bearer t0k3n' ? 200 : 401).end(req.url ?? '');
+    });
+    const regionalOnOtherHost = regional.url.replace('127.0.0.1', 'localhost');
+    const { url } = await serve((req, res) => { res.writeHead(302, { Location: `${regionalOnOtherHost}${req.url ?? ''}` }).end(); });
+    const response = await client().send({ method: 'GET', url: `${url}/reports/v2/x?from=1`, headers: { Authorization: 'Bearer t0k3n' }, followRedirects: true });
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('/reports/v2/x?from=1');
+  });
+
+  it('never puts headers, query strings or bodies into error messages', async () => {
+    const { url } = await serve((_req, res) => { res.writeHead(401).end(); });
+    const error = (await client().send({ method: 'POST', url: `${url}/auth?key=SECRETQ`, headers: { Authorization: 'Basic U0VDUkVU' }, body: 'secret=SECRETB' }).catch((e: unknown) => e)) as HttpError;
+    expect(error.message).toBe('TestVendor answered 401 to POST /auth');
+    expect(`${error.message} ${String(error.stack)}`).not.toMatch(/SECRET|U0VDUkVU/);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(retryAfterMs('3', 0)).toBe(3000);
+    expect(retryAfterMs(new Date(10_000).toUTCString(), 4000)).toBe(6000);
+    expect(retryAfterMs('soon', 0)).toBeNull();
+    expect(retryAfterMs(null, 0)).toBeNull();
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimiter, type Clock } from '../../main/http/rate-limiter';
+
+/** Virtual time: sleeping advances the clock instantly. */
+function virtualClock(): Clock & { t: number } {
+  const clock = {
+    t: 0,
+    now: () => clock.t,
+    sleep: (ms: number) => {
+      clock.t += ms;
+      return Promise.resolve();
+    },
+  };
+  return clock;
+}
+
+describe('RateLimiter', () => {
+  it('enforces every window at once (5/s and 14/min)', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter([{ limit: 5, ms: 1000 }, { limit: 14, ms: 60_000 }], Infinity, clock);
+    const starts: number[] = [];
+    await Promise.all(Array.from({ length: 30 }, () => limiter.run(() => { starts.push(clock.now()); return Promise.resolve(); })));
+    for (const start of starts) {
+      expect(starts.filter((t) => t > start - 1000 && t <= start).length).toBeLessThanOrEqual(5);
+      expect(starts.filter((t) => t > start - 60_000 && t <= start).length).toBeLessThanOrEqual(14);
+    }
+    // 30 requests at 14/min need two full minute windows to pass.
+    expect(Math.max(...starts)).toBeGreaterThanOrEqual(120_000);
+    expect(starts.slice(0, 5).every((t) => t === 0)).toBe(true);
+  });
+
+  it('caps concurrency and admits in FIFO order', async () => {
+    const limiter = new RateLimiter([], 3);
+    let active = 0;
+    let peak = 0;
+    const order: number[] = [];
+    await Promise.all(Array.from({ length: 10 }, (_, i) => limiter.run(async () => {
+      order.push(i);
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((r) => setTimeout(r, 5));
+      active--;
+    })));
+    expect(peak).toBe(3);
+    expect(limiter.peakActive).toBe(3);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('keeps going after a task fails', async () => {
+    const limiter = new RateLimiter([{ limit: 1, ms: 10 }], 1, virtualClock());
+    await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(limiter.run(() => Promise.resolve(7))).resolves.toBe(7);
+  });
+});

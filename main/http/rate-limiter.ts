@@ -63,15 +63,24 @@ export class RateLimiter {
     return admitted;
   }
 
+  /**
+   * The vendor counts arrivals, we count departures: a request admitted exactly one window after
+   * another can still land inside the vendor's window. Keep a margin of 5% (at least 50 ms).
+   */
+  private static margin(window: RateWindow): number {
+    return Math.max(50, Math.round(window.ms * 0.05));
+  }
+
   private waitTime(now: number): number {
-    const longest = Math.max(0, ...this.windows.map((w) => w.ms));
+    const longest = Math.max(0, ...this.windows.map((w) => w.ms + RateLimiter.margin(w)));
     while (this.starts.length > 0 && (this.starts[0] ?? 0) <= now - longest) this.starts.shift();
     let wait = 0;
     for (const window of this.windows) {
-      const inWindow = this.starts.filter((t) => t > now - window.ms);
+      const span = window.ms + RateLimiter.margin(window);
+      const inWindow = this.starts.filter((t) => t > now - span);
       if (inWindow.length >= window.limit) {
         const oldest = inWindow[inWindow.length - window.limit] ?? now;
-        wait = Math.max(wait, oldest + window.ms - now);
+        wait = Math.max(wait, oldest + span - now);
       }
     }
     return wait;

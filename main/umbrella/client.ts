@@ -1,0 +1,336 @@
+/**
+ * Cisco Umbrella API v2 client for an MSP console.
+ *
+ * - One OAuth2 client-credentials token per org: the provider's own, and one per customer minted
+ *   with X-Umbrella-OrgId on the token request (the header does nothing on data requests).
+ *   Tokens are cached until five minutes before expiry; minting is single-flight per org.
+ * - An expired token (400 invalid_request) or a 401 on a data request is answered by one re-mint.
+ * - Reporting 302s to a regional host are followed with Authorization re-sent.
+ * - The published limits are respected: tokens 20/min per key; admin and deployments 5/s, 14/min,
+ *   350/30 min per key; reporting 5/s per org.
+ */
+import { z } from 'zod';
+import { HttpClient, HttpError, type FetchLike, type HttpStats } from '../http/client';
+import { errorText, parseBody } from '../http/parse';
+import { RateLimiter, realClock, type Clock, type RateWindow } from '../http/rate-limiter';
+import {
+  ActivityResponse,
+  CategoriesResponse,
+  CountResponse,
+  DeploymentStatusResponse,
+  ErrorBodySchema,
+  ManagedCustomerSchema,
+  NetworkSchema,
+  ProviderCustomerSchema,
+  ProviderDeploymentsResponse,
+  RoamingComputerSchema,
+  TokenSchema,
+  TopCategoriesResponse,
+  TopDestinationsResponse,
+  TopIdentitiesResponse,
+  type ActivityRecord,
+  type DeploymentCount,
+  type TopCategory,
+  type TopDestination,
+  type TopIdentity,
+  type UmbrellaCategory,
+  type UmbrellaNetwork,
+  type UmbrellaRoamingComputer,
+} from './schemas';
+
+export const UMBRELLA_BASE_URL = 'https://api.umbrella.com';
+const VENDOR = 'Cisco Umbrella';
+const TOKEN_MARGIN_MS = 5 * 60_000;
+const PAGE_LIMIT = 100;
+const REPORT_PAGE_LIMIT = 1000;
+
+export interface UmbrellaLimits {
+  token: RateWindow[];
+  admin: RateWindow[];
+  reportsPerOrg: RateWindow[];
+}
+
+export const UMBRELLA_LIMITS: UmbrellaLimits = {
+  token: [{ limit: 20, ms: 60_000 }],
+  admin: [{ limit: 5, ms: 1000 }, { limit: 14, ms: 60_000 }, { limit: 350, ms: 1_800_000 }],
+  reportsPerOrg: [{ limit: 5, ms: 1000 }],
+};
+
+export interface UmbrellaCustomer {
+  customerId: number;
+  customerName: string;
+  seats: number | null;
+  /** Known on MSSP consoles (providers API); null on MSP consoles. */
+  packageName: string | null;
+}
+
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+export interface ReportFilters {
+  verdict?: 'allowed' | 'blocked';
+  categories?: readonly number[];
+  identityIds?: readonly number[];
+  identityTypes?: readonly string[];
+}
+
+export interface UmbrellaClientOptions {
+  apiKey: string;
+  apiSecret: string;
+  fetch: FetchLike;
+  baseUrl?: string;
+  limits?: UmbrellaLimits;
+  clock?: Clock;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+/** A failure the user can act on, e.g. wrong keys or a missing scope. */
+export class UmbrellaError extends Error {
+  override readonly name = 'UmbrellaError';
+  constructor(message: string, readonly status: number | null) {
+    super(message);
+  }
+}
+
+function describeUmbrellaError(_status: number, text: string): string | null {
+  return errorText(text, (raw) => {
+    const body = ErrorBodySchema.safeParse(raw);
+    if (!body.success) return undefined;
+    return body.data.message ?? body.data.data?.error ?? body.data.error_description ?? body.data.error;
+  });
+}
+
+type OrgKey = number | 'provider';
+
+export class UmbrellaClient {
+  readonly http: HttpClient;
+  private readonly baseUrl: string;
+  private readonly tokens = new Map<OrgKey, { token: string; expiresAt: number }>();
+  private readonly minting = new Map<OrgKey, Promise<string>>();
+  private readonly tokenLimiter: RateLimiter;
+  private readonly adminLimiter: RateLimiter;
+  private readonly reportLimiters = new Map<OrgKey, RateLimiter>();
+  private readonly limits: UmbrellaLimits;
+  private readonly clock: Clock;
+  private customersEndpoint: 'providers' | 'managed' | null = null;
+  private categoryCache: Promise<UmbrellaCategory[]> | null = null;
+
+  constructor(private readonly options: UmbrellaClientOptions) {
+    this.baseUrl = (options.baseUrl ?? UMBRELLA_BASE_URL).replace(/\/+$/, '');
+    this.clock = options.clock ?? realClock;
+    this.limits = options.limits ?? UMBRELLA_LIMITS;
+    this.http = new HttpClient({
+      vendor: VENDOR,
+      fetch: options.fetch,
+      clock: this.clock,
+      describeError: describeUmbrellaError,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    });
+    this.tokenLimiter = new RateLimiter(this.limits.token, 2, this.clock);
+    this.adminLimiter = new RateLimiter(this.limits.admin, 5, this.clock);
+  }
+
+  get stats(): HttpStats {
+    return this.http.stats;
+  }
+
+  // ---- tokens ----
+
+  private async token(org: OrgKey): Promise<string> {
+    const cached = this.tokens.get(org);
+    if (cached && cached.expiresAt > this.clock.now()) return cached.token;
+    const pending = this.minting.get(org);
+    if (pending) return pending;
+    const minting = this.mint(org).finally(() => this.minting.delete(org));
+    this.minting.set(org, minting);
+    return minting;
+  }
+
+  private async mint(org: OrgKey): Promise<string> {
+    const headers: Record<string, string> = {
+      Authorization: `Basic ${Buffer.from(`${this.options.apiKey}:${this.options.apiSecret}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Accept: 'application/json',
+    };
+    if (org !== 'provider') headers['X-Umbrella-OrgId'] = String(org);
+    try {
+      // Minting creates nothing lasting, so it is safe to repeat after an unknown outcome.
+      const response = await this.http.send({
+        method: 'POST', url: `${this.baseUrl}/auth/v2/token`, headers, body: 'grant_type=client_credentials',
+        idempotent: true, limiters: [this.tokenLimiter],
+      });
+      const token = parseBody(VENDOR, response, TokenSchema, 'POST');
+      const lifetime = Math.max(60_000, token.expires_in * 1000 - TOKEN_MARGIN_MS);
+      this.tokens.set(org, { token: token.access_token, expiresAt: this.clock.now() + lifetime });
+      return token.access_token;
+    } catch (error) {
+      throw this.explainTokenError(error, org);
+    }
+  }
+
+  private explainTokenError(error: unknown, org: OrgKey): unknown {
+    if (!(error instanceof HttpError) || error.status === null) return error;
+    if (error.status === 401) {
+      return new UmbrellaError('Cisco Umbrella rejected the API key and secret (401). Check them under Admin > API Keys in the Umbrella for MSPs console; the key may have expired or be limited to other IP addresses.', 401);
+    }
+    if (error.status === 403 && org !== 'provider') {
+      return new UmbrellaError(`Cisco Umbrella refused a token for customer organization ${String(org)} (403): it is not managed by this console, or the key was created in a customer console rather than the MSP console.`, 403);
+    }
+    return error;
+  }
+
+  // ---- requests ----
+
+  private reportLimiter(org: OrgKey): RateLimiter {
+    let limiter = this.reportLimiters.get(org);
+    if (!limiter) {
+      limiter = new RateLimiter(this.limits.reportsPerOrg, 5, this.clock);
+      this.reportLimiters.set(org, limiter);
+    }
+    return limiter;
+  }
+
+  private async get<T extends z.ZodType>(org: OrgKey, path: string, query: Record<string, string | number | undefined>, schema: T): Promise<z.output<T>> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    const reports = path.startsWith('/reports/');
+    const limiter = reports ? this.reportLimiter(org) : this.adminLimiter;
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.token(org);
+      try {
+        const response = await this.http.send({
+          method: 'GET', url: url.href, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+          limiters: [limiter], followRedirects: reports,
+        });
+        return parseBody(VENDOR, response, schema);
+      } catch (error) {
+        const expired = error instanceof HttpError && (error.status === 401 || (error.status === 400 && /invalid_request/.test(error.responseText ?? '')));
+        if (expired && attempt === 0) {
+          this.tokens.delete(org);
+          continue;
+        }
+        throw this.explainDataError(error, path);
+      }
+    }
+  }
+
+  private explainDataError(error: unknown, path: string): unknown {
+    if (error instanceof HttpError && error.status === 403) {
+      const scope = path.startsWith('/reports/') ? 'Reports (aggregations, granular events, utilities, customers)' : path.startsWith('/deployments/') ? 'Deployments (networks, roaming computers)' : 'Admin (customers)';
+      return new UmbrellaError(`${error.message}. The API key needs Read-Only access to ${scope}: edit the key under Admin > API Keys.`, 403);
+    }
+    return error;
+  }
+
+  /** Admin and deployments lists: page/limit, bare arrays, last page when shorter than the limit. */
+  private async pages<T extends z.ZodType>(org: OrgKey, path: string, item: T, query: Record<string, string | undefined> = {}): Promise<z.output<T>[]> {
+    const all: z.output<T>[] = [];
+    for (let page = 1; ; page++) {
+      const batch = await this.get(org, path, { ...query, page, limit: PAGE_LIMIT }, z.array(item));
+      all.push(...batch);
+      if (batch.length < PAGE_LIMIT) return all;
+    }
+  }
+
+  /** Reporting lists: offset/limit in a {data, meta} envelope with no total. */
+  private async reportPages<T>(org: OrgKey, path: string, query: Record<string, string | number | undefined>, schema: z.ZodType<{ data: T[] }>, max = Number.POSITIVE_INFINITY): Promise<T[]> {
+    const all: T[] = [];
+    for (let offset = 0; ; offset += REPORT_PAGE_LIMIT) {
+      const limit = Math.min(REPORT_PAGE_LIMIT, max - all.length);
+      const { data } = await this.get(org, path, { ...query, limit, offset }, schema);
+      all.push(...data);
+      if (data.length < limit || all.length >= max) return all;
+    }
+  }
+
+  private reportQuery(range: TimeRange, filters: ReportFilters = {}): Record<string, string | undefined> {
+    return {
+      from: String(range.from),
+      to: String(range.to),
+      verdict: filters.verdict,
+      categories: filters.categories?.join(','),
+      identityids: filters.identityIds?.join(','),
+      identitytypes: filters.identityTypes?.join(','),
+    };
+  }
+
+  // ---- the API the app uses ----
+
+  /** Mints the provider token and reads one page of customers: proves key, secret and scope. */
+  async testConnection(): Promise<{ customers: number }> {
+    return { customers: (await this.listCustomers()).length };
+  }
+
+  /** All customer orgs: the providers API where the console allows it (it has the package), else the managed API. */
+  async listCustomers(): Promise<UmbrellaCustomer[]> {
+    if (this.customersEndpoint !== 'managed') {
+      try {
+        const rows = await this.pages('provider', '/admin/v2/providers/customers', ProviderCustomerSchema);
+        this.customersEndpoint = 'providers';
+        return rows.map((c) => ({ customerId: c.customerId, customerName: c.customerName, seats: c.seats ?? null, packageName: c.packageName ?? null }));
+      } catch (error) {
+        const status = error instanceof UmbrellaError || error instanceof HttpError ? error.status : null;
+        if (status !== 403 && status !== 404) throw error;
+        this.customersEndpoint = 'managed';
+      }
+    }
+    const rows = await this.pages('provider', '/admin/v2/managed/customers', ManagedCustomerSchema);
+    return rows.map((c) => ({ customerId: c.customerId, customerName: c.customerName, seats: c.seats ?? null, packageName: null }));
+  }
+
+  listNetworks(orgId: number): Promise<UmbrellaNetwork[]> {
+    return this.pages(orgId, '/deployments/v2/networks', NetworkSchema);
+  }
+
+  listRoamingComputers(orgId: number, filter: { lastSyncBefore?: Date } = {}): Promise<UmbrellaRoamingComputer[]> {
+    return this.pages(orgId, '/deployments/v2/roamingcomputers', RoamingComputerSchema, { lastSyncBefore: filter.lastSyncBefore?.toISOString() });
+  }
+
+  /** Security and content categories, looked up by label (ids are never hard-coded). */
+  categories(orgId: number): Promise<UmbrellaCategory[]> {
+    this.categoryCache ??= this.get(orgId, '/reports/v2/categories', {}, CategoriesResponse).then((r) => r.data).catch((error: unknown) => {
+      this.categoryCache = null;
+      throw error;
+    });
+    return this.categoryCache;
+  }
+
+  async deploymentStatus(orgId: number, range: TimeRange): Promise<DeploymentCount[]> {
+    return (await this.get(orgId, '/reports/v2/deployment-status', this.reportQuery(range), DeploymentStatusResponse)).data;
+  }
+
+  /** Per-org deployment counts for every customer in one call (provider token). */
+  async providerDeployments(range: TimeRange) {
+    return (await this.get('provider', '/reports/v2/providers/deployments', this.reportQuery(range), ProviderDeploymentsResponse)).data;
+  }
+
+  async totalDnsRequests(orgId: number, range: TimeRange, filters: ReportFilters = {}): Promise<number> {
+    return (await this.get(orgId, '/reports/v2/total-requests/dns', this.reportQuery(range, filters), CountResponse)).data.count;
+  }
+
+  topDestinations(orgId: number, range: TimeRange, filters: ReportFilters = {}, max = 10): Promise<TopDestination[]> {
+    return this.reportPages(orgId, '/reports/v2/top-destinations/dns', this.reportQuery(range, filters), TopDestinationsResponse, max);
+  }
+
+  /** Every destination matching the filters (for counting distinct blocked sites). */
+  allDestinations(orgId: number, range: TimeRange, filters: ReportFilters = {}): Promise<TopDestination[]> {
+    return this.reportPages(orgId, '/reports/v2/top-destinations/dns', this.reportQuery(range, filters), TopDestinationsResponse);
+  }
+
+  async topCategories(orgId: number, range: TimeRange, filters: ReportFilters = {}): Promise<TopCategory[]> {
+    // top-categories takes offset but no limit: one call returns them all.
+    return (await this.get(orgId, '/reports/v2/top-categories/dns', { ...this.reportQuery(range, filters), offset: 0 }, TopCategoriesResponse)).data;
+  }
+
+  topIdentities(orgId: number, range: TimeRange, filters: ReportFilters = {}): Promise<TopIdentity[]> {
+    return this.reportPages(orgId, '/reports/v2/top-identities', this.reportQuery(range, filters), TopIdentitiesResponse);
+  }
+
+  activity(orgId: number, range: TimeRange, filters: ReportFilters = {}, max = 100): Promise<ActivityRecord[]> {
+    return this.reportPages(orgId, '/reports/v2/activity/dns', this.reportQuery(range, filters), ActivityResponse, max);
+  }
+}

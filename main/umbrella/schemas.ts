@@ -1,0 +1,124 @@
+/**
+ * Zod schemas for the Umbrella responses the app reads. Tolerant by design: unknown fields pass,
+ * optional fields may be missing, so a vendor addition never breaks a sync; what we rely on is
+ * checked, and a response without it is a clear error instead of a wrong number in the PSA.
+ */
+import { z } from 'zod';
+
+export const TokenSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string(),
+  expires_in: z.number().positive(),
+});
+
+export const ManagedCustomerSchema = z.object({
+  customerId: z.number().int(),
+  customerName: z.string(),
+  seats: z.number().int().nullable().optional(),
+});
+
+export const ProviderCustomerSchema = ManagedCustomerSchema.extend({
+  packageName: z.string().nullable().optional(),
+  packageId: z.number().int().nullable().optional(),
+});
+
+export const NetworkSchema = z.object({
+  originId: z.number().int(),
+  name: z.string(),
+  status: z.string().optional(),
+});
+export type UmbrellaNetwork = z.infer<typeof NetworkSchema>;
+
+export const RoamingComputerSchema = z.object({
+  originId: z.number().int(),
+  name: z.string(),
+  type: z.string(),
+  // YAML 1.1 tooling turns the spec's unquoted `Off` into false; accept both spellings.
+  status: z.union([z.string(), z.literal(false).transform(() => 'Off')]).optional(),
+  lastSync: z.string().nullable().optional(),
+  deviceId: z.string().optional(),
+});
+export type UmbrellaRoamingComputer = z.infer<typeof RoamingComputerSchema>;
+
+const envelope = <T extends z.ZodType>(data: T) => z.object({ data, meta: z.unknown().optional() });
+
+export const CategorySchema = z.object({
+  id: z.number().int(),
+  label: z.string(),
+  type: z.string(),
+  deprecated: z.boolean().optional().default(false),
+  legacyid: z.number().int().optional(),
+});
+export type UmbrellaCategory = z.infer<typeof CategorySchema>;
+export const CategoriesResponse = envelope(z.array(CategorySchema));
+
+export const CountResponse = envelope(z.object({ count: z.number() }));
+
+const Counts = z.object({ requests: z.number(), allowedrequests: z.number().optional(), blockedrequests: z.number() });
+
+export const TopDestinationSchema = z.object({
+  domain: z.string(),
+  count: z.number(),
+  counts: Counts.optional(),
+  categories: z.array(CategorySchema.partial({ type: true })).optional().default([]),
+});
+export type TopDestination = z.infer<typeof TopDestinationSchema>;
+export const TopDestinationsResponse = envelope(z.array(TopDestinationSchema));
+
+export const TopCategorySchema = z.object({
+  count: z.number(),
+  category: CategorySchema,
+});
+export type TopCategory = z.infer<typeof TopCategorySchema>;
+export const TopCategoriesResponse = envelope(z.array(TopCategorySchema));
+
+export const IdentitySchema = z.object({
+  id: z.number().int(),
+  label: z.string(),
+  type: z.object({ id: z.number().int().optional(), type: z.string(), label: z.string().optional() }),
+  deleted: z.boolean().optional(),
+});
+export type UmbrellaIdentity = z.infer<typeof IdentitySchema>;
+
+export const TopIdentitySchema = z.object({
+  requests: z.number(),
+  identity: IdentitySchema,
+  counts: Counts,
+});
+export type TopIdentity = z.infer<typeof TopIdentitySchema>;
+export const TopIdentitiesResponse = envelope(z.array(TopIdentitySchema));
+
+const DeploymentCountSchema = z.object({
+  type: z.object({ type: z.string(), label: z.string().optional(), id: z.number().optional() }),
+  count: z.number().int(),
+  activecount: z.number().int(),
+});
+export type DeploymentCount = z.infer<typeof DeploymentCountSchema>;
+export const DeploymentStatusResponse = envelope(z.array(DeploymentCountSchema));
+
+export const ProviderDeploymentsResponse = envelope(z.array(z.object({
+  organization: z.object({ id: z.number().int(), label: z.string().optional() }),
+  counts: z.array(z.object({
+    identitytype: z.object({ type: z.string(), label: z.string().optional(), id: z.number().optional() }),
+    count: z.number().int(),
+    activecount: z.number().int(),
+  })),
+})));
+
+export const ActivitySchema = z.object({
+  timestamp: z.number(),
+  domain: z.string(),
+  verdict: z.string(),
+  identities: z.array(IdentitySchema).optional().default([]),
+  categories: z.array(CategorySchema.partial({ type: true })).optional().default([]),
+});
+export type ActivityRecord = z.infer<typeof ActivitySchema>;
+export const ActivityResponse = envelope(z.array(ActivitySchema));
+
+/** Error bodies come as {message}, {data:{error}}, {error, error_description} or {statusCode,error,message}. */
+export const ErrorBodySchema = z.object({
+  message: z.string().optional(),
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+  data: z.object({ error: z.string().optional() }).optional(),
+});

@@ -1,0 +1,251 @@
+/**
+ * The shared core of the vendor simulators: a loopback HTTP server with a tiny router, fault
+ * injection, sliding-window rate limits and a record of every exchange (so tests can check each
+ * request and response against the vendor's OpenAPI document, and count what was sent).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { seededRandom, type Random } from './random';
+
+export interface SimRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  rawBody: string;
+  /** The parsed JSON body, or undefined when there is none or it is not JSON. */
+  body: unknown;
+  params: Record<string, string>;
+  host: string;
+}
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Send `body` as is (a string) instead of JSON. */
+  raw?: boolean;
+}
+
+export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
+
+export interface Exchange {
+  vendor: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: http.IncomingHttpHeaders;
+  requestBody: unknown;
+  rawRequestBody: string;
+  status: number;
+  responseBody: unknown;
+  /** True when the simulator itself produced the answer as a fault (not the vendor's behaviour). */
+  injected: boolean;
+}
+
+export interface Faults {
+  /** Added to every response. */
+  latencyMs: number;
+  /** Probability of a 500 answer instead of handling the request. */
+  errorRate: number;
+  /** Probability of resetting the connection without an answer. */
+  resetRate: number;
+  /** The next N requests get 429. */
+  rateLimitBurst: number;
+  /** The next N creating requests (POST) are carried out, then the connection is dropped. */
+  dropCreateResponses: number;
+}
+
+export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, resetRate: 0, rateLimitBurst: 0, dropCreateResponses: 0 };
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: SimHandler;
+}
+
+/** Sliding-window counters keyed by bucket (API key, org, ...). */
+export class WindowCounter {
+  private readonly hits = new Map<string, number[]>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Records a hit unless a window is full; returns the seconds to wait when it is. */
+  take(bucket: string, windows: readonly { limit: number; ms: number }[]): number | null {
+    const now = this.now();
+    const longest = Math.max(0, ...windows.map((w) => w.ms));
+    const list = (this.hits.get(bucket) ?? []).filter((t) => t > now - longest);
+    for (const window of windows) {
+      const inWindow = list.filter((t) => t > now - window.ms);
+      if (inWindow.length >= window.limit) {
+        const oldest = inWindow[inWindow.length - window.limit] ?? now;
+        this.hits.set(bucket, list);
+        return Math.max(1, Math.ceil((oldest + window.ms - now) / 1000));
+      }
+    }
+    list.push(now);
+    this.hits.set(bucket, list);
+    return null;
+  }
+}
+
+export function json(status: number, body: unknown, headers?: Record<string, string>): SimResponse {
+  return headers ? { status, body, headers } : { status, body };
+}
+
+export class SimServer {
+  readonly exchanges: Exchange[] = [];
+  faults: Faults = { ...NO_FAULTS };
+  private readonly routes: Route[] = [];
+  private server: http.Server | null = null;
+  private readonly random: Random;
+  private baseUrl = '';
+
+  private readonly caseInsensitive: boolean;
+  /** Vendors differ in how they say "no such path" (Autotask: an IIS HTML page). */
+  private readonly notFound: SimHandler | undefined;
+
+  constructor(
+    readonly vendor: string,
+    options: { seed?: number; caseInsensitivePaths?: boolean; notFound?: SimHandler } = {},
+  ) {
+    this.random = seededRandom(options.seed ?? 1);
+    this.caseInsensitive = options.caseInsensitivePaths ?? false;
+    this.notFound = options.notFound;
+  }
+
+  get url(): string {
+    if (!this.baseUrl) throw new Error(`${this.vendor} simulator is not started`);
+    return this.baseUrl;
+  }
+
+  /** Registers a route; `{name}` segments become params. */
+  on(method: string, template: string, handler: SimHandler): void {
+    const names: string[] = [];
+    const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`, this.caseInsensitive ? 'i' : ''), names, handler });
+  }
+
+  setFaults(faults: Partial<Faults>): void {
+    this.faults = { ...this.faults, ...faults };
+  }
+
+  resetFaults(): void {
+    this.faults = { ...NO_FAULTS };
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      void this.dispatch(req, res);
+    });
+    await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
+    const address = this.server.address() as AddressInfo;
+    this.baseUrl = `http://${host}:${String(address.port)}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  }
+
+  private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://sim.invalid');
+    let body: unknown;
+    try {
+      body = rawBody ? JSON.parse(rawBody) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const request: SimRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      rawBody,
+      body,
+      params: {},
+      host: req.headers.host ?? '',
+    };
+    const record = (status: number, responseBody: unknown, injected: boolean) => {
+      this.exchanges.push({
+        vendor: this.vendor,
+        method: request.method,
+        path: request.path,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        requestBody: body ?? (rawBody || undefined),
+        rawRequestBody: rawBody,
+        status,
+        responseBody,
+        injected,
+      });
+    };
+
+    const faults = this.faults;
+    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    if (faults.resetRate > 0 && this.random() < faults.resetRate) {
+      record(0, undefined, true);
+      req.socket.destroy();
+      return;
+    }
+    if (faults.rateLimitBurst > 0) {
+      faults.rateLimitBurst--;
+      const answer = { message: 'Too many requests (simulated burst)' };
+      record(429, answer, true);
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end(JSON.stringify(answer));
+      return;
+    }
+    if (faults.errorRate > 0 && this.random() < faults.errorRate) {
+      const answer = { message: 'Internal server error (simulated)' };
+      record(500, answer, true);
+      res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
+      return;
+    }
+
+    const response = await this.route(request);
+    if (request.method === 'POST' && response.status < 300 && faults.dropCreateResponses > 0) {
+      faults.dropCreateResponses--;
+      record(0, response.body, true);
+      req.socket.destroy();
+      return;
+    }
+    record(response.status, response.body, false);
+    const headers: Record<string, string> = { ...response.headers };
+    if (response.body === undefined) {
+      res.writeHead(response.status, headers).end();
+    } else if (response.raw) {
+      const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+      res.writeHead(response.status, { 'Content-Type': 'text/html', ...headers }).end(text);
+    } else {
+      res.writeHead(response.status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(response.body));
+    }
+  }
+
+  private async route(request: SimRequest): Promise<SimResponse> {
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const match = route.pattern.exec(request.path);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== request.method) continue;
+      request.params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+      try {
+        return await route.handler(request);
+      } catch (error) {
+        return json(500, { message: `simulator error: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+    if (pathMatched) return json(405, { message: 'Method not allowed' });
+    return this.notFound?.(request) ?? json(404, { message: 'Not found' });
+  }
+}

@@ -1,0 +1,93 @@
+/** Zod schemas for the ConnectWise responses the app reads (tolerant of extra fields). */
+import { z } from 'zod';
+
+const Ref = z.object({ id: z.number().int(), name: z.string().optional() });
+
+export const CompanyInfoSchema = z.object({
+  Codebase: z.string().min(1),
+  CompanyName: z.string().optional(),
+  VersionCode: z.string().optional(),
+  IsCloud: z.union([z.boolean(), z.string()]).optional(),
+}).nullable();
+
+export const CompanySchema = z.object({
+  id: z.number().int(),
+  identifier: z.string(),
+  name: z.string(),
+  status: z.object({ id: z.number().int().optional(), name: z.string() }).nullable().optional(),
+  deletedFlag: z.boolean().optional(),
+});
+export type ConnectWiseCompany = z.infer<typeof CompanySchema>;
+
+export const ConfigurationTypeSchema = z.object({ id: z.number().int(), name: z.string(), inactiveFlag: z.boolean().optional() });
+export type ConfigurationType = z.infer<typeof ConfigurationTypeSchema>;
+
+export const TypeQuestionSchema = z.object({
+  id: z.number().int(),
+  question: z.string(),
+  fieldType: z.string(),
+  entryType: z.string(),
+  sequenceNumber: z.number(),
+  numberOfDecimals: z.number().int().nullable().optional(),
+  requiredFlag: z.boolean().optional(),
+  inactiveFlag: z.boolean().optional(),
+});
+export type TypeQuestion = z.infer<typeof TypeQuestionSchema>;
+
+export const ConfigurationStatusSchema = z.object({
+  id: z.number().int(),
+  description: z.string(),
+  closedFlag: z.boolean().optional(),
+  defaultFlag: z.boolean().optional(),
+});
+export type ConfigurationStatus = z.infer<typeof ConfigurationStatusSchema>;
+
+export const ConfigurationAnswerSchema = z.object({
+  answerId: z.number().int().optional(),
+  questionId: z.number().int(),
+  question: z.string().optional(),
+  answer: z.unknown().optional(),
+  sequenceNumber: z.number().optional(),
+  numberOfDecimals: z.number().int().nullable().optional(),
+  fieldType: z.string().optional(),
+  requiredFlag: z.boolean().optional(),
+});
+export type ConfigurationAnswer = z.infer<typeof ConfigurationAnswerSchema>;
+
+export const ConfigurationSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  type: Ref,
+  company: z.object({ id: z.number().int(), identifier: z.string().optional() }),
+  status: Ref.nullable().optional(),
+  questions: z.array(ConfigurationAnswerSchema).optional().default([]),
+});
+export type Configuration = z.infer<typeof ConfigurationSchema>;
+
+export const BoardSchema = z.object({ id: z.number().int(), name: z.string(), inactiveFlag: z.boolean().optional(), projectFlag: z.boolean().optional() });
+export const BoardStatusSchema = z.object({
+  id: z.number().int(), name: z.string(), closedStatus: z.boolean().optional(), inactive: z.boolean().optional(), defaultFlag: z.boolean().optional(), sortOrder: z.number().optional(),
+});
+export const PrioritySchema = z.object({ id: z.number().int(), name: z.string(), sortOrder: z.number().optional(), defaultFlag: z.boolean().optional() });
+export const BoardTypeSchema = z.object({ id: z.number().int(), name: z.string(), inactiveFlag: z.boolean().optional() });
+export const BoardSubTypeSchema = BoardTypeSchema.extend({ typeAssociationIds: z.array(z.number().int()).optional() });
+export const AssociationSchema = z.object({ type: Ref.nullable().optional(), subType: Ref.nullable().optional(), item: Ref.nullable().optional() });
+
+export const TicketSchema = z.object({
+  id: z.number().int(),
+  summary: z.string(),
+  board: Ref.nullable().optional(),
+  status: Ref.nullable().optional(),
+  company: z.object({ id: z.number().int(), identifier: z.string().optional() }).nullable().optional(),
+  closedFlag: z.boolean().optional().default(false),
+  externalXRef: z.string().nullable().optional(),
+});
+export type ConnectWiseTicket = z.infer<typeof TicketSchema>;
+
+export const NoteSchema = z.object({ id: z.number().int(), ticketId: z.number().int().optional(), text: z.string().optional() });
+
+export const ErrorBodySchema = z.object({
+  code: z.string().optional(),
+  message: z.string().optional(),
+  errors: z.array(z.object({ code: z.string().optional(), message: z.string().optional(), field: z.string().optional() })).nullable().optional(),
+});

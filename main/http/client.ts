@@ -58,6 +58,8 @@ export interface HttpClientOptions {
   random?: () => number;
   /** Turns an error response body into the vendor's own words, for messages. */
   describeError?: (status: number, text: string) => string | null;
+  /** Whether a 5xx answer is worth retrying (default: all are). Autotask reports validation errors as 500. */
+  isTransient?: (status: number, text: string) => boolean;
 }
 
 export interface HttpStats {
@@ -128,7 +130,8 @@ export class HttpClient {
           }
           throw failure;
         }
-        if (response.status >= 500 && idempotent && attempt < retries) {
+        const transient = response.status >= 500 && (this.options.isTransient?.(response.status, response.text) ?? true);
+        if (transient && idempotent && attempt < retries) {
           this.stats.retries++;
           await this.clock.sleep(this.backoff(attempt));
           continue;

@@ -100,13 +100,30 @@ function fixNullable(node: unknown): void {
 }
 
 /**
- * Autotask's Swagger types Filter.value as an empty object although it takes numbers, strings,
- * booleans or arrays (its own description says so, see vendor-specs/README): loosen it.
+ * Known defects of Autotask's Swagger 2.0 document (vendor-specs/README; reference/autotask-api.md):
+ * - `Filter.value` and `#/definitions/Object` (used for itemId, isSupportedWebhookField, ...) are
+ *   typed as an empty object, but carry numbers, strings, booleans or arrays on the wire: any value.
+ * - Swagger 2.0 cannot say "nullable", yet the API returns empty fields as null (§2, live tests) and
+ *   a missing id as `{"item": null}` (§7.7): every property may be null.
+ * - date-times are sent and returned without a zone suffix (§2): accept ISO with an optional zone.
  */
 function patchAutotask(doc: Json): Json {
-  const filter = (doc.definitions as Json | undefined)?.Filter as Json | undefined;
-  const properties = filter?.properties as Json | undefined;
-  if (properties?.value) properties.value = {};
+  const definitions = doc.definitions as Record<string, Json>;
+  const filterProperties = definitions.Filter?.properties as Json | undefined;
+  if (filterProperties?.value) filterProperties.value = {};
+  definitions.Object = {};
+  const isoDateTime = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?$';
+  for (const definition of Object.values(definitions)) {
+    const properties = definition.properties as Record<string, Json> | undefined;
+    if (!properties) continue;
+    for (const [name, property] of Object.entries(properties)) {
+      if (property.format === 'date-time') {
+        delete property.format;
+        property.pattern = isoDateTime;
+      }
+      properties[name] = typeof property.type === 'string' ? { ...property, type: [property.type, 'null'] } : { anyOf: [property, { type: 'null' }] };
+    }
+  }
   return doc;
 }
 
@@ -158,6 +175,7 @@ function errorsOf(validate: ValidateFunction): string {
 export const UNDOCUMENTED: readonly { vendor: string; method: string; path: RegExp; why: string }[] = [
   { vendor: 'connectwise', method: 'GET', path: /^\/login\/companyinfo\/[^/]+$/, why: 'codebase lookup outside the REST API (Developer Guide, reference/connectwise-api.md §1.2)' },
   { vendor: 'connectwise', method: 'GET', path: /^\/[^/]+\/apis\/3\.0\/service\/boards\/\d+\/typeSubTypeItemAssociations$/, why: 'absent from the GET subset; documented in the full spec (reference/connectwise-api.md §3)' },
+  { vendor: 'autotask', method: 'POST', path: /^\/ATServicesRest\/V1\.0\/\w+\/query\/next$/i, why: 'nextPageUrl paging, documented in Datto\'s help pages, not in the Swagger (reference/autotask-api.md §3.3)' },
 ];
 
 /** Problems with one exchange; an empty list means it follows the vendor's document. */

@@ -1,0 +1,56 @@
+/**
+ * The demo MSP: all three simulators on loopback with one seeded world and published demo
+ * credentials. Used by `npm run simulators`, the CLI's --demo and the app's demo mode.
+ */
+import { AutotaskSimulator } from './autotask';
+import { ConnectWiseSimulator } from './connectwise';
+import type { Faults } from './kit';
+import { buildWorld, type DemoWorld, type SeedOptions } from './seed';
+import { UmbrellaSimulator } from './umbrella';
+
+/** Not secrets: they only open the local simulators. */
+export const DEMO_CREDENTIALS = {
+  umbrella: { apiKey: 'demo-umbrella-api-key', apiSecret: 'demo-umbrella-api-secret' },
+  connectwise: { companyId: 'umbrellademo', publicKey: 'demoPublicKey', privateKey: 'demoPrivateKey', clientId: '00000000-0000-4000-8000-0000000d3m00' },
+  autotask: { username: 'umbrella-api@demo-msp.example', secret: 'demo-autotask-secret', integrationCode: 'DEMOTRACKINGIDENTIFIER00001' },
+} as const;
+
+export interface DemoSimulators {
+  world: DemoWorld;
+  umbrella: UmbrellaSimulator;
+  connectwise: ConnectWiseSimulator;
+  autotask: AutotaskSimulator;
+  urls: { umbrella: string; connectwiseSite: string; autotaskDiscovery: string };
+  setFaults(faults: Partial<Faults>): void;
+  stop(): Promise<void>;
+}
+
+export interface DemoOptions extends SeedOptions {
+  /** Enforce Umbrella's published rate limits (default true). */
+  rateLimits?: boolean;
+  faults?: Partial<Faults>;
+}
+
+export async function startDemoSimulators(options: DemoOptions = {}): Promise<DemoSimulators> {
+  const world = buildWorld(options);
+  const umbrella = new UmbrellaSimulator({ world, ...DEMO_CREDENTIALS.umbrella, rateLimits: options.rateLimits ?? true });
+  const connectwise = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise });
+  const autotask = new AutotaskSimulator({ world, ...DEMO_CREDENTIALS.autotask });
+  await Promise.all([umbrella.start(), connectwise.start(), autotask.start()]);
+  const servers = [umbrella.server, connectwise.server, autotask.server];
+  const setFaults = (faults: Partial<Faults>) => {
+    for (const server of servers) server.setFaults(faults);
+  };
+  if (options.faults) setFaults(options.faults);
+  return {
+    world,
+    umbrella,
+    connectwise,
+    autotask,
+    urls: { umbrella: umbrella.url, connectwiseSite: connectwise.url, autotaskDiscovery: autotask.discoveryUrl },
+    setFaults,
+    stop: async () => {
+      await Promise.all([umbrella.stop(), connectwise.stop(), autotask.stop()]);
+    },
+  };
+}

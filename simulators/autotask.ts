@@ -6,7 +6,7 @@
  * 3-threads-per-endpoint limit, and Autotask's habit of answering validation errors with HTTP 500.
  * Follows shared/reference/autotask-api.md and the Swagger in shared/vendor-specs.
  */
-import { json, SimServer, type SimRequest, type SimResponse } from './kit';
+import { HostedSimulator, json, SimServer, type SimRequest, type SimResponse } from './kit';
 import { countUdfFilters, matches, QueryError, type Filter } from './autotask-query';
 import type { DemoWorld } from './seed';
 
@@ -46,7 +46,7 @@ function field(name: string, options: { required?: boolean; readOnly?: boolean; 
 
 const errors = (status: number, ...messages: string[]): SimResponse => json(status, { errors: messages });
 
-export class AutotaskSimulator {
+export class AutotaskSimulator extends HostedSimulator {
   readonly server: SimServer;
   readonly options: AutotaskSimOptions;
   private readonly now: () => number;
@@ -63,6 +63,7 @@ export class AutotaskSimulator {
   private requestCount = 0;
 
   constructor(options: AutotaskSimOptions) {
+    super();
     this.options = options;
     this.now = options.now ?? Date.now;
     this.companies = options.world.autotask.companies.map((c) => ({ ...c, userDefinedFields: [] }));
@@ -88,22 +89,6 @@ export class AutotaskSimulator {
       notFound: () => ({ status: 404, body: '<html><body><h2>404 - File or directory not found.</h2></body></html>', raw: true }),
     });
     this.register();
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  get exchanges() {
-    return this.server.exchanges;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   /** The zone-discovery base a client is configured with (production: https://webservices.autotask.net/atservicesrest). */

@@ -5,7 +5,7 @@
  * lists, tickets and notes, and ConnectWise's error bodies. Follows
  * shared/reference/connectwise-api.md and the vendor documents in shared/vendor-specs.
  */
-import { json, SimServer, type SimRequest, type SimResponse } from './kit';
+import { HostedSimulator, json, SimServer, type SimRequest, type SimResponse } from './kit';
 import { ConditionsError, parseConditions } from './connectwise-conditions';
 import type { ConnectWiseCompany, DemoWorld } from './seed';
 
@@ -83,7 +83,7 @@ function invalid(resource: string, field: string, message: string, code = 'Missi
 
 const stamp = (now: number) => new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export class ConnectWiseSimulator {
+export class ConnectWiseSimulator extends HostedSimulator {
   readonly server: SimServer;
   readonly options: ConnectWiseSimOptions;
   private readonly now: () => number;
@@ -104,6 +104,7 @@ export class ConnectWiseSimulator {
   readonly notes: Note[] = [];
 
   constructor(options: ConnectWiseSimOptions) {
+    super();
     this.options = options;
     this.now = options.now ?? Date.now;
     const info = { lastUpdated: stamp(this.now()), updatedBy: 'simulator' };
@@ -155,24 +156,8 @@ export class ConnectWiseSimulator {
     this.register();
   }
 
-  get url(): string {
-    return this.server.url;
-  }
-
   get codebase(): string {
     return this.options.codebase ?? 'v2025_1/';
-  }
-
-  get exchanges() {
-    return this.server.exchanges;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   // ---- test hooks: act as a PSA user ----

@@ -249,3 +249,24 @@ export class SimServer {
     return this.notFound?.(request) ?? json(404, { message: 'Not found' });
   }
 }
+
+/** A simulator served by one SimServer: address, lifecycle and recorded exchanges. */
+export abstract class HostedSimulator {
+  abstract readonly server: SimServer;
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get exchanges(): Exchange[] {
+    return this.server.exchanges;
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+}

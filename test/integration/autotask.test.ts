@@ -1,14 +1,12 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AutotaskClient, AutotaskError, TICKET_STATUS_COMPLETE } from '../../main/psa/autotask/client';
 import { HttpError } from '../../main/http/client';
 import { AutotaskSimulator } from '../../simulators/autotask';
 import { buildWorld } from '../../simulators/seed';
-import { checkExchanges } from '../contract/openapi';
-import type { Exchange } from '../../simulators/kit';
+import { checkContractsAndStop } from '../helpers/contract';
 
 const CREDS = { username: 'api-umbrella@demo-msp.example', secret: 'at-secret-771b', integrationCode: 'UMBRELLAPSASYNCTRACKINGID01' };
 let sim: AutotaskSimulator;
-const allExchanges: Exchange[] = [];
 
 async function startSim(extra: Partial<ConstructorParameters<typeof AutotaskSimulator>[0]> = {}) {
   sim = new AutotaskSimulator({ world: buildWorld({ anchor: Date.UTC(2026, 10, 25) }), ...CREDS, ...extra });
@@ -19,15 +17,8 @@ function client(extra: Partial<ConstructorParameters<typeof AutotaskClient>[0]> 
   return new AutotaskClient({ discoveryUrl: sim.discoveryUrl, fetch: (u, i) => fetch(u, i), ...CREDS, retries: 2, ...extra });
 }
 
-afterEach(async () => {
-  allExchanges.push(...sim.exchanges);
-  sim.server.resetFaults();
-  await sim.stop();
-});
-
-afterAll(() => {
-  expect(checkExchanges(allExchanges)).toEqual([]);
-});
+// Every request the client sent and every answer the simulator gave follows the vendor's documents.
+checkContractsAndStop(() => sim);
 
 describe('Autotask client against the simulator', () => {
   beforeEach(async () => {

@@ -1,14 +1,12 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConnectWiseClient, ConnectWiseError } from '../../main/psa/connectwise/client';
 import { HttpError } from '../../main/http/client';
 import { ConnectWiseSimulator } from '../../simulators/connectwise';
 import { buildWorld } from '../../simulators/seed';
-import { checkExchanges } from '../contract/openapi';
-import type { Exchange } from '../../simulators/kit';
+import { checkContractsAndStop } from '../helpers/contract';
 
 const CREDS = { companyId: 'umbrellademo', publicKey: 'pubKey123', privateKey: 'privKey-9d8c7b', clientId: '6b1c3a2e-0000-4000-8000-00000000abcd' };
 let sim: ConnectWiseSimulator;
-const allExchanges: Exchange[] = [];
 
 async function startSim(extra: Partial<ConstructorParameters<typeof ConnectWiseSimulator>[0]> = {}) {
   sim = new ConnectWiseSimulator({ world: buildWorld({ anchor: Date.UTC(2026, 10, 25) }), ...CREDS, ...extra });
@@ -19,15 +17,8 @@ function client(extra: Partial<ConstructorParameters<typeof ConnectWiseClient>[0
   return new ConnectWiseClient({ site: sim.url, fetch: (u, i) => fetch(u, i), ...CREDS, retries: 2, ...extra });
 }
 
-afterEach(async () => {
-  allExchanges.push(...sim.exchanges);
-  sim.server.resetFaults();
-  await sim.stop();
-});
-
-afterAll(() => {
-  expect(checkExchanges(allExchanges)).toEqual([]);
-});
+// Every request the client sent and every answer the simulator gave follows the vendor's documents.
+checkContractsAndStop(() => sim);
 
 describe('ConnectWise client against the simulator', () => {
   beforeEach(async () => {

@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { UmbrellaClient, UmbrellaError } from '../../main/umbrella/client';
 import { UmbrellaSimulator } from '../../simulators/umbrella';
 import { buildWorld, DAY, type DemoWorld } from '../../simulators/seed';
-import { checkExchanges } from '../contract/openapi';
-import type { Exchange } from '../../simulators/kit';
+import { checkContractsAndStop } from '../helpers/contract';
 
 const KEY = 'umbrella-test-key';
 const SECRET = 'umbrella-test-secret-3f9a';
@@ -11,7 +10,6 @@ const ANCHOR = Date.UTC(2026, 10, 25, 10, 30);
 
 let sim: UmbrellaSimulator;
 let world: DemoWorld;
-const allExchanges: Exchange[] = [];
 
 async function startSim(options: Partial<ConstructorParameters<typeof UmbrellaSimulator>[0]> = {}) {
   world = options.world ?? buildWorld({ anchor: ANCHOR });
@@ -25,15 +23,8 @@ function client(extra: Partial<ConstructorParameters<typeof UmbrellaClient>[0]> 
 
 const tokenRequests = () => sim.exchanges.filter((e) => e.path === '/auth/v2/token');
 
-afterEach(async () => {
-  allExchanges.push(...sim.exchanges);
-  await sim.stop();
-});
-
-afterAll(() => {
-  // Every request the client sent and every answer the simulator gave follows Cisco's documents.
-  expect(checkExchanges(allExchanges)).toEqual([]);
-});
+// Every request the client sent and every answer the simulator gave follows the vendor's documents.
+checkContractsAndStop(() => sim);
 
 describe('Umbrella client against the simulator', () => {
   beforeEach(async () => {

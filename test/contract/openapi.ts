@@ -12,7 +12,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Exchange } from '../../simulators/kit';
 
-export const SPEC_DIR = path.resolve(import.meta.dirname, '../../../shared/vendor-specs');
+/** The vendor documents live in the team's shared folder, beside the checkout (as in CI). */
+export const SPEC_DIR = process.env.UMBRELLA_PSA_VENDOR_SPECS ?? path.resolve(import.meta.dirname, '../../../shared/vendor-specs');
 
 type Json = Record<string, unknown>;
 
@@ -38,6 +39,9 @@ addFormats(ajv);
 const compiled = new Map<string, ValidateFunction>();
 
 function load(file: string): Json {
+  if (!fs.existsSync(SPEC_DIR)) {
+    throw new Error(`The vendor OpenAPI documents were not found at ${SPEC_DIR}: the contract tests expect the shared folder beside the checkout (../shared/vendor-specs), or UMBRELLA_PSA_VENDOR_SPECS pointing at it.`);
+  }
   const text = fs.readFileSync(path.join(SPEC_DIR, file), 'utf8');
   return (file.endsWith('.json') ? JSON.parse(text) : loadYaml(text)) as Json;
 }

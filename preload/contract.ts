@@ -70,6 +70,8 @@ export const CustomerMappingSchema = z.object({
   excluded: z.boolean().default(false),
 });
 
+export type CustomerMapping = z.infer<typeof CustomerMappingSchema>;
+
 /** Umbrella organization ids are numeric; kept as decimal strings because they are record keys. */
 export const OrgIdSchema = z.string().regex(/^\d{1,12}$/, 'An Umbrella organization id is a number');
 

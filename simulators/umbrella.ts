@@ -148,6 +148,7 @@ export class UmbrellaSimulator {
       server.on('GET', path, wrapped);
       server.on('GET', `${path}/{type}`, wrapped);
     }
+    server.on('GET', '/reports/v2/identities', (req) => this.report(req, regional, (r, c) => this.identities(r, c), false));
     server.on('GET', '/reports/v2/categories', (req) => this.report(req, regional, () => json(200, { data: this.world.categories, meta: {} }), false));
     server.on('GET', '/reports/v2/providers/deployments', (req) => this.report(req, regional, (_r, _c, from, to) => this.providerDeployments(from, to), true, true));
   }
@@ -311,6 +312,20 @@ export class UmbrellaSimulator {
       requests: e.requests, bandwidth: null, identity: this.identityObject(c, id),
       counts: { requests: e.requests, allowedrequests: e.requests - e.blocked, blockedrequests: e.blocked }, rank: i + 1,
     }));
+    return this.paged(req, rows);
+  }
+
+  /** Every identity of the org (networks and roaming computers), filtered by type and name. */
+  private identities(req: SimRequest, c: UmbrellaCustomer | undefined): SimResponse {
+    const limitText = req.query.get('limit');
+    if (limitText === null) return json(400, { message: 'limit is required' });
+    if (Number(limitText) > 5000) return json(400, { message: 'limit may not exceed 5000' });
+    if (!c) return json(200, { data: [], meta: {} });
+    const types = req.query.get('identitytypes')?.split(',');
+    const search = req.query.get('search')?.toLowerCase();
+    const rows = [...c.networks.map((n) => n.originId), ...c.roamingComputers.map((r) => r.originId)]
+      .map((id) => this.identityObject(c, id))
+      .filter((i) => (!types || types.includes(i.type.type)) && (!search || i.label.toLowerCase().includes(search)));
     return this.paged(req, rows);
   }
 

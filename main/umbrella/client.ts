@@ -28,12 +28,14 @@ import {
   TopCategoriesResponse,
   TopDestinationsResponse,
   TopIdentitiesResponse,
+  IdentitiesResponse,
   type ActivityRecord,
   type DeploymentCount,
   type TopCategory,
   type TopDestination,
   type TopIdentity,
   type UmbrellaCategory,
+  type UmbrellaIdentity,
   type UmbrellaNetwork,
   type UmbrellaRoamingComputer,
 } from './schemas';
@@ -328,6 +330,11 @@ export class UmbrellaClient {
 
   topIdentities(orgId: number, range: TimeRange, filters: ReportFilters = {}): Promise<TopIdentity[]> {
     return this.reportPages(orgId, '/reports/v2/top-identities', this.reportQuery(range, filters), TopIdentitiesResponse);
+  }
+
+  /** Every identity of an org (e.g. all networks or roaming computers), by name and type. */
+  identities(orgId: number, identityTypes: readonly string[]): Promise<UmbrellaIdentity[]> {
+    return this.reportPages(orgId, '/reports/v2/identities', { identitytypes: identityTypes.join(',') }, IdentitiesResponse);
   }
 
   activity(orgId: number, range: TimeRange, filters: ReportFilters = {}, max = 100): Promise<ActivityRecord[]> {

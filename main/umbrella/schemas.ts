@@ -79,6 +79,7 @@ export const IdentitySchema = z.object({
   deleted: z.boolean().optional(),
 });
 export type UmbrellaIdentity = z.infer<typeof IdentitySchema>;
+export const IdentitiesResponse = envelope(z.array(IdentitySchema));
 
 export const TopIdentitySchema = z.object({
   requests: z.number(),

@@ -17,7 +17,8 @@ import type { Logger } from '../log';
 export const STATE_FILE = 'state.json';
 export const HISTORY_LIMIT = 200;
 
-const FieldValuesSchema = z.record(z.enum(FIELD_KEYS), z.union([z.string(), z.number()]));
+// Partial: an entry written before a field existed must not invalidate the whole file.
+const FieldValuesSchema = z.partialRecord(z.enum(FIELD_KEYS), z.union([z.string(), z.number()]));
 
 export const ConfigurationStateSchema = z.object({
   configurationId: z.number().int(),

@@ -10,30 +10,49 @@ import { defaultDataDir, PRODUCT_NAME } from './paths';
 import { AppService } from './service';
 import { createSecretStore, loadKeytar } from './store/secrets';
 import { openSettingsStore } from './store/settings';
-import { CREDENTIAL_FIELDS, type CredentialKind } from '../preload/contract';
+import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind } from '../preload/contract';
+import { configure, map, parseSecretLines, UsageError } from './cli-configure';
+import { demoDataDir, runSyncCommand, type CliIo } from './cli-sync';
 
 const HELP = `${PRODUCT_NAME} ${pkg.version} — command line
 
 Usage: umbrella-psa-sync <command> [options]
 
 Commands:
-  status             Show the PSA chosen, which credentials are saved (never their values),
-                     the ticketing settings and how many customers are mapped.
-  help               Show this help.
+  status                 Show the PSA chosen, which credentials are saved (never their values),
+                         the ticketing settings and how many customers are mapped.
+  sync [--dry-run]       Sync the 16 Umbrella fields into the PSA for every mapped customer: a line
+                         per customer and a summary; exits 1 if any customer failed. --dry-run shows
+                         what would change, field by field, and writes nothing.
+       [--demo [--psa connectwise|autotask]]
+                         Against built-in simulators, with the demo MSP's mapping pre-seeded.
+  configure [--psa KIND] [--site HOST] [--billing-code ID] [--threshold N]
+            [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin]
+                         Save settings; credentials are read from environment variables
+                         (UMBRELLA_API_KEY, UMBRELLA_API_SECRET, CONNECTWISE_COMPANY_ID,
+                         CONNECTWISE_PUBLIC_KEY, CONNECTWISE_PRIVATE_KEY, CONNECTWISE_CLIENT_ID,
+                         AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE) or, with
+                         --secrets-stdin, from KEY=VALUE lines on stdin. Never from arguments.
+  map ORG_ID COMPANY | map ORG_ID --exclude | map ORG_ID --clear
+                         Map an Umbrella customer to a PSA company (ConnectWise company
+                         identifier or Autotask company id), exclude it, or clear it.
+  help                   Show this help.
 
 Options:
-  --data-dir DIR     Settings folder (default: the app's own, ${defaultDataDir()})
-  --json             Machine-readable output (status)
-  -h, --help         Show this help
-  -v, --version      Show the version
+  --data-dir DIR         Settings folder (default: the app's own, ${defaultDataDir()})
+  --json                 Machine-readable output (status)
+  -h, --help             Show this help
+  -v, --version          Show the version
 `;
 
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
+export interface CliInput {
+  env: NodeJS.ProcessEnv;
+  readStdin: () => Promise<string>;
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+const COMMANDS = ['status', 'sync', 'configure', 'map'];
+
+export async function runCli(argv: string[], io: CliIo, input: CliInput = { env: process.env, readStdin: () => Promise.resolve('') }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -42,6 +61,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       options: {
         'data-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
+        psa: { type: 'string' },
+        site: { type: 'string' },
+        'billing-code': { type: 'string' },
+        threshold: { type: 'string' },
+        'umbrella-url': { type: 'string' },
+        'autotask-url': { type: 'string' },
+        'secrets-stdin': { type: 'boolean', default: false },
+        exclude: { type: 'boolean', default: false },
+        clear: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -60,16 +90,51 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.out(pkg.version);
     return 0;
   }
-  if (command !== 'status') {
+  if (!COMMANDS.includes(command)) {
     io.err(`Unknown command "${command}". Run "umbrella-psa-sync --help" for the list of commands.`);
     return 2;
   }
 
+  const log = { ...consoleLogger, info: () => undefined };
+  if (command === 'sync') {
+    if (values.psa !== undefined && !values.demo) {
+      io.err('--psa goes with --demo; for your own PSA, choose it with "umbrella-psa-sync configure --psa ...".');
+      return 2;
+    }
+    const psa = values.psa === undefined ? undefined : PsaKindSchema.safeParse(values.psa);
+    if (psa && !psa.success) {
+      io.err('--psa must be connectwise or autotask');
+      return 2;
+    }
+    const dataDir = values['data-dir'] ?? (values.demo ? demoDataDir() : defaultDataDir());
+    return runSyncCommand({ dryRun: values['dry-run'], demo: values.demo, psa: psa?.data, dataDir }, io, log);
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  if (command === 'configure' || command === 'map') {
+    try {
+      const settings = openSettingsStore({ dir: dataDir, log });
+      if (command === 'map') {
+        io.out(map(positionals[1], positionals[2], { exclude: values.exclude, clear: values.clear }, settings));
+        return 0;
+      }
+      const provided: Record<string, string | undefined> = { ...input.env, ...(values['secrets-stdin'] ? parseSecretLines(await input.readStdin()) : {}) };
+      const secrets = createSecretStore(await loadKeytar());
+      const lines = await configure({
+        psa: values.psa, site: values.site, billingCode: values['billing-code'], threshold: values.threshold,
+        umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'],
+      }, provided, settings, secrets);
+      for (const line of lines) io.out(line);
+      return 0;
+    } catch (error) {
+      io.err(`Error: ${describeError(error)}`);
+      return error instanceof UsageError ? 2 : 1;
+    }
+  }
+
   try {
     const service = new AppService({
       identity: { name: pkg.name, productName: PRODUCT_NAME, version: pkg.version, demo: false, dataDir },
-      settings: openSettingsStore({ dir: dataDir, log: { ...consoleLogger, info: () => undefined } }),
+      settings: openSettingsStore({ dir: dataDir, log }),
       secrets: createSecretStore(await loadKeytar()),
     });
     const settings = service.getSettings();

@@ -2,9 +2,15 @@
 /** Entry point of the `umbrella-psa-sync` bin. */
 import { runCli } from './cli-app';
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 void runCli(process.argv.slice(2), {
   out: (line) => { process.stdout.write(`${line}\n`); },
   err: (line) => { process.stderr.write(`${line}\n`); },
-}).then((code) => {
+}, { env: process.env, readStdin }).then((code) => {
   process.exitCode = code;
 });

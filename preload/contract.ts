@@ -75,6 +75,21 @@ export type CustomerMapping = z.infer<typeof CustomerMappingSchema>;
 /** Umbrella organization ids are numeric; kept as decimal strings because they are record keys. */
 export const OrgIdSchema = z.string().regex(/^\d{1,12}$/, 'An Umbrella organization id is a number');
 
+/** Loopback http is accepted (the simulators); anything else must be https. */
+const EndpointSchema = z
+  .string()
+  .trim()
+  .pipe(z.url('Enter a full address such as https://api.umbrella.com'))
+  .refine((value) => value.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(value), 'Use https (plain http only for 127.0.0.1 or localhost)')
+  .nullable()
+  .default(null);
+
+/** Advanced: where the vendor APIs are (defaults: Cisco's and Datto's public hosts). */
+export const EndpointSettingsSchema = z.object({
+  umbrellaBaseUrl: EndpointSchema,
+  autotaskDiscoveryUrl: EndpointSchema,
+});
+
 export const SettingsSchema = z.object({
   psa: z.object({ kind: PsaKindSchema.nullable().default(null) }).prefault({}),
   connectwise: ConnectWiseSettingsSchema.prefault({}),
@@ -82,6 +97,7 @@ export const SettingsSchema = z.object({
   ticketing: TicketingSettingsSchema.prefault({}),
   schedule: ScheduleSettingsSchema.prefault({}),
   mappings: z.record(OrgIdSchema, CustomerMappingSchema).default({}),
+  endpoints: EndpointSettingsSchema.prefault({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SETTINGS_SECTIONS = Object.keys(SettingsSchema.shape) as (keyof Settings)[];
@@ -95,6 +111,7 @@ export const SettingsPatchSchema = z
     ticketing: TicketingSettingsSchema.optional(),
     schedule: ScheduleSettingsSchema.optional(),
     mappings: SettingsSchema.shape.mappings.unwrap().optional(),
+    endpoints: EndpointSettingsSchema.optional(),
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'Nothing to save: name at least one settings section');

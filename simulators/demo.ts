@@ -15,6 +15,9 @@ export const DEMO_CREDENTIALS = {
   autotask: { username: 'umbrella-api@demo-msp.example', secret: 'demo-autotask-secret', integrationCode: 'DEMOTRACKINGIDENTIFIER00001' },
 } as const;
 
+/** The simulator's "Security Software" material billing code, pre-chosen for the demo. */
+export const DEMO_MATERIAL_BILLING_CODE = 29682801;
+
 export interface DemoSimulators {
   world: DemoWorld;
   umbrella: UmbrellaSimulator;

@@ -1,0 +1,94 @@
+/**
+ * `configure` and `map`: non-interactive set-up. Secrets come from environment variables or stdin
+ * (KEY=VALUE lines), never from the command line, where other users and shell history see them.
+ */
+import { CREDENTIAL_FIELDS, OrgIdSchema, PsaKindSchema, SetCredentialsSchema, SettingsPatchSchema, type CredentialKind, type SettingsPatch } from '../preload/contract';
+import type { SecretStore } from './store/secrets';
+import type { SettingsStore } from './store/settings';
+
+/** Environment variable (and stdin key) for each credential. */
+export const SECRET_VARIABLES: Record<CredentialKind, Record<string, string>> = {
+  umbrella: { apiKey: 'UMBRELLA_API_KEY', apiSecret: 'UMBRELLA_API_SECRET' },
+  connectwise: { companyId: 'CONNECTWISE_COMPANY_ID', publicKey: 'CONNECTWISE_PUBLIC_KEY', privateKey: 'CONNECTWISE_PRIVATE_KEY', clientId: 'CONNECTWISE_CLIENT_ID' },
+  autotask: { username: 'AUTOTASK_USERNAME', secret: 'AUTOTASK_SECRET', integrationCode: 'AUTOTASK_INTEGRATION_CODE' },
+};
+
+export class UsageError extends Error {}
+
+/** KEY=VALUE lines (blank lines and # comments ignored). */
+export function parseSecretLines(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new UsageError(`stdin line ${String(index + 1)} is not KEY=VALUE`);
+    values[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return values;
+}
+
+export interface ConfigureOptions {
+  psa?: string | undefined;
+  site?: string | undefined;
+  billingCode?: string | undefined;
+  umbrellaUrl?: string | undefined;
+  autotaskUrl?: string | undefined;
+  threshold?: string | undefined;
+}
+
+/** Applies settings and credentials; returns the lines to print (never a secret). */
+export async function configure(options: ConfigureOptions, provided: Record<string, string | undefined>, settings: SettingsStore, secrets: SecretStore): Promise<string[]> {
+  const said: string[] = [];
+  const current = settings.get();
+  const patch: SettingsPatch = {};
+  if (options.psa !== undefined) {
+    const kind = PsaKindSchema.safeParse(options.psa);
+    if (!kind.success) throw new UsageError('--psa must be connectwise or autotask');
+    patch.psa = { kind: kind.data };
+  }
+  if (options.site !== undefined) patch.connectwise = { site: options.site };
+  if (options.billingCode !== undefined) patch.autotask = { materialBillingCodeId: Number(options.billingCode) };
+  if (options.umbrellaUrl !== undefined || options.autotaskUrl !== undefined) {
+    patch.endpoints = { ...current.endpoints, ...(options.umbrellaUrl !== undefined ? { umbrellaBaseUrl: options.umbrellaUrl || null } : {}), ...(options.autotaskUrl !== undefined ? { autotaskDiscoveryUrl: options.autotaskUrl || null } : {}) };
+  }
+  if (options.threshold !== undefined) patch.ticketing = { ...current.ticketing, threshold: Number(options.threshold) };
+  if (Object.keys(patch).length > 0) {
+    const parsed = SettingsPatchSchema.safeParse(patch);
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    settings.update(patch);
+    said.push(`Saved settings: ${Object.keys(patch).join(', ')}.`);
+  }
+  for (const kind of Object.keys(CREDENTIAL_FIELDS) as CredentialKind[]) {
+    const values: Record<string, string> = {};
+    for (const [field, variable] of Object.entries(SECRET_VARIABLES[kind])) {
+      const value = provided[variable];
+      if (value !== undefined && value !== '') values[field] = value;
+    }
+    if (Object.keys(values).length === 0) continue;
+    const parsed = SetCredentialsSchema.safeParse({ kind, values });
+    if (!parsed.success) throw new UsageError(`${kind} credentials: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    await secrets.set(kind, values);
+    said.push(`Saved ${kind} credentials in the OS keychain: ${Object.keys(values).join(', ')}.`);
+  }
+  if (said.length === 0) said.push('Nothing to save: pass settings options, or credentials in environment variables / on stdin (see --help).');
+  return said;
+}
+
+/** `map ORG_ID COMPANY`, `map ORG_ID --exclude`, `map ORG_ID --clear`. */
+export function map(orgId: string | undefined, company: string | undefined, flags: { exclude: boolean; clear: boolean }, settings: SettingsStore): string {
+  const org = OrgIdSchema.safeParse(orgId);
+  if (!org.success) throw new UsageError('map needs an Umbrella organization id (a number), e.g. "map 8100000 AcmeCorp"');
+  const mappings = { ...settings.get().mappings };
+  if (flags.clear) {
+    mappings[org.data] = { psaCompany: null, excluded: false };
+  } else if (flags.exclude) {
+    mappings[org.data] = { psaCompany: mappings[org.data]?.psaCompany ?? null, excluded: true };
+  } else {
+    if (!company?.trim()) throw new UsageError('map needs the PSA company: a ConnectWise company identifier or an Autotask company id');
+    mappings[org.data] = { psaCompany: company.trim(), excluded: false };
+  }
+  settings.update({ mappings });
+  const entry = mappings[org.data];
+  return entry?.excluded ? `Customer ${org.data} is excluded from the sync.` : entry?.psaCompany ? `Customer ${org.data} is mapped to ${entry.psaCompany}.` : `Customer ${org.data} is no longer mapped.`;
+}

@@ -1,0 +1,108 @@
+/** `umbrella-psa-sync sync [--dry-run] [--demo [--psa KIND]] [--data-dir DIR]` */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CustomerMapping, PsaKind, Settings } from '../preload/contract';
+import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
+import { describeError } from './errors';
+import type { Logger } from './log';
+import { createSecretStore, loadKeytar, type SecretStore } from './store/secrets';
+import { openSettingsStore, type SettingsStore } from './store/settings';
+import { openStateStore } from './store/state';
+import type { CustomerOutcome, SyncRun } from './sync/engine';
+import { createSyncEngine } from './sync/setup';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const MARKS: Record<CustomerOutcome['status'], string> = { created: '+', updated: '~', unchanged: '=', skipped: '-', failed: '✗' };
+
+export function outcomeLine(outcome: CustomerOutcome, dryRun: boolean): string {
+  const verb = dryRun && (outcome.status === 'created' || outcome.status === 'updated') ? `would be ${outcome.status}` : outcome.status;
+  const target = outcome.psaCompany ? ` -> ${outcome.psaCompany}` : '';
+  const changed = outcome.changes?.filter((c) => c.field !== 'lastUpdated').map((c) => c.label) ?? [];
+  const detail = outcome.reason ? `: ${outcome.reason}` : outcome.status === 'updated' ? ` (${changed.join(', ')})` : '';
+  return `${MARKS[outcome.status]} ${outcome.name} [${String(outcome.orgId)}]${target}: ${verb}${detail}`;
+}
+
+export function summaryLine(run: SyncRun): string {
+  const { counts, requests, startedAt, finishedAt, dryRun } = run.record;
+  const seconds = ((Date.parse(finishedAt) - Date.parse(startedAt)) / 1000).toFixed(1);
+  const would = dryRun ? 'would be ' : '';
+  return `${dryRun ? 'Dry run' : 'Sync'} finished in ${seconds} s: ${String(counts.created)} ${would}created, ${String(counts.updated)} ${would}updated, ${String(counts.unchanged)} unchanged, ${String(counts.skipped)} skipped, ${String(counts.failed)} failed. Requests: Umbrella ${String(requests.umbrella)}, PSA ${String(requests.psa)}.`;
+}
+
+/** The demo MSP's mapping as a person would make it: each customer to its PSA counterpart. */
+export function demoMappings(demo: DemoSimulators, kind: PsaKind): Record<string, CustomerMapping> {
+  const mappings: Record<string, CustomerMapping> = {};
+  for (const [orgId, match] of Object.entries(demo.world.expectedMatches)) {
+    const reference = kind === 'connectwise' ? match.connectwise : match.autotask?.toString();
+    if (reference) mappings[orgId] = { psaCompany: reference, excluded: false };
+  }
+  return mappings;
+}
+
+export interface SyncCommand {
+  dryRun: boolean;
+  demo: boolean;
+  psa: PsaKind | undefined;
+  /** Settings and state folder (for --demo without --data-dir: a fresh temporary one). */
+  dataDir: string;
+}
+
+/** Settings and credentials for a demo run: the stored mappings, everything else pointing at the simulators. */
+async function demoSetup(settingsStore: SettingsStore, kind: PsaKind, io: CliIo) {
+  const demo = await startDemoSimulators({ rateLimits: false });
+  if (Object.keys(settingsStore.get().mappings).length === 0) settingsStore.update({ mappings: demoMappings(demo, kind) });
+  const settings = (): Settings => ({
+    ...settingsStore.get(),
+    psa: { kind },
+    connectwise: { site: demo.urls.connectwiseSite },
+    autotask: { materialBillingCodeId: DEMO_MATERIAL_BILLING_CODE },
+    endpoints: { umbrellaBaseUrl: demo.urls.umbrella, autotaskDiscoveryUrl: demo.urls.autotaskDiscovery },
+  });
+  // The demo credentials only open the local simulators; they never go into the keychain.
+  const secrets: Pick<SecretStore, 'get'> = { get: (credentialKind) => Promise.resolve({ ...DEMO_CREDENTIALS[credentialKind] } as never) };
+  io.out(`Demo: ${String(demo.world.customers.length)} Umbrella customers, the ${kind === 'connectwise' ? 'ConnectWise' : 'Autotask'} simulator; settings and state in ${path.dirname(settingsStore.path)}`);
+  return { demo, settings, secrets };
+}
+
+export async function runSyncCommand(command: SyncCommand, io: CliIo, log: Logger): Promise<number> {
+  let demo: DemoSimulators | null = null;
+  try {
+    const settingsStore = openSettingsStore({ dir: command.dataDir, log });
+    let settings: () => Settings = () => settingsStore.get();
+    let secrets: Pick<SecretStore, 'get'>;
+    if (command.demo) {
+      const setup = await demoSetup(settingsStore, command.psa ?? 'connectwise', io);
+      ({ demo, settings, secrets } = setup);
+    } else {
+      secrets = createSecretStore(await loadKeytar());
+    }
+    const state = openStateStore({ dir: command.dataDir, log });
+    try {
+      // The demo simulators do not throttle, so neither does the client (a real console would).
+      const limits = command.demo ? { umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] } } : {};
+      const engine = await createSyncEngine({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), ...limits });
+      const run = await engine.run({ dryRun: command.dryRun, onProgress: ({ outcome }) => { io.out(outcomeLine(outcome, command.dryRun)); } });
+      for (const note of run.record.notes) io.out(`note: ${note}`);
+      if (run.record.error) io.err(`Error: ${run.record.error}`);
+      io.out(summaryLine(run));
+      return run.record.error || run.record.counts.failed > 0 ? 1 : 0;
+    } finally {
+      state.close();
+    }
+  } catch (error) {
+    io.err(`Error: ${describeError(error)}`);
+    return 1;
+  } finally {
+    await demo?.stop();
+  }
+}
+
+/** A folder for a demo run's settings and state when none is given: fresh each time. */
+export function demoDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'umbrella-psa-sync-demo-'));
+}

@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import keytar from 'keytar';
+import { runCli } from '../../main/cli-app';
+import { KEYCHAIN_SERVICE } from '../../main/store/secrets';
+import { openSettingsStore } from '../../main/store/settings';
+import { memoryLogger } from '../../main/log';
+import { requireSecretService, tempDir } from '../helpers/fixtures';
+
+const run = promisify(execFile);
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}, stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { env, readStdin: () => Promise.resolve(stdin) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+afterAll(async () => {
+  for (const { account } of await keytar.findCredentials(KEYCHAIN_SERVICE)) await keytar.deletePassword(KEYCHAIN_SERVICE, account);
+});
+
+describe('umbrella-psa-sync sync', () => {
+  it('--demo syncs the demo MSP: a line per customer, a summary, exit 1 because one company is inactive', async () => {
+    const dir = tempDir();
+    const result = await cli(['sync', '--demo', '--data-dir', dir]);
+    expect(result.out).toMatch(/^\+ Acme Corporation \[8100000\] -> AcmeCorp: created$/m);
+    expect(result.out).toMatch(/^✗ Summit Realty Group .* is inactive/m);
+    expect(result.out).toMatch(/^Sync finished in [\d.]+ s: 21 created, 0 updated, 0 unchanged, 3 skipped, 1 failed\. Requests: Umbrella \d+, PSA \d+\.$/m);
+    expect(result.code).toBe(1);
+  });
+
+  it('--demo --dry-run says what would happen and writes no configuration', async () => {
+    const result = await cli(['sync', '--demo', '--psa', 'autotask', '--dry-run', '--data-dir', tempDir()]);
+    expect(result.out).toMatch(/^\+ Acme Corporation \[8100000\] -> \d+: would be created$/m);
+    expect(result.out).toMatch(/note: Would create the product "OpenDNS_Umbrella"/);
+    expect(result.out).toMatch(/Dry run finished .* 22 would be created/);
+  });
+
+  it('without a configured PSA, says what to do', async () => {
+    requireSecretService();
+    const result = await cli(['sync', '--data-dir', tempDir()]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/No PSA is chosen: pick ConnectWise or Autotask in step 1 of the setup wizard/);
+  });
+
+  it('the built bin exits non-zero when a customer failed', async () => {
+    const error = await run(process.execPath, ['out/main/cli.js', 'sync', '--demo', '--data-dir', tempDir()]).catch((e: unknown) => e as { code: number; stdout: string });
+    expect((error as { code: number }).code).toBe(1);
+    expect((error as { stdout: string }).stdout).toMatch(/21 created/);
+  });
+});
+
+describe('umbrella-psa-sync configure and map', () => {
+  it('saves settings, and credentials from the environment or stdin into the keychain, never echoing them', async () => {
+    requireSecretService();
+    const dir = tempDir();
+    const env = { UMBRELLA_API_KEY: 'cli-umb-key', UMBRELLA_API_SECRET: 'cli-umb-secret-51' };
+    const saved = await cli(['configure', '--data-dir', dir, '--psa', 'connectwise', '--site', 'eu.myconnectwise.net'], env);
+    expect(saved.code).toBe(0);
+    expect(saved.out).toContain('Saved umbrella credentials in the OS keychain: apiKey, apiSecret.');
+    expect(saved.out).not.toMatch(/cli-umb-secret-51|cli-umb-key/);
+    expect(await keytar.getPassword(KEYCHAIN_SERVICE, 'umbrella.apiSecret')).toBe('cli-umb-secret-51');
+
+    const stdin = 'CONNECTWISE_COMPANY_ID=acme\nCONNECTWISE_PUBLIC_KEY=pub\n# comment\nCONNECTWISE_PRIVATE_KEY=priv-from-stdin\nCONNECTWISE_CLIENT_ID=cid\n';
+    const fromStdin = await cli(['configure', '--data-dir', dir, '--secrets-stdin'], {}, stdin);
+    expect(fromStdin.out).toContain('Saved connectwise credentials in the OS keychain: companyId, publicKey, privateKey, clientId.');
+    expect(await keytar.getPassword(KEYCHAIN_SERVICE, 'connectwise.privateKey')).toBe('priv-from-stdin');
+
+    const settings = openSettingsStore({ dir, log: memoryLogger() }).get();
+    expect(settings.psa.kind).toBe('connectwise');
+    expect(settings.connectwise.site).toBe('eu.myconnectwise.net');
+  });
+
+  it('refuses secrets on the command line and bad values with a clear message', async () => {
+    const argvSecret = await cli(['configure', '--umbrella-secret', 'x']);
+    expect(argvSecret.code).toBe(2);
+    expect(argvSecret.err).toMatch(/Unknown option '--umbrella-secret'/);
+    const badPsa = await cli(['configure', '--data-dir', tempDir(), '--psa', 'halo']);
+    expect(badPsa.code).toBe(2);
+    expect(badPsa.err).toMatch(/--psa must be connectwise or autotask/);
+    const badUrl = await cli(['configure', '--data-dir', tempDir(), '--umbrella-url', 'http://evil.example']);
+    expect(badUrl.err).toMatch(/Use https \(plain http only for 127\.0\.0\.1 or localhost\)/);
+  });
+
+  it('maps, excludes and clears customers', async () => {
+    const dir = tempDir();
+    expect((await cli(['map', '8100000', 'AcmeCorp', '--data-dir', dir])).out).toBe('Customer 8100000 is mapped to AcmeCorp.');
+    expect((await cli(['map', '8100013', '--exclude', '--data-dir', dir])).out).toBe('Customer 8100013 is excluded from the sync.');
+    expect((await cli(['map', '8100000', '--clear', '--data-dir', dir])).out).toBe('Customer 8100000 is no longer mapped.');
+    expect((await cli(['map', 'acme', 'AcmeCorp', '--data-dir', dir])).err).toMatch(/needs an Umbrella organization id/);
+    expect(openSettingsStore({ dir, log: memoryLogger() }).get().mappings).toEqual({
+      8100000: { psaCompany: null, excluded: false }, 8100013: { psaCompany: null, excluded: true },
+    });
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, latestBoundary, Scheduler, type Job, type JobRun, type SchedulerClock } from '../../main/scheduler';
+import { memoryLogger } from '../../main/log';
+
+const T0 = Date.UTC(2026, 10, 25, 9, 30);
+
+/** A clock whose time moves only when the test says; the interval callback is called by hand. */
+function fakeClock(start: number) {
+  let now = start;
+  let tick: (() => void) | null = null;
+  const clock: SchedulerClock = {
+    now: () => now,
+    setInterval: (cb) => { tick = cb; return 1; },
+    clearInterval: () => { tick = null; },
+  };
+  return { clock, advance: (ms: number) => { now += ms; tick?.(); }, set: (t: number) => { now = t; } };
+}
+
+/** A daily sync job whose runs are recorded as the state file would. */
+function syncJob(runs: JobRun[], clock: () => number, outcome: () => boolean = () => true, enabled = () => true): Job {
+  return {
+    name: 'sync',
+    periodMs: DAY_MS,
+    lastRun: () => runs.at(-1) ?? null,
+    lastSuccess: () => [...runs].reverse().find((r) => r.ok)?.startedAt ?? null,
+    enabled,
+    run: () => { runs.push({ startedAt: clock(), ok: outcome() }); return Promise.resolve(); },
+  };
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('Scheduler', () => {
+  it('aligns periods to 00:00 UTC', () => {
+    expect(latestBoundary(T0, DAY_MS)).toBe(Date.UTC(2026, 10, 25));
+    expect(latestBoundary(T0, 4 * 3_600_000)).toBe(Date.UTC(2026, 10, 25, 8));
+  });
+
+  it('runs once at the next 00:00 UTC, not before, not twice', async () => {
+    const runs: JobRun[] = [{ startedAt: Date.UTC(2026, 10, 25, 0, 0, 5), ok: true }];
+    const time = fakeClock(T0);
+    const scheduler = new Scheduler([syncJob(runs, () => time.clock.now())], memoryLogger(), time.clock);
+    scheduler.start();
+    await flush();
+    expect(runs).toHaveLength(1);
+    for (let minute = 0; minute < 15 * 60; minute++) { time.advance(60_000); await flush(); }
+    expect(runs.map((r) => new Date(r.startedAt).toISOString())).toEqual(['2026-11-25T00:00:05.000Z', '2026-11-26T00:00:00.000Z']);
+    expect(scheduler.status()[0]?.nextRunAt).toBe(Date.UTC(2026, 10, 27));
+  });
+
+  it('catches up once at start when the app was closed at midnight', async () => {
+    const runs: JobRun[] = [{ startedAt: Date.UTC(2026, 10, 23, 0, 1), ok: true }];
+    const time = fakeClock(T0);
+    const scheduler = new Scheduler([syncJob(runs, () => time.clock.now())], memoryLogger(), time.clock);
+    scheduler.start();
+    await flush();
+    time.advance(60_000);
+    await flush();
+    expect(runs).toHaveLength(2);
+    expect(runs[1]?.startedAt).toBe(T0);
+  });
+
+  it('after a 10-hour sleep across midnight runs once on resume', async () => {
+    const runs: JobRun[] = [{ startedAt: Date.UTC(2026, 10, 25, 0, 0), ok: true }];
+    const time = fakeClock(Date.UTC(2026, 10, 25, 20));
+    const scheduler = new Scheduler([syncJob(runs, () => time.clock.now())], memoryLogger(), time.clock);
+    scheduler.start();
+    time.set(Date.UTC(2026, 10, 26, 6)); // woke up: timers did not fire while asleep
+    await scheduler.check(); // the resume event
+    await scheduler.check();
+    expect(runs.map((r) => r.startedAt)).toEqual([Date.UTC(2026, 10, 25, 0, 0), Date.UTC(2026, 10, 26, 6)]);
+  });
+
+  it('retries a run that failed as a whole after 30 minutes, not every minute', async () => {
+    const runs: JobRun[] = [];
+    const time = fakeClock(Date.UTC(2026, 10, 26, 0, 0));
+    let ok = false;
+    const scheduler = new Scheduler([syncJob(runs, () => time.clock.now(), () => ok)], memoryLogger(), time.clock);
+    scheduler.start();
+    await flush();
+    for (let i = 0; i < 29; i++) { time.advance(60_000); await flush(); }
+    expect(runs).toHaveLength(1);
+    ok = true;
+    time.advance(60_000);
+    await flush();
+    time.advance(60_000);
+    await flush();
+    expect(runs.map((r) => r.ok)).toEqual([false, true]);
+  });
+
+  it('does nothing while paused, and "Sync now" runs regardless', async () => {
+    const runs: JobRun[] = [];
+    const time = fakeClock(T0);
+    const scheduler = new Scheduler([syncJob(runs, () => time.clock.now(), () => true, () => false)], memoryLogger(), time.clock);
+    scheduler.start();
+    await flush();
+    expect(runs).toHaveLength(0);
+    await scheduler.runNow('sync');
+    expect(runs).toHaveLength(1);
+  });
+});

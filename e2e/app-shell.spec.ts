@@ -14,7 +14,7 @@ test.describe('app shell', () => {
       hasProcess: 'process' in window,
     }));
     expect(surface).toEqual({
-      verbs: ['clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getSettings', 'saveSettings', 'setCredentials'],
+      verbs: ['clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'runSync', 'saveSettings', 'setCredentials'],
       hasRequire: false,
       hasProcess: false,
     });
@@ -37,9 +37,9 @@ test.describe('app shell', () => {
   test('a value main rejects is shown where it was entered, with the reason', async ({ page, app }) => {
     await page.goto('/');
     await page.getByLabel('ConnectWise PSA (Manage)').check();
-    await page.getByLabel('ConnectWise site').fill('https://na.myconnectwise.net/v4_6_release');
+    await page.getByLabel('ConnectWise site').fill('http://na.myconnectwise.net');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('alert')).toContainText('Enter a host name such as na.myconnectwise.net');
+    await expect(page.getByRole('alert')).toContainText('Enter a host name such as na.myconnectwise.net (https only)');
     expect(app.service.getSettings().psa.kind).toBeNull();
   });
 

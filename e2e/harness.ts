@@ -12,9 +12,9 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { API_GLOBAL, CHANNELS } from '../preload/channels';
 import { createIpcRouter, serviceHandlers, type IpcRouter } from '../main/ipc-router';
 import { memoryLogger } from '../main/log';
-import { AppService } from '../main/service';
+import { createAppServices } from '../main/app-services';
+import type { AppService } from '../main/service';
 import { createSecretStore, loadKeytar, type SecretStore } from '../main/store/secrets';
-import { openSettingsStore } from '../main/store/settings';
 import { isTrustedRendererUrl } from '../main/trust';
 
 const BINDING = '__umbrellaPsaTestIpc';
@@ -55,11 +55,11 @@ export const test = base.extend<{ app: AppHarness }>({
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-e2e-'));
     const log = memoryLogger();
     const secrets = createSecretStore(await loadKeytar(), `umbrella-psa-sync-e2e-${randomUUID()}`);
-    const service = new AppService({
+    const services = createAppServices({
       identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: APP_VERSION, demo: false, dataDir },
-      settings: openSettingsStore({ dir: dataDir, log }),
-      secrets,
+      secrets, log, fetch: (url, init) => fetch(url, init),
     });
+    const { service } = services;
     const rendererUrl = baseURL ?? 'http://127.0.0.1:4173';
     const router = createIpcRouter({
       handlers: serviceHandlers(service),
@@ -75,6 +75,7 @@ export const test = base.extend<{ app: AppHarness }>({
 
     const slug = testInfo.titlePath.slice(1).join(' ').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
     await page.screenshot({ path: path.join('test-results', 'screenshots', `${slug}.png`), fullPage: true });
+    services.close();
     for (const kind of ['umbrella', 'connectwise', 'autotask'] as const) await secrets.clear(kind);
     fs.rmSync(dataDir, { recursive: true, force: true });
   },

@@ -7,7 +7,7 @@ import pkg from '../package.json';
 import { describeError } from './errors';
 import { consoleLogger } from './log';
 import { defaultDataDir, PRODUCT_NAME } from './paths';
-import { AppService } from './service';
+import { createAppServices } from './app-services';
 import { createSecretStore, loadKeytar } from './store/secrets';
 import { openSettingsStore } from './store/settings';
 import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind } from '../preload/contract';
@@ -132,11 +132,14 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
   }
 
   try {
-    const service = new AppService({
+    const services = createAppServices({
       identity: { name: pkg.name, productName: PRODUCT_NAME, version: pkg.version, demo: false, dataDir },
-      settings: openSettingsStore({ dir: dataDir, log }),
       secrets: createSecretStore(await loadKeytar()),
+      log,
+      fetch: (url, init) => fetch(url, init),
     });
+    const { service } = services;
+    services.close();
     const settings = service.getSettings();
     const credentials = await service.getCredentialsStatus();
     const mapped = Object.values(settings.mappings).filter((m) => m.psaCompany !== null && !m.excluded).length;

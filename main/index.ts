@@ -1,14 +1,13 @@
 /** Composition root: single-instance lock, lifecycle, and wiring of services into Electron. */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, net, powerMonitor } from 'electron';
 import pkg from '../package.json';
 import { createIpcRouter, serviceHandlers } from './ipc-router';
 import { registerIpc } from './ipc';
 import { consoleLogger } from './log';
-import { AppService } from './service';
+import { createAppServices } from './app-services';
 import { createSecretStore, loadKeytar } from './store/secrets';
-import { openSettingsStore } from './store/settings';
 import { openElectronStoreBackend } from './store/electron-settings';
 import { isTrustedRendererUrl } from './trust';
 import { createMainWindow } from './window';
@@ -45,13 +44,18 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     const dataDir = app.getPath('userData');
-    const settings = openSettingsStore({ dir: dataDir, log: consoleLogger, open: openElectronStoreBackend });
-    const secrets = createSecretStore(await loadKeytar());
-    const service = new AppService({
+    const services = createAppServices({
       identity: { name: pkg.name, productName: PRODUCT_NAME, version: app.getVersion(), demo, dataDir },
-      settings,
-      secrets,
+      secrets: createSecretStore(await loadKeytar()),
+      log: consoleLogger,
+      // Electron's net.fetch goes through the system proxy settings, as an MSP network expects.
+      fetch: (url, init) => net.fetch(url, init),
+      openSettings: openElectronStoreBackend,
     });
+    const { service, scheduler } = services;
+    scheduler.start();
+    powerMonitor.on('resume', () => { void scheduler.check(); });
+    app.on('before-quit', () => { services.close(); });
     const router = createIpcRouter({
       handlers: serviceHandlers(service),
       isTrustedSender: (sender) => isTrustedRendererUrl(sender.url, rendererUrl),

@@ -17,6 +17,8 @@ import type { Logger } from './log';
 import { describeError } from './errors';
 import { KeychainUnavailableError } from './store/secrets';
 import type { AppService } from './service';
+import { SyncAlreadyRunningError } from './sync/engine';
+import { NotConfiguredError } from './sync/setup';
 
 export interface SenderInfo {
   /** URL of the frame that sent the message. */
@@ -35,6 +37,9 @@ export function serviceHandlers(service: AppService): Handlers {
     setCredentials: (request) => service.setCredentials(request),
     getCredentialsStatus: () => service.getCredentialsStatus(),
     clearCredentials: ({ kind }) => service.clearCredentials(kind),
+    runSync: ({ dryRun }) => service.runSync(dryRun),
+    getRunHistory: () => service.getRunHistory(),
+    getScheduleStatus: () => service.getScheduleStatus(),
   };
 }
 
@@ -90,6 +95,12 @@ export function createIpcRouter(options: {
       } catch (error) {
         if (error instanceof KeychainUnavailableError) {
           return failure({ code: 'KEYCHAIN_UNAVAILABLE', message: error.message });
+        }
+        if (error instanceof NotConfiguredError) {
+          return failure({ code: 'NOT_CONFIGURED', message: error.message });
+        }
+        if (error instanceof SyncAlreadyRunningError) {
+          return failure({ code: 'BUSY', message: error.message });
         }
         log.error(`IPC: ${channel} failed: ${describeError(error)}`);
         return failure({ code: 'INTERNAL', message: `Something went wrong (${channel}). Details are in the app log.` });

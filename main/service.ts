@@ -9,8 +9,13 @@ import type {
   Settings,
   SettingsPatch,
 } from '../preload/contract';
+import type { RunRecord, SyncRunView } from '../preload/contract';
+import type { Scheduler } from './scheduler';
 import type { SecretStore } from './store/secrets';
 import type { SettingsStore } from './store/settings';
+import type { StateStore } from './store/state';
+import type { SyncController } from './sync/controller';
+import type { SyncProgress } from './sync/engine';
 
 export interface AppIdentity {
   name: string;
@@ -24,6 +29,10 @@ export interface ServiceDeps {
   identity: AppIdentity;
   settings: SettingsStore;
   secrets: SecretStore;
+  state: StateStore;
+  sync: SyncController;
+  scheduler?: Scheduler;
+  onSyncProgress?: (progress: SyncProgress) => void;
 }
 
 export class AppService {
@@ -38,11 +47,14 @@ export class AppService {
   }
 
   saveSettings(patch: SettingsPatch): Settings {
-    return this.deps.settings.update(patch);
+    const saved = this.deps.settings.update(patch);
+    this.deps.sync.invalidate();
+    return saved;
   }
 
   async setCredentials(request: ParsedRequestOf<'setCredentials'>): Promise<CredentialsStatus> {
     await this.deps.secrets.set(request.kind, request.values);
+    this.deps.sync.invalidate();
     return this.deps.secrets.status();
   }
 
@@ -52,6 +64,20 @@ export class AppService {
 
   async clearCredentials(kind: CredentialKind): Promise<CredentialsStatus> {
     await this.deps.secrets.clear(kind);
+    this.deps.sync.invalidate();
     return this.deps.secrets.status();
+  }
+
+  /** "Sync now" (or a dry-run preview); joins a run already going. */
+  runSync(dryRun: boolean): Promise<SyncRunView> {
+    return this.deps.sync.run({ dryRun, ...(this.deps.onSyncProgress ? { onProgress: this.deps.onSyncProgress } : {}) });
+  }
+
+  getRunHistory(): RunRecord[] {
+    return this.deps.state.get().runs;
+  }
+
+  getScheduleStatus(): { name: string; nextRunAt: string; running: boolean }[] {
+    return (this.deps.scheduler?.status() ?? []).map((s) => ({ ...s, nextRunAt: new Date(s.nextRunAt).toISOString() }));
   }
 }

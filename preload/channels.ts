@@ -9,6 +9,9 @@ export const CHANNELS = {
   setCredentials: 'credentials:set',
   getCredentialsStatus: 'credentials:status',
   clearCredentials: 'credentials:clear',
+  runSync: 'sync:run',
+  getRunHistory: 'history:get',
+  getScheduleStatus: 'schedule:status',
 } as const;
 
 export type Verb = keyof typeof CHANNELS;

@@ -15,17 +15,29 @@ export const PSA_KINDS = ['connectwise', 'autotask'] as const;
 export const PsaKindSchema = z.enum(PSA_KINDS);
 export type PsaKind = z.infer<typeof PsaKindSchema>;
 
-/** Hostname (optionally with port) of a ConnectWise site, e.g. `na.myconnectwise.net`. */
-const HostSchema = z
+/**
+ * The ConnectWise site: a host name (optionally with a port). A pasted https address is reduced to
+ * its host; plain http is kept only for 127.0.0.1/localhost (the simulators).
+ */
+const SiteSchema = z
   .string()
   .trim()
   .max(253)
-  .regex(/^$|^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'Enter a host name such as na.myconnectwise.net, without https:// or a path');
+  .transform((value, ctx) => {
+    if (value === '') return '';
+    if (/^http:\/\/(127\.0\.0\.1|localhost)(:\d{1,5})?\/?$/.test(value)) return value.replace(/\/$/, '');
+    const host = /^(?:https:\/\/)?([A-Za-z0-9.-]+(?::\d{1,5})?)(?:\/\S*)?$/.exec(value)?.[1];
+    if (!host) {
+      ctx.addIssue({ code: 'custom', message: 'Enter a host name such as na.myconnectwise.net (https only)' });
+      return z.NEVER;
+    }
+    return host.toLowerCase();
+  });
 
 const OptionalIdSchema = z.number().int().positive().nullable();
 
 export const ConnectWiseSettingsSchema = z.object({
-  site: HostSchema.default(''),
+  site: SiteSchema.default(''),
 });
 
 export const AutotaskSettingsSchema = z.object({
@@ -178,6 +190,51 @@ export const AppInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
+// ---- sync runs ----
+
+export const CustomerResultSchema = z.object({
+  orgId: z.number().int(),
+  name: z.string(),
+  status: z.enum(['created', 'updated', 'unchanged', 'skipped', 'failed']),
+  reason: z.string().optional(),
+  changedFields: z.array(z.string()).optional(),
+});
+export type CustomerResult = z.infer<typeof CustomerResultSchema>;
+
+export const RunRecordSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['sync', 'tickets']),
+  psa: z.enum(['connectwise', 'autotask']),
+  dryRun: z.boolean(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  counts: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), skipped: z.number(), failed: z.number() }),
+  requests: z.object({ umbrella: z.number(), psa: z.number() }),
+  /** Customers that were skipped or failed, with the reason (successes are only counted). */
+  problems: z.array(CustomerResultSchema),
+  notes: z.array(z.string()),
+  error: z.string().optional(),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+export const FieldChangeSchema = z.object({
+  field: z.string(),
+  label: z.string(),
+  before: z.union([z.string(), z.number()]).nullable(),
+  after: z.union([z.string(), z.number()]),
+});
+
+export const CustomerOutcomeSchema = CustomerResultSchema.extend({
+  psaCompany: z.string().optional(),
+  changes: z.array(FieldChangeSchema).optional(),
+});
+export type CustomerOutcomeView = z.infer<typeof CustomerOutcomeSchema>;
+
+export const SyncRunSchema = z.object({ record: RunRecordSchema, outcomes: z.array(CustomerOutcomeSchema) });
+export type SyncRunView = z.infer<typeof SyncRunSchema>;
+
+export const ScheduleStatusSchema = z.array(z.object({ name: z.string(), nextRunAt: z.string(), running: z.boolean() }));
+
 // ---- the channels ----
 
 const NoPayload = z.undefined({ error: 'This call takes no payload' });
@@ -193,6 +250,9 @@ export const contract = {
     request: z.object({ kind: CredentialKindSchema }).strict(),
     response: CredentialsStatusSchema,
   },
+  runSync: { channel: CHANNELS.runSync, request: z.object({ dryRun: z.boolean() }).strict(), response: SyncRunSchema },
+  getRunHistory: { channel: CHANNELS.getRunHistory, request: NoPayload, response: z.array(RunRecordSchema) },
+  getScheduleStatus: { channel: CHANNELS.getScheduleStatus, request: NoPayload, response: ScheduleStatusSchema },
 } as const satisfies Record<Verb, { channel: string; request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;
@@ -207,6 +267,8 @@ export const IPC_ERROR_CODES = [
   'UNKNOWN_CHANNEL',
   'INVALID_PAYLOAD',
   'KEYCHAIN_UNAVAILABLE',
+  'NOT_CONFIGURED',
+  'BUSY',
   'INTERNAL',
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];

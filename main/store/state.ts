@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileSync } from 'atomically';
 import { z } from 'zod';
+import { RunRecordSchema, type CustomerResult, type RunRecord } from '../../preload/contract';
 import { FIELD_KEYS, type FieldKey } from '../sync/fields';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
@@ -27,31 +28,6 @@ export const ConfigurationStateSchema = z.object({
   syncedAt: z.string(),
 });
 export type ConfigurationState = z.infer<typeof ConfigurationStateSchema>;
-
-export const CustomerResultSchema = z.object({
-  orgId: z.number().int(),
-  name: z.string(),
-  status: z.enum(['created', 'updated', 'unchanged', 'skipped', 'failed']),
-  reason: z.string().optional(),
-  changedFields: z.array(z.string()).optional(),
-});
-export type CustomerResult = z.infer<typeof CustomerResultSchema>;
-
-export const RunRecordSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['sync', 'tickets']),
-  psa: z.enum(['connectwise', 'autotask']),
-  dryRun: z.boolean(),
-  startedAt: z.string(),
-  finishedAt: z.string(),
-  counts: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), skipped: z.number(), failed: z.number() }),
-  requests: z.object({ umbrella: z.number(), psa: z.number() }),
-  /** Customers that were skipped or failed, with the reason (successes are only counted). */
-  problems: z.array(CustomerResultSchema),
-  notes: z.array(z.string()),
-  error: z.string().optional(),
-});
-export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 export const StateSchema = z.object({
   version: z.literal(1).default(1),
@@ -135,4 +111,5 @@ function read(file: string, log: Logger, now: () => Date): AppState {
   return StateSchema.parse({});
 }
 
-export type { FieldKey };
+export type { FieldKey, CustomerResult, RunRecord };
+export { RunRecordSchema };

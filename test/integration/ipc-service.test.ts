@@ -1,22 +1,31 @@
-import { describe, expect, it } from 'vitest';
-import { CHANNELS, VERBS, type Verb } from '../../preload/contract';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CHANNELS, VERBS, type SyncRunView, type Verb } from '../../preload/contract';
 import { createIpcRouter, serviceHandlers } from '../../main/ipc-router';
 import { memoryLogger } from '../../main/log';
-import { AppService } from '../../main/service';
-import { openSettingsStore } from '../../main/store/settings';
+import { createAppServices, type AppServices } from '../../main/app-services';
 import { realSecretStore, tempDir } from '../helpers/fixtures';
+import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 
 const URL = 'http://127.0.0.1:4173/';
+let services: AppServices | null = null;
+let demo: DemoSimulators | null = null;
+
+afterEach(async () => {
+  services?.close();
+  services = null;
+  await demo?.stop();
+  demo = null;
+});
 
 async function wiredRouter() {
   const dir = tempDir();
   const { store: secrets } = await realSecretStore();
-  const service = new AppService({
+  services = createAppServices({
     identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: '0.0.0-test', demo: false, dataDir: dir },
-    settings: openSettingsStore({ dir, log: memoryLogger() }),
-    secrets,
+    secrets, log: memoryLogger(), fetch: (u, i) => fetch(u, i), umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
   });
-  return createIpcRouter({ handlers: serviceHandlers(service), log: memoryLogger(), isTrustedSender: (s) => s.url === URL });
+  const router = createIpcRouter({ handlers: serviceHandlers(services.service), log: memoryLogger(), isTrustedSender: (s) => s.url === URL });
+  return { router, call: (verb: Verb, payload?: unknown) => router.handle(CHANNELS[verb], { url: URL }, payload) };
 }
 
 const SECRETS = {
@@ -27,36 +36,58 @@ const SECRETS = {
 
 describe('IPC through the real service and keychain', () => {
   it('no verb ever returns a secret value', async () => {
-    const router = await wiredRouter();
+    const { call } = await wiredRouter();
     const responses: unknown[] = [];
-    for (const kind of ['umbrella', 'connectwise', 'autotask'] as const) {
-      responses.push(await router.handle(CHANNELS.setCredentials, { url: URL }, { kind, values: SECRETS[kind] }));
-    }
+    for (const kind of ['umbrella', 'connectwise', 'autotask'] as const) responses.push(await call('setCredentials', { kind, values: SECRETS[kind] }));
     const payloads: Record<Verb, unknown> = {
       getAppInfo: undefined,
       getSettings: undefined,
-      saveSettings: { psa: { kind: 'connectwise' } },
+      saveSettings: { psa: { kind: 'connectwise' }, connectwise: { site: 'http://127.0.0.1:9' } },
       setCredentials: { kind: 'umbrella', values: SECRETS.umbrella },
       getCredentialsStatus: undefined,
       clearCredentials: { kind: 'autotask' },
+      runSync: { dryRun: true },
+      getRunHistory: undefined,
+      getScheduleStatus: undefined,
     };
-    for (const verb of VERBS) responses.push(await router.handle(CHANNELS[verb], { url: URL }, payloads[verb]));
-
+    for (const verb of VERBS) responses.push(await call(verb, payloads[verb]));
     const text = JSON.stringify(responses);
-    for (const values of Object.values(SECRETS)) {
-      for (const value of Object.values(values)) expect(text).not.toContain(value);
-    }
-    expect(responses.every((r) => (r as { ok: boolean }).ok)).toBe(true);
+    for (const values of Object.values(SECRETS)) for (const value of Object.values(values)) expect(text).not.toContain(value);
   });
 
   it('round-trips settings and reports credential presence per field', async () => {
-    const router = await wiredRouter();
-    await router.handle(CHANNELS.saveSettings, { url: URL }, { psa: { kind: 'autotask' }, autotask: { materialBillingCodeId: 29682801 } });
-    expect(await router.handle(CHANNELS.getSettings, { url: URL }, undefined)).toMatchObject({ ok: true, value: { psa: { kind: 'autotask' }, autotask: { materialBillingCodeId: 29682801 } } });
-    await router.handle(CHANNELS.setCredentials, { url: URL }, { kind: 'autotask', values: { username: 'u@x.example' } });
-    expect(await router.handle(CHANNELS.getCredentialsStatus, { url: URL }, undefined)).toMatchObject({
-      ok: true,
-      value: { autotask: { complete: false, fields: { username: true, secret: false, integrationCode: false } } },
+    const { call } = await wiredRouter();
+    await call('saveSettings', { psa: { kind: 'autotask' }, autotask: { materialBillingCodeId: 29682801 } });
+    expect(await call('getSettings')).toMatchObject({ ok: true, value: { psa: { kind: 'autotask' }, autotask: { materialBillingCodeId: 29682801 } } });
+    await call('setCredentials', { kind: 'autotask', values: { username: 'u@x.example' } });
+    expect(await call('getCredentialsStatus')).toMatchObject({ ok: true, value: { autotask: { complete: false, fields: { username: true, secret: false, integrationCode: false } } } });
+  });
+
+  it('a sync before set-up answers NOT_CONFIGURED with what to do', async () => {
+    const { call } = await wiredRouter();
+    const result = await call('runSync', { dryRun: false });
+    expect(result.ok ? null : result.error.code).toBe('NOT_CONFIGURED');
+    expect(result.ok ? '' : result.error.message).toMatch(/No PSA is chosen/);
+  });
+
+  it('"Sync now" through IPC syncs into the PSA, and the run shows in the history and schedule', async () => {
+    demo = await startDemoSimulators({ rateLimits: false });
+    const { call } = await wiredRouter();
+    await call('saveSettings', {
+      psa: { kind: 'connectwise' }, connectwise: { site: demo.urls.connectwiseSite },
+      endpoints: { umbrellaBaseUrl: demo.urls.umbrella, autotaskDiscoveryUrl: null },
+      mappings: { [String(demo.world.customers[0]!.customerId)]: { psaCompany: 'AcmeCorp', excluded: false } },
     });
+    await call('setCredentials', { kind: 'umbrella', values: DEMO_CREDENTIALS.umbrella });
+    await call('setCredentials', { kind: 'connectwise', values: DEMO_CREDENTIALS.connectwise });
+    const result = await call('runSync', { dryRun: false });
+    expect(result.ok ? 'ok' : JSON.stringify(result)).toBe('ok');
+    const run = (result as { value: SyncRunView }).value;
+    expect(run.record.counts).toMatchObject({ created: 1, skipped: 24, failed: 0 });
+    expect(demo.connectwise.configurations).toHaveLength(1);
+    const history = await call('getRunHistory');
+    expect(history).toMatchObject({ ok: true, value: [{ id: run.record.id, dryRun: false }] });
+    const schedule = await call('getScheduleStatus');
+    expect(schedule).toMatchObject({ ok: true, value: [{ name: 'sync', running: false }] });
   });
 });

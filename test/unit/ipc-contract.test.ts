@@ -28,6 +28,9 @@ function recordingHandlers() {
     setCredentials: record('setCredentials', defaultStatus),
     getCredentialsStatus: record('getCredentialsStatus', defaultStatus),
     clearCredentials: record('clearCredentials', defaultStatus),
+    runSync: record('runSync', { record: { id: 'sync-x', kind: 'sync', psa: 'connectwise', dryRun: true, startedAt: 'a', finishedAt: 'b', counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, requests: { umbrella: 0, psa: 0 }, problems: [], notes: [] }, outcomes: [] }),
+    getRunHistory: record('getRunHistory', []),
+    getScheduleStatus: record('getScheduleStatus', []),
   };
   return { handlers, calls };
 }
@@ -40,10 +43,13 @@ function router(handlers: Handlers, log = memoryLogger()) {
 const MALFORMED: Record<Verb, unknown[]> = {
   getAppInfo: [{}, 'x', 1, null],
   getSettings: [{ include: 'secrets' }, [], null],
-  saveSettings: [undefined, {}, null, 'psa', { psa: { kind: 'halo' } }, { ticketing: { threshold: 0 } }, { ticketing: { threshold: 2.5 } }, { unknownSection: {} }, { connectwise: { site: 'https://na.myconnectwise.net/v4_6_release' } }, { mappings: { 'not-a-number': { psaCompany: 'x' } } }],
+  saveSettings: [undefined, {}, null, 'psa', { psa: { kind: 'halo' } }, { ticketing: { threshold: 0 } }, { ticketing: { threshold: 2.5 } }, { unknownSection: {} }, { connectwise: { site: 'http://na.myconnectwise.net' } }, { connectwise: { site: 'na.my connectwise.net' } }, { mappings: { 'not-a-number': { psaCompany: 'x' } } }],
   setCredentials: [undefined, {}, { kind: 'umbrella' }, { kind: 'umbrella', values: {} }, { kind: 'ldap', values: { apiKey: 'k' } }, { kind: 'umbrella', values: { apiKey: 42 } }, { kind: 'umbrella', values: { apiKey: '' } }, { kind: 'umbrella', values: { apiKey: 'a\nb' } }, { kind: 'umbrella', values: { privateKey: 'k' } }, { kind: 'umbrella', values: { apiKey: 'x'.repeat(1025) } }],
   getCredentialsStatus: [{ reveal: true }, 'all'],
   clearCredentials: [undefined, {}, { kind: 'everything' }, { kind: 'umbrella', extra: 1 }, 'umbrella'],
+  runSync: [undefined, {}, { dryRun: 'yes' }, { dryRun: true, customers: [1] }, true],
+  getRunHistory: [{ limit: 5 }, 'all'],
+  getScheduleStatus: [{}, 0],
 };
 
 describe('IPC contract', () => {
@@ -78,6 +84,13 @@ describe('IPC contract', () => {
     expect(result.ok).toBe(true);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.request).toEqual({ ticketing: { enabled: true, threshold: 4, connectwise: { boardId: null, statusId: null, priorityId: null, typeId: null, subTypeId: null, itemId: null }, autotask: { queueId: null, statusId: null, priorityId: null, issueTypeId: null, subIssueTypeId: null } } });
+  });
+
+  it('reduces a pasted ConnectWise address to its host, keeping http only for loopback', () => {
+    const site = (value: string) => contract.saveSettings.request.parse({ connectwise: { site: value } }).connectwise?.site;
+    expect(site('https://NA.myconnectwise.net/v4_6_release/ConnectWise.aspx')).toBe('na.myconnectwise.net');
+    expect(site('cw.example-msp.com:8443')).toBe('cw.example-msp.com:8443');
+    expect(site('http://127.0.0.1:4567/')).toBe('http://127.0.0.1:4567');
   });
 
   it('a settings patch carries only the sections it names', () => {

@@ -53,7 +53,7 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['main/**/*.ts', 'preload/**/*.ts', 'simulators/**/*.ts', 'scripts/**', 'test/**', 'e2e/**'], languageOptions: { globals: globals.node } },
+  { files: ['main/**/*.ts', 'preload/**/*.ts', 'simulators/**/*.ts', 'scripts/**', 'test/**', 'e2e/**', 'bench/**'], languageOptions: { globals: globals.node } },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },

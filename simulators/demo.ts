@@ -31,13 +31,15 @@ export interface DemoSimulators {
 export interface DemoOptions extends SeedOptions {
   /** Enforce Umbrella's published rate limits (default true). */
   rateLimits?: boolean;
+  /** Compress Umbrella's rate-limit windows by this factor (benchmarks). */
+  limitScale?: number;
   faults?: Partial<Faults>;
 }
 
 export async function startDemoSimulators(options: DemoOptions = {}): Promise<DemoSimulators> {
   const world = buildWorld(options);
-  const umbrella = new UmbrellaSimulator({ world, ...DEMO_CREDENTIALS.umbrella, rateLimits: options.rateLimits ?? true });
-  const connectwise = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise });
+  const umbrella = new UmbrellaSimulator({ world, ...DEMO_CREDENTIALS.umbrella, rateLimits: options.rateLimits ?? true, ...(options.limitScale ? { limitScale: options.limitScale } : {}), ...(options.anchor ? { now: () => options.anchor ?? Date.now() } : {}) });
+  const connectwise = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise, ...(options.anchor ? { now: () => options.anchor ?? Date.now() } : {}) });
   const autotask = new AutotaskSimulator({ world, ...DEMO_CREDENTIALS.autotask });
   await Promise.all([umbrella.start(), connectwise.start(), autotask.start()]);
   const servers = [umbrella.server, connectwise.server, autotask.server];

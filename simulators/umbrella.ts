@@ -20,6 +20,8 @@ export interface UmbrellaSimOptions {
   tokenLifetimeSeconds?: number;
   /** Enforce the published rate limits (default true). */
   rateLimits?: boolean;
+  /** Divide every rate-limit window by this factor (benchmarks compress time; default 1). */
+  limitScale?: number;
   now?: () => number;
   seed?: number;
 }
@@ -55,11 +57,13 @@ export class UmbrellaSimulator {
   private readonly tokens = new Map<string, TokenInfo>();
   private readonly counter: WindowCounter;
   private readonly now: () => number;
-  readonly options: Required<Omit<UmbrellaSimOptions, 'now' | 'seed'>>;
+  readonly options: Required<Omit<UmbrellaSimOptions, 'now' | 'seed' | 'limitScale'>>;
+  private readonly limits: { token: typeof TOKEN_LIMITS; admin: typeof ADMIN_LIMITS; reports: typeof REPORT_LIMITS };
 
   constructor(options: UmbrellaSimOptions) {
     this.now = options.now ?? Date.now;
-    this.counter = new WindowCounter(this.now);
+    // Rate limits run on real time, even when the data clock is pinned for a test.
+    this.counter = new WindowCounter();
     this.options = {
       world: options.world,
       apiKey: options.apiKey,
@@ -69,6 +73,9 @@ export class UmbrellaSimulator {
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
       rateLimits: options.rateLimits ?? true,
     };
+    const scale = options.limitScale ?? 1;
+    const scaled = (windows: { limit: number; ms: number }[]) => windows.map((w) => ({ limit: w.limit, ms: w.ms / scale }));
+    this.limits = { token: scaled(TOKEN_LIMITS), admin: scaled(ADMIN_LIMITS), reports: scaled(REPORT_LIMITS) };
     this.server = new SimServer('umbrella', { seed: options.seed ?? 11 });
     this.regional = new SimServer('umbrella', { seed: (options.seed ?? 11) + 1 });
     this.register(this.server, false);
@@ -154,7 +161,7 @@ export class UmbrellaSimulator {
   }
 
   private token(req: SimRequest): SimResponse {
-    const limited = this.limited(`token:${this.options.apiKey}`, TOKEN_LIMITS);
+    const limited = this.limited(`token:${this.options.apiKey}`, this.limits.token);
     if (limited) return limited;
     const auth = req.headers.authorization ?? '';
     const expected = `Basic ${Buffer.from(`${this.options.apiKey}:${this.options.apiSecret}`).toString('base64')}`;
@@ -185,13 +192,13 @@ export class UmbrellaSimulator {
     const info = this.bearer(req);
     if (!('orgId' in info)) return info;
     if (info.orgId !== null) return json(403, { message: 'Forbidden: customer lists need the provider (parent) token' });
-    return this.limited(`admin:${this.options.apiKey}`, ADMIN_LIMITS) ?? handler();
+    return this.limited(`admin:${this.options.apiKey}`, this.limits.admin) ?? handler();
   }
 
   private deployment(req: SimRequest, handler: (c: UmbrellaCustomer | undefined) => SimResponse): SimResponse {
     const info = this.bearer(req);
     if (!('orgId' in info)) return info;
-    const limited = this.limited(`admin:${this.options.apiKey}`, ADMIN_LIMITS);
+    const limited = this.limited(`admin:${this.options.apiKey}`, this.limits.admin);
     if (limited) return limited;
     // A parent token sees no per-org data: 200 with nothing in it, as on the real API.
     return handler(info.orgId === null ? undefined : this.customer(info.orgId));
@@ -220,7 +227,7 @@ export class UmbrellaSimulator {
     }
     const info = this.bearer(req);
     if (!('orgId' in info)) return info;
-    const limited = this.limited(`reports:${String(info.orgId ?? 'provider')}`, REPORT_LIMITS);
+    const limited = this.limited(`reports:${String(info.orgId ?? 'provider')}`, this.limits.reports);
     if (limited) return limited;
     if (parentOnly && info.orgId !== null) return json(403, { message: 'Forbidden: provider reports need the provider (parent) token' });
     let from = 0;

@@ -8,6 +8,8 @@
 export interface RateWindow {
   limit: number;
   ms: number;
+  /** Safety margin added to the window (default 5%, at least 50 ms; see margin()). */
+  marginMs?: number;
 }
 
 export interface Clock {
@@ -68,7 +70,7 @@ export class RateLimiter {
    * another can still land inside the vendor's window. Keep a margin of 5% (at least 50 ms).
    */
   private static margin(window: RateWindow): number {
-    return Math.max(50, Math.round(window.ms * 0.05));
+    return window.marginMs ?? Math.max(50, Math.round(window.ms * 0.05));
   }
 
   private waitTime(now: number): number {

@@ -120,7 +120,7 @@ export class SyncEngine {
         notes.push(...prepared.notes);
         const companies = await psa.companies();
         const categories = securityCategories(await umbrella.categories(todo[0]?.customer.customerId ?? 0));
-        const limiter = new RateLimiter([], this.deps.concurrency ?? 8);
+        const limiter = new RateLimiter([], this.deps.concurrency ?? 32);
         let done = 0;
         await Promise.all(todo.map(({ customer, reference }) => limiter.run(async () => {
           const outcome = await this.syncCustomer(customer, reference, companies, categories, runAt, dryRun, prepared.ready);

@@ -132,7 +132,8 @@ export class UmbrellaClient {
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
     });
-    this.tokenLimiter = new RateLimiter(this.limits.token, 2, this.clock);
+    // The window paces minting; concurrency only needs to let a full window through at once.
+    this.tokenLimiter = new RateLimiter(this.limits.token, Math.max(1, ...this.limits.token.map((w) => w.limit)), this.clock);
     this.adminLimiter = new RateLimiter(this.limits.admin, 5, this.clock);
   }
 

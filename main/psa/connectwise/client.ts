@@ -110,7 +110,7 @@ export class ConnectWiseClient {
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
     });
-    this.limiter = new RateLimiter([], options.concurrency ?? 4, clock);
+    this.limiter = new RateLimiter([], options.concurrency ?? 8, clock);
   }
 
   get stats(): HttpStats {

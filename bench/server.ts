@@ -5,7 +5,7 @@ import { startDemoSimulators } from '../simulators/demo';
 const options = JSON.parse(process.argv[2] ?? '{}') as { customers: number; latencyMs: number; limitScale: number; anchor: number };
 const demo = await startDemoSimulators({
   customers: options.customers, anchor: options.anchor, historyDays: 33, rateLimits: true, limitScale: options.limitScale,
-  faults: { latencyMs: options.latencyMs },
+  faults: { latencyMs: options.latencyMs }, recordExchanges: false,
 });
 process.stdout.write(`${JSON.stringify({ urls: demo.urls, matches: demo.world.expectedMatches })}\n`);
 process.on('SIGTERM', () => { void demo.stop().then(() => process.exit(0)); });

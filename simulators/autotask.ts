@@ -208,7 +208,7 @@ export class AutotaskSimulator extends HostedSimulator {
 
   private queryable(entity: string, rows: () => Entity[]): void {
     const s = this.server;
-    const handle = (req: SimRequest, model: unknown, paging: { previousIds: number[] } | null) => this.query(rows(), model, paging, entity, req);
+    const handle = (req: SimRequest, model: unknown, paging: { nextIds: number[] } | null) => this.query(rows(), model, paging, entity, req);
     s.on('POST', `/ATServicesRest/V1.0/${entity}/query`, (req) => this.authorized(req, entity, () => handle(req, req.body, null)));
     s.on('GET', `/ATServicesRest/V1.0/${entity}/query`, (req) => this.authorized(req, entity, () => {
       try {
@@ -223,9 +223,10 @@ export class AutotaskSimulator extends HostedSimulator {
     }));
     s.on('POST', `/ATServicesRest/V1.0/${entity}/query/next`, (req) => this.authorized(req, entity, () => {
       if (req.body === undefined) return errors(500, 'Value cannot be null. Parameter name: queryModel');
-      let paging: { previousIds: number[] };
+      let paging: { nextIds: number[] };
       try {
-        paging = JSON.parse(req.query.get('paging') ?? '') as { previousIds: number[] };
+        paging = JSON.parse(req.query.get('paging') ?? '') as { nextIds: number[] };
+        if (!Array.isArray(paging.nextIds) || typeof paging.nextIds[0] !== 'number') throw new Error('no nextIds');
       } catch {
         return errors(500, 'The paging parameter is not valid.');
       }
@@ -247,21 +248,22 @@ export class AutotaskSimulator extends HostedSimulator {
     }
   }
 
-  private query(rows: Entity[], model: unknown, paging: { previousIds: number[] } | null, entity: string, req: SimRequest): SimResponse {
+  /** Pages are cursors, as on the real API: `nextIds[0]` is the first id of the next page. */
+  private query(rows: Entity[], model: unknown, paging: { nextIds: number[] } | null, entity: string, req: SimRequest): SimResponse {
     const m = (model ?? {}) as { maxRecords?: unknown; MaxRecords?: unknown; includeFields?: unknown; IncludeFields?: unknown };
     const maxRecords = Number(m.maxRecords ?? m.MaxRecords ?? MAX_RECORDS);
     if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > MAX_RECORDS) return errors(500, `MaxRecords must be between 1 and ${String(MAX_RECORDS)}.`);
     const result = this.filtered(rows, model);
     if ('status' in result) return result;
-    const seen = new Set(paging?.previousIds ?? []);
-    const remaining = [...result].sort((a, b) => a.id - b.id).filter((r) => !seen.has(r.id));
+    const from = paging?.nextIds[0] ?? Number.NEGATIVE_INFINITY;
+    const remaining = [...result].sort((a, b) => a.id - b.id).filter((r) => r.id >= from);
     const page = remaining.slice(0, maxRecords);
     const include = (m.includeFields ?? m.IncludeFields) as string[] | undefined;
     const items = include && include.length > 0 ? page.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k === 'id' || include.some((f) => f.toLowerCase() === k.toLowerCase())))) : page;
     let nextPageUrl: string | null = null;
     if (remaining.length > maxRecords) {
       const next = new URL(`${this.url}/ATServicesRest/V1.0/${entity}/query/next`);
-      next.searchParams.set('paging', JSON.stringify({ pageSize: maxRecords, previousIds: [...seen, ...page.map((r) => r.id)], nextIds: [remaining[maxRecords]?.id ?? 0] }));
+      next.searchParams.set('paging', JSON.stringify({ pageSize: maxRecords, previousIds: [page[0]?.id ?? -1], nextIds: [remaining[maxRecords]?.id ?? 0] }));
       next.searchParams.set('search', req.rawBody || JSON.stringify(model));
       nextPageUrl = next.href;
     }

@@ -33,6 +33,8 @@ export interface DemoOptions extends SeedOptions {
   rateLimits?: boolean;
   /** Compress Umbrella's rate-limit windows by this factor (benchmarks). */
   limitScale?: number;
+  /** Record every exchange (default true; benchmarks turn it off). */
+  recordExchanges?: boolean;
   faults?: Partial<Faults>;
 }
 
@@ -47,6 +49,7 @@ export async function startDemoSimulators(options: DemoOptions = {}): Promise<De
     for (const server of servers) server.setFaults(faults);
   };
   if (options.faults) setFaults(options.faults);
+  for (const server of servers) server.recordExchanges = options.recordExchanges ?? true;
   return {
     world,
     umbrella,

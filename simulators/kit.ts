@@ -95,6 +95,8 @@ export function json(status: number, body: unknown, headers?: Record<string, str
 
 export class SimServer {
   readonly exchanges: Exchange[] = [];
+  /** Keep a record of every exchange (tests); a benchmark turns it off to measure the client, not the recorder. */
+  recordExchanges = true;
   faults: Faults = { ...NO_FAULTS };
   private readonly routes: Route[] = [];
   private server: http.Server | null = null;
@@ -177,6 +179,7 @@ export class SimServer {
       host: req.headers.host ?? '',
     };
     const record = (status: number, responseBody: unknown, injected: boolean) => {
+      if (!this.recordExchanges) return;
       this.exchanges.push({
         vendor: this.vendor,
         method: request.method,

@@ -114,8 +114,11 @@ export class UmbrellaSimulator {
     this.customer(customerId)?.activity.push(bucket);
   }
 
+  private byId: Map<number, UmbrellaCustomer> | null = null;
+
   private customer(orgId: number): UmbrellaCustomer | undefined {
-    return this.world.customers.find((c) => c.customerId === orgId);
+    this.byId ??= new Map(this.world.customers.map((c) => [c.customerId, c]));
+    return this.byId.get(orgId);
   }
 
   private limited(bucket: string, windows: readonly { limit: number; ms: number }[]): SimResponse | null {

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { HttpClient, HttpError, type FetchLike, type HttpStats } from '../http/client';
+import { VendorError } from '../http/vendor-error';
 import { errorText, parseBody } from '../http/parse';
 import { RateLimiter, realClock, type Clock, type RateWindow } from '../http/rate-limiter';
 import {
@@ -90,11 +91,8 @@ export interface UmbrellaClientOptions {
 }
 
 /** A failure the user can act on, e.g. wrong keys or a missing scope. */
-export class UmbrellaError extends Error {
+export class UmbrellaError extends VendorError {
   override readonly name = 'UmbrellaError';
-  constructor(message: string, readonly status: number | null) {
-    super(message);
-  }
 }
 
 function describeUmbrellaError(_status: number, text: string): string | null {

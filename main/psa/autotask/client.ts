@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { HttpClient, HttpError, type FetchLike, type HttpStats } from '../../http/client';
+import { VendorError } from '../../http/vendor-error';
 import { errorText, parseBody } from '../../http/parse';
 import { RateLimiter, realClock, type Clock } from '../../http/rate-limiter';
 import {
@@ -60,11 +61,8 @@ export type AutotaskFilter =
   | { op: 'exist' | 'notExist'; field: string }
   | { op: 'and' | 'or'; items: AutotaskFilter[] };
 
-export class AutotaskError extends Error {
+export class AutotaskError extends VendorError {
   override readonly name = 'AutotaskError';
-  constructor(message: string, readonly status: number | null) {
-    super(message);
-  }
 }
 
 function vendorErrors(text: string): string[] {

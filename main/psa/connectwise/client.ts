@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { HttpClient, HttpError, type FetchLike, type HttpStats } from '../../http/client';
+import { VendorError } from '../../http/vendor-error';
 import { errorText, parseBody } from '../../http/parse';
 import { RateLimiter, realClock, type Clock } from '../../http/rate-limiter';
 import { conditionString, nextLink, normaliseSite, type ConnectWiseSite } from './site';
@@ -56,10 +57,10 @@ export interface ConnectWiseClientOptions extends ConnectWiseCredentials {
   concurrency?: number;
 }
 
-export class ConnectWiseError extends Error {
+export class ConnectWiseError extends VendorError {
   override readonly name = 'ConnectWiseError';
-  constructor(message: string, readonly status: number | null, readonly code: string | null = null) {
-    super(message);
+  constructor(message: string, status: number | null, readonly code: string | null = null) {
+    super(message, status);
   }
 }
 

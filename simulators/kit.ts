@@ -216,7 +216,9 @@ export class SimServer {
     }
 
     const response = await this.route(request);
-    if (request.method === 'POST' && response.status < 300 && faults.dropCreateResponses > 0) {
+    // Reads that are POSTs (Autotask queries, token requests) create nothing: they are not affected.
+    const creates = request.method === 'POST' && !/\/query(\/next|\/count)?$/i.test(request.path) && !request.path.endsWith('/token');
+    if (creates && response.status < 300 && faults.dropCreateResponses > 0) {
       faults.dropCreateResponses--;
       record(0, response.body, true);
       req.socket.destroy();

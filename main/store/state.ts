@@ -29,6 +29,19 @@ export const ConfigurationStateSchema = z.object({
 });
 export type ConfigurationState = z.infer<typeof ConfigurationStateSchema>;
 
+export const TicketLedgerEntrySchema = z.object({
+  ticketId: z.number().int().nullable(),
+  /** Set before a create is sent and cleared once its id is stored: a crash in between is reconciled by this marker. */
+  pendingMarker: z.string().nullable(),
+  lastWindow: z.number(),
+  lastCount: z.number(),
+});
+export type TicketLedgerEntry = z.infer<typeof TicketLedgerEntrySchema>;
+
+export function ledgerKey(psa: string, orgId: number, identityId: number): string {
+  return `${psa}:${String(orgId)}:${String(identityId)}`;
+}
+
 export const StateSchema = z.object({
   version: z.literal(1).default(1),
   /** `${psa}:${orgId}` -> what was last written. */
@@ -36,6 +49,12 @@ export const StateSchema = z.object({
   connectwiseSchema: z.object({ typeId: z.number().int(), statusId: z.number().int(), questionIds: z.record(z.enum(FIELD_KEYS), z.number().int()) }).nullable().default(null),
   autotaskSchema: z.object({ productId: z.number().int(), udfNames: z.record(z.enum(FIELD_KEYS), z.string()) }).nullable().default(null),
   runs: z.array(RunRecordSchema).default([]),
+  tickets: z.object({
+    /** Start (epoch ms) of the last complete 4-hour window processed; null before the first check. */
+    lastProcessedWindow: z.number().nullable().default(null),
+    /** `${psa}:${orgId}:${identityId}` -> the ticket we opened, or the create in progress. */
+    ledger: z.record(z.string(), TicketLedgerEntrySchema).default({}),
+  }).prefault({}),
 });
 export type AppState = z.infer<typeof StateSchema>;
 

@@ -15,10 +15,9 @@ import type { StateStore } from '../store/state';
 import { UmbrellaClient, type UmbrellaLimits } from '../umbrella/client';
 import { SyncEngine } from './engine';
 
-/** Something the user must set up first; the message says what and where. */
-export class NotConfiguredError extends Error {
-  override readonly name = 'NotConfiguredError';
-}
+import { NotConfiguredError } from './setup-errors';
+
+export { NotConfiguredError };
 
 export interface SyncSetup {
   settings: () => Settings;

@@ -14,7 +14,7 @@ test.describe('app shell', () => {
       hasProcess: 'process' in window,
     }));
     expect(surface).toEqual({
-      verbs: ['clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'runSync', 'saveSettings', 'setCredentials'],
+      verbs: ['checkTickets', 'clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'runSync', 'saveSettings', 'sendTestTicket', 'setCredentials'],
       hasRequire: false,
       hasProcess: false,
     });

@@ -4,14 +4,14 @@
  */
 import type { FetchLike } from './http/client';
 import type { Logger } from './log';
-import { DAY_MS, Scheduler, type SchedulerClock } from './scheduler';
+import { DAY_MS, FOUR_HOURS_MS, Scheduler, type SchedulerClock } from './scheduler';
 import { AppService, type AppIdentity } from './service';
 import type { SecretStore } from './store/secrets';
 import { openSettingsStore, type BackendFactory } from './store/settings';
 import { openStateStore, type StateStore } from './store/state';
-import { SyncController } from './sync/controller';
+import { EngineSlot } from './sync/controller';
 import type { SyncProgress } from './sync/engine';
-import { createSyncEngine } from './sync/setup';
+import { createSyncEngine, createTicketEngine, type SyncSetup } from './sync/setup';
 import type { UmbrellaLimits } from './umbrella/client';
 
 export interface AppServicesOptions {
@@ -32,38 +32,45 @@ export interface AppServices {
   close(): void;
 }
 
-/** The latest real (not dry-run) sync in the history, as the scheduler sees it. */
-function lastSync(state: StateStore, successOnly: boolean) {
-  return state.get().runs.find((r) => r.kind === 'sync' && !r.dryRun && (!successOnly || r.error === undefined)) ?? null;
+/** The latest real (not dry-run) run of a kind in the history, as the scheduler sees it. */
+function lastRun(state: StateStore, kind: 'sync' | 'tickets', successOnly: boolean) {
+  return state.get().runs.find((r) => r.kind === kind && !r.dryRun && (!successOnly || r.error === undefined)) ?? null;
 }
 
 export function createAppServices(options: AppServicesOptions): AppServices {
   const { identity, log } = options;
   const settings = openSettingsStore({ dir: identity.dataDir, log, ...(options.openSettings ? { open: options.openSettings } : {}) });
   const state = openStateStore({ dir: identity.dataDir, log });
-  const sync = new SyncController(() => createSyncEngine({
+  const setup: SyncSetup = {
     settings: () => settings.get(), secrets: options.secrets, state, log, fetch: options.fetch,
     ...(options.umbrellaLimits ? { umbrellaLimits: options.umbrellaLimits } : {}),
-  }));
-  const scheduler = new Scheduler([{
-    name: 'sync',
-    periodMs: DAY_MS,
+  };
+  const sync = new EngineSlot(() => createSyncEngine(setup));
+  const tickets = new EngineSlot(() => createTicketEngine(setup));
+  const job = (name: 'sync' | 'tickets', periodMs: number, enabled: () => boolean, run: () => Promise<unknown>) => ({
+    name,
+    periodMs,
     lastRun: () => {
-      const run = lastSync(state, false);
-      return run ? { startedAt: Date.parse(run.startedAt), ok: run.error === undefined } : null;
+      const last = lastRun(state, name, false);
+      return last ? { startedAt: Date.parse(last.startedAt), ok: last.error === undefined } : null;
     },
     lastSuccess: () => {
-      const run = lastSync(state, true);
-      return run ? Date.parse(run.startedAt) : null;
+      const last = lastRun(state, name, true);
+      return last ? Date.parse(last.startedAt) : null;
     },
-    enabled: () => {
-      const current = settings.get();
-      return current.psa.kind !== null && current.schedule.syncEnabled && !current.schedule.paused;
-    },
-    run: async () => { await sync.run(); },
-  }], log, options.schedulerClock);
+    enabled,
+    run: async () => { await run(); },
+  });
+  const active = () => {
+    const current = settings.get();
+    return current.psa.kind !== null && !current.schedule.paused;
+  };
+  const scheduler = new Scheduler([
+    job('sync', DAY_MS, () => active() && settings.get().schedule.syncEnabled, () => sync.use((engine) => engine.run())),
+    job('tickets', FOUR_HOURS_MS, () => active() && settings.get().ticketing.enabled && settings.get().schedule.ticketsEnabled, () => tickets.use((engine) => engine.run())),
+  ], log, options.schedulerClock);
   const service = new AppService({
-    identity, settings, secrets: options.secrets, state, sync, scheduler,
+    identity, settings, secrets: options.secrets, state, sync, tickets, scheduler,
     ...(options.onSyncProgress ? { onSyncProgress: options.onSyncProgress } : {}),
   });
   return {

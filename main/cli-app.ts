@@ -12,7 +12,7 @@ import { createSecretStore, loadKeytar } from './store/secrets';
 import { openSettingsStore } from './store/settings';
 import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind } from '../preload/contract';
 import { configure, map, parseSecretLines, UsageError } from './cli-configure';
-import { demoDataDir, runSyncCommand, type CliIo } from './cli-sync';
+import { demoDataDir, runSyncCommand, runTicketsCommand, type CliIo } from './cli-sync';
 
 const HELP = `${PRODUCT_NAME} ${pkg.version} — command line
 
@@ -26,6 +26,10 @@ Commands:
                          what would change, field by field, and writes nothing.
        [--demo [--psa connectwise|autotask]]
                          Against built-in simulators, with the demo MSP's mapping pre-seeded.
+  tickets [--demo [--psa connectwise|autotask]]
+                         Check for botnet activity in the 4-hour windows not yet processed (at
+                         most the last 48 hours): opens a ticket per identity over the threshold,
+                         or adds a note to its open ticket; a line per action and a summary.
   configure [--psa KIND] [--site HOST] [--billing-code ID] [--threshold N]
             [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin]
                          Save settings; credentials are read from environment variables
@@ -50,7 +54,7 @@ export interface CliInput {
   readStdin: () => Promise<string>;
 }
 
-const COMMANDS = ['status', 'sync', 'configure', 'map'];
+const COMMANDS = ['status', 'sync', 'tickets', 'configure', 'map'];
 
 export async function runCli(argv: string[], io: CliIo, input: CliInput = { env: process.env, readStdin: () => Promise.resolve('') }): Promise<number> {
   let parsed;
@@ -96,7 +100,7 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
   }
 
   const log = { ...consoleLogger, info: () => undefined };
-  if (command === 'sync') {
+  if (command === 'sync' || command === 'tickets') {
     if (values.psa !== undefined && !values.demo) {
       io.err('--psa goes with --demo; for your own PSA, choose it with "umbrella-psa-sync configure --psa ...".');
       return 2;
@@ -107,6 +111,7 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
       return 2;
     }
     const dataDir = values['data-dir'] ?? (values.demo ? demoDataDir() : defaultDataDir());
+    if (command === 'tickets') return runTicketsCommand({ demo: values.demo, psa: psa?.data, dataDir }, io, log);
     return runSyncCommand({ dryRun: values['dry-run'], demo: values.demo, psa: psa?.data, dataDir }, io, log);
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();

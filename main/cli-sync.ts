@@ -10,7 +10,8 @@ import { createSecretStore, loadKeytar, type SecretStore } from './store/secrets
 import { openSettingsStore, type SettingsStore } from './store/settings';
 import { openStateStore } from './store/state';
 import type { CustomerOutcome, SyncRun } from './sync/engine';
-import { createSyncEngine } from './sync/setup';
+import { createSyncEngine, createTicketEngine } from './sync/setup';
+import { WINDOW_MS, windowOf, type TicketAction } from './tickets/engine';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -52,15 +53,24 @@ export interface SyncCommand {
   dataDir: string;
 }
 
+/** Ticketing choices that exist in the demo simulators. */
+const DEMO_TICKETING: Settings['ticketing'] = {
+  enabled: true,
+  threshold: 3,
+  connectwise: { boardId: 1, statusId: null, priorityId: 2, typeId: 20, subTypeId: 30, itemId: 40 },
+  autotask: { queueId: 29682969, statusId: 1, priorityId: 2, issueTypeId: 12, subIssueTypeId: 136 },
+};
+
 /** Settings and credentials for a demo run: the stored mappings, everything else pointing at the simulators. */
-async function demoSetup(settingsStore: SettingsStore, kind: PsaKind, io: CliIo) {
-  const demo = await startDemoSimulators({ rateLimits: false });
+async function demoSetup(settingsStore: SettingsStore, kind: PsaKind, io: CliIo, anchor?: number) {
+  const demo = await startDemoSimulators({ rateLimits: false, ...(anchor ? { anchor } : {}) });
   if (Object.keys(settingsStore.get().mappings).length === 0) settingsStore.update({ mappings: demoMappings(demo, kind) });
   const settings = (): Settings => ({
     ...settingsStore.get(),
     psa: { kind },
     connectwise: { site: demo.urls.connectwiseSite },
     autotask: { materialBillingCodeId: DEMO_MATERIAL_BILLING_CODE },
+    ticketing: DEMO_TICKETING,
     endpoints: { umbrellaBaseUrl: demo.urls.umbrella, autotaskDiscoveryUrl: demo.urls.autotaskDiscovery },
   });
   // The demo credentials only open the local simulators; they never go into the keychain.
@@ -105,4 +115,54 @@ export async function runSyncCommand(command: SyncCommand, io: CliIo, log: Logge
 /** A folder for a demo run's settings and state when none is given: fresh each time. */
 export function demoDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'umbrella-psa-sync-demo-'));
+}
+
+const ACTION_MARKS: Record<TicketAction['action'], string> = { created: '+', noted: '~', unchanged: '=', failed: '✗' };
+
+export function ticketActionLine(action: TicketAction): string {
+  const window = `${new Date(action.window).toISOString().slice(11, 16)}-${new Date(action.window + WINDOW_MS).toISOString().slice(11, 16)} UTC ${new Date(action.window).toISOString().slice(0, 10)}`;
+  const who = `${action.identity ?? '(customer)'} (${action.customer})`;
+  switch (action.action) {
+    case 'created': return `${ACTION_MARKS.created} ticket ${String(action.ticketId)} opened for ${who}: ${String(action.count)} blocked botnet requests in ${window}`;
+    case 'noted': return `${ACTION_MARKS.noted} note added to ticket ${String(action.ticketId)} for ${who}: ${String(action.count)} blocked botnet requests in ${window}`;
+    case 'unchanged': return `${ACTION_MARKS.unchanged} ticket ${String(action.ticketId)} for ${who}: already reported for ${window}`;
+    case 'failed': return `${ACTION_MARKS.failed} ${who}: ${action.reason ?? 'failed'}`;
+  }
+}
+
+/** `umbrella-psa-sync tickets [--demo [--psa KIND]] [--data-dir DIR]` */
+export async function runTicketsCommand(command: Omit<SyncCommand, 'dryRun'>, io: CliIo, log: Logger): Promise<number> {
+  let demo: DemoSimulators | null = null;
+  try {
+    const settingsStore = openSettingsStore({ dir: command.dataDir, log });
+    let settings: () => Settings = () => settingsStore.get();
+    let secrets: Pick<SecretStore, 'get'>;
+    if (command.demo) {
+      // Anchor the demo's activity inside the previous 4-hour window, the one a check processes.
+      const setup = await demoSetup(settingsStore, command.psa ?? 'connectwise', io, windowOf(Date.now()) - 30 * 60_000);
+      ({ demo, settings, secrets } = setup);
+    } else {
+      secrets = createSecretStore(await loadKeytar());
+    }
+    const state = openStateStore({ dir: command.dataDir, log });
+    try {
+      const limits = command.demo ? { umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] } } : {};
+      const engine = await createTicketEngine({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), ...limits });
+      const run = await engine.run();
+      for (const action of run.actions) io.out(ticketActionLine(action));
+      for (const note of run.record.notes) io.out(`note: ${note}`);
+      if (run.record.error) io.err(`Error: ${run.record.error}`);
+      const { counts } = run.record;
+      const windows = run.processedWindows.map((w) => new Date(w).toISOString().slice(0, 16).replace('T', ' ')).join(', ') || 'none';
+      io.out(`Ticket check finished: windows processed ${windows} (UTC); ${String(counts.created)} opened, ${String(counts.updated)} noted, ${String(counts.unchanged)} already reported, ${String(counts.failed)} failed, ${String(counts.skipped)} window(s) skipped.`);
+      return run.record.error || counts.failed > 0 ? 1 : 0;
+    } finally {
+      state.close();
+    }
+  } catch (error) {
+    io.err(`Error: ${describeError(error)}`);
+    return 1;
+  } finally {
+    await demo?.stop();
+  }
 }

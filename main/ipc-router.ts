@@ -40,6 +40,8 @@ export function serviceHandlers(service: AppService): Handlers {
     runSync: ({ dryRun }) => service.runSync(dryRun),
     getRunHistory: () => service.getRunHistory(),
     getScheduleStatus: () => service.getScheduleStatus(),
+    checkTickets: () => service.checkTickets(),
+    sendTestTicket: () => service.sendTestTicket(),
   };
 }
 

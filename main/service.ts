@@ -14,7 +14,9 @@ import type { Scheduler } from './scheduler';
 import type { SecretStore } from './store/secrets';
 import type { SettingsStore } from './store/settings';
 import type { StateStore } from './store/state';
-import type { SyncController } from './sync/controller';
+import type { EngineSlot } from './sync/controller';
+import type { SyncEngine } from './sync/engine';
+import type { TicketEngine, TicketRun } from './tickets/engine';
 import type { SyncProgress } from './sync/engine';
 
 export interface AppIdentity {
@@ -30,13 +32,19 @@ export interface ServiceDeps {
   settings: SettingsStore;
   secrets: SecretStore;
   state: StateStore;
-  sync: SyncController;
+  sync: EngineSlot<SyncEngine>;
+  tickets: EngineSlot<TicketEngine>;
   scheduler?: Scheduler;
   onSyncProgress?: (progress: SyncProgress) => void;
 }
 
 export class AppService {
   constructor(private readonly deps: ServiceDeps) {}
+
+  private invalidate(): void {
+    this.deps.sync.invalidate();
+    this.deps.tickets.invalidate();
+  }
 
   getAppInfo(): AppInfo {
     return { ...this.deps.identity, platform: process.platform };
@@ -48,13 +56,13 @@ export class AppService {
 
   saveSettings(patch: SettingsPatch): Settings {
     const saved = this.deps.settings.update(patch);
-    this.deps.sync.invalidate();
+    this.invalidate();
     return saved;
   }
 
   async setCredentials(request: ParsedRequestOf<'setCredentials'>): Promise<CredentialsStatus> {
     await this.deps.secrets.set(request.kind, request.values);
-    this.deps.sync.invalidate();
+    this.invalidate();
     return this.deps.secrets.status();
   }
 
@@ -64,13 +72,24 @@ export class AppService {
 
   async clearCredentials(kind: CredentialKind): Promise<CredentialsStatus> {
     await this.deps.secrets.clear(kind);
-    this.deps.sync.invalidate();
+    this.invalidate();
     return this.deps.secrets.status();
   }
 
   /** "Sync now" (or a dry-run preview); joins a run already going. */
   runSync(dryRun: boolean): Promise<SyncRunView> {
-    return this.deps.sync.run({ dryRun, ...(this.deps.onSyncProgress ? { onProgress: this.deps.onSyncProgress } : {}) });
+    const progress = this.deps.onSyncProgress ? { onProgress: this.deps.onSyncProgress } : {};
+    return this.deps.sync.use((engine) => engine.run({ dryRun, ...progress }));
+  }
+
+  /** "Check tickets now": the current partial window, without marking it done. */
+  async checkTickets(): Promise<TicketRun> {
+    return this.deps.tickets.use((engine) => engine.run({ checkNow: true }));
+  }
+
+  /** "Send test ticket" with the chosen ticketing settings. */
+  async sendTestTicket(): Promise<{ ticketId: number }> {
+    return { ticketId: await this.deps.tickets.use((engine) => engine.sendTestTicket()) };
   }
 
   getRunHistory(): RunRecord[] {

@@ -12,6 +12,8 @@ export const CHANNELS = {
   runSync: 'sync:run',
   getRunHistory: 'history:get',
   getScheduleStatus: 'schedule:status',
+  checkTickets: 'tickets:check',
+  sendTestTicket: 'tickets:test',
 } as const;
 
 export type Verb = keyof typeof CHANNELS;

@@ -233,6 +233,25 @@ export type CustomerOutcomeView = z.infer<typeof CustomerOutcomeSchema>;
 export const SyncRunSchema = z.object({ record: RunRecordSchema, outcomes: z.array(CustomerOutcomeSchema) });
 export type SyncRunView = z.infer<typeof SyncRunSchema>;
 
+export const TicketActionSchema = z.object({
+  orgId: z.number().int(),
+  customer: z.string(),
+  identity: z.string().optional(),
+  window: z.number(),
+  action: z.enum(['created', 'noted', 'unchanged', 'failed']),
+  ticketId: z.number().int().optional(),
+  count: z.number().optional(),
+  reason: z.string().optional(),
+});
+
+export const TicketRunSchema = z.object({
+  record: RunRecordSchema,
+  actions: z.array(TicketActionSchema),
+  processedWindows: z.array(z.number()),
+  skippedWindows: z.array(z.number()),
+});
+export type TicketRunView = z.infer<typeof TicketRunSchema>;
+
 export const ScheduleStatusSchema = z.array(z.object({ name: z.string(), nextRunAt: z.string(), running: z.boolean() }));
 
 // ---- the channels ----
@@ -253,6 +272,8 @@ export const contract = {
   runSync: { channel: CHANNELS.runSync, request: z.object({ dryRun: z.boolean() }).strict(), response: SyncRunSchema },
   getRunHistory: { channel: CHANNELS.getRunHistory, request: NoPayload, response: z.array(RunRecordSchema) },
   getScheduleStatus: { channel: CHANNELS.getScheduleStatus, request: NoPayload, response: ScheduleStatusSchema },
+  checkTickets: { channel: CHANNELS.checkTickets, request: NoPayload, response: TicketRunSchema },
+  sendTestTicket: { channel: CHANNELS.sendTestTicket, request: NoPayload, response: z.object({ ticketId: z.number().int() }) },
 } as const satisfies Record<Verb, { channel: string; request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

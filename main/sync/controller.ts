@@ -1,23 +1,21 @@
 /**
- * Holds the one sync engine of the app (so "one run at a time" holds across the UI, the tray and
- * the schedule) and rebuilds it after settings or credentials change, never during a run.
+ * Holds one engine of the app (so "one run at a time" holds across the UI, the tray and the
+ * schedule) and rebuilds it after settings or credentials change, never while it is in use.
  */
-import type { SyncEngine, SyncProgress, SyncRun } from './engine';
-
-export class SyncController {
-  private engine: Promise<SyncEngine> | null = null;
+export class EngineSlot<E> {
+  private engine: Promise<E> | null = null;
   private active = 0;
   private stale = false;
 
-  constructor(private readonly build: () => Promise<SyncEngine>) {}
+  constructor(private readonly build: () => Promise<E>) {}
 
-  /** Settings or credentials changed: the next run uses a fresh engine. */
+  /** Settings or credentials changed: the next use builds a fresh engine. */
   invalidate(): void {
     if (this.active > 0) this.stale = true;
     else this.engine = null;
   }
 
-  async run(options: { dryRun?: boolean; onProgress?: (progress: SyncProgress) => void } = {}): Promise<SyncRun> {
+  async use<R>(action: (engine: E) => Promise<R>): Promise<R> {
     this.engine ??= this.build().catch((error: unknown) => {
       this.engine = null;
       throw error;
@@ -25,7 +23,7 @@ export class SyncController {
     const engine = await this.engine;
     this.active++;
     try {
-      return await engine.run(options);
+      return await action(engine);
     } finally {
       this.active--;
       if (this.active === 0 && this.stale) {

@@ -14,6 +14,8 @@ import type { CredentialValues, SecretStore } from '../store/secrets';
 import type { StateStore } from '../store/state';
 import { UmbrellaClient, type UmbrellaLimits } from '../umbrella/client';
 import { SyncEngine } from './engine';
+import { TicketEngine } from '../tickets/engine';
+import { AutotaskTicketAdapter, ConnectWiseTicketAdapter, type PsaTicketAdapter } from '../psa/tickets';
 
 import { NotConfiguredError } from './setup-errors';
 
@@ -36,7 +38,10 @@ async function credentials<K extends CredentialKind>(secrets: SyncSetup['secrets
   return values;
 }
 
-export async function createSyncEngine(setup: SyncSetup): Promise<SyncEngine> {
+export type PsaClients = { kind: 'connectwise'; client: ConnectWiseClient } | { kind: 'autotask'; client: AutotaskClient };
+
+/** The Umbrella client and the chosen PSA's client, from the settings and the keychain. */
+export async function createVendorClients(setup: SyncSetup): Promise<{ settings: Settings; umbrella: UmbrellaClient; psa: PsaClients }> {
   const settings = setup.settings();
   const kind = settings.psa.kind;
   if (!kind) throw new NotConfiguredError('No PSA is chosen: pick ConnectWise or Autotask in step 1 of the setup wizard, or run "umbrella-psa-sync configure --psa connectwise|autotask".');
@@ -47,22 +52,43 @@ export async function createSyncEngine(setup: SyncSetup): Promise<SyncEngine> {
     ...(settings.endpoints.umbrellaBaseUrl ? { baseUrl: settings.endpoints.umbrellaBaseUrl } : {}),
     ...(setup.umbrellaLimits ? { limits: setup.umbrellaLimits } : {}),
   });
-  let psa: PsaSyncAdapter;
   if (kind === 'connectwise') {
     if (!settings.connectwise.site) throw new NotConfiguredError('The ConnectWise site is not set: enter it in step 2 of the setup wizard (for example na.myconnectwise.net).');
     const client = new ConnectWiseClient({ ...(await credentials(setup.secrets, 'connectwise', 'ConnectWise')), site: settings.connectwise.site, fetch: setup.fetch });
-    psa = new ConnectWiseSyncAdapter(client, setup.state);
-  } else {
-    const client = new AutotaskClient({
-      ...(await credentials(setup.secrets, 'autotask', 'Autotask')),
-      fetch: setup.fetch,
-      ...(settings.endpoints.autotaskDiscoveryUrl ? { discoveryUrl: settings.endpoints.autotaskDiscoveryUrl } : {}),
-    });
-    psa = new AutotaskSyncAdapter(client, setup.state, settings.autotask.materialBillingCodeId, setup.now);
+    return { settings, umbrella, psa: { kind, client } };
   }
+  const client = new AutotaskClient({
+    ...(await credentials(setup.secrets, 'autotask', 'Autotask')),
+    fetch: setup.fetch,
+    ...(settings.endpoints.autotaskDiscoveryUrl ? { discoveryUrl: settings.endpoints.autotaskDiscoveryUrl } : {}),
+  });
+  return { settings, umbrella, psa: { kind, client } };
+}
+
+function syncAdapter(setup: SyncSetup, settings: Settings, psa: PsaClients): PsaSyncAdapter {
+  return psa.kind === 'connectwise'
+    ? new ConnectWiseSyncAdapter(psa.client, setup.state)
+    : new AutotaskSyncAdapter(psa.client, setup.state, settings.autotask.materialBillingCodeId, setup.now);
+}
+
+export async function createSyncEngine(setup: SyncSetup): Promise<SyncEngine> {
+  const { settings, umbrella, psa } = await createVendorClients(setup);
   return new SyncEngine({
-    umbrella, psa, state: setup.state, log: setup.log, mappings: () => setup.settings().mappings,
+    umbrella, psa: syncAdapter(setup, settings, psa), state: setup.state, log: setup.log, mappings: () => setup.settings().mappings,
     ...(setup.now ? { now: setup.now } : {}),
     ...(setup.concurrency ? { concurrency: setup.concurrency } : {}),
+  });
+}
+
+export async function createTicketEngine(setup: SyncSetup): Promise<TicketEngine> {
+  const { settings, umbrella, psa } = await createVendorClients(setup);
+  const tickets: PsaTicketAdapter = psa.kind === 'connectwise'
+    ? new ConnectWiseTicketAdapter(psa.client, settings.ticketing.connectwise)
+    : new AutotaskTicketAdapter(psa.client, settings.ticketing.autotask);
+  const companies = syncAdapter(setup, settings, psa);
+  return new TicketEngine({
+    umbrella, psa: tickets, companies: () => companies.companies(), state: setup.state, log: setup.log,
+    mappings: () => setup.settings().mappings, threshold: () => setup.settings().ticketing.threshold,
+    ...(setup.now ? { now: setup.now } : {}),
   });
 }

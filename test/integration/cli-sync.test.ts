@@ -52,6 +52,16 @@ describe('umbrella-psa-sync sync', () => {
   });
 });
 
+describe('umbrella-psa-sync tickets', () => {
+  it('--demo opens a ticket per identity over the threshold and prints a summary', async () => {
+    const dir = tempDir();
+    const first = await cli(['tickets', '--demo', '--data-dir', dir]);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^\+ ticket \d+ opened for ACMECO-WS-01 \(Acme Corporation\): 6 blocked botnet requests in \d\d:00-\d\d:00 UTC/m);
+    expect(first.out).toMatch(/^Ticket check finished: windows processed .*; 9 opened, 0 noted, 0 already reported, 0 failed, 0 window\(s\) skipped\.$/m);
+  });
+});
+
 describe('umbrella-psa-sync configure and map', () => {
   it('saves settings, and credentials from the environment or stdin into the keychain, never echoing them', async () => {
     requireSecretService();

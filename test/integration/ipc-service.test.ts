@@ -49,6 +49,8 @@ describe('IPC through the real service and keychain', () => {
       runSync: { dryRun: true },
       getRunHistory: undefined,
       getScheduleStatus: undefined,
+      checkTickets: undefined,
+      sendTestTicket: undefined,
     };
     for (const verb of VERBS) responses.push(await call(verb, payloads[verb]));
     const text = JSON.stringify(responses);
@@ -88,6 +90,16 @@ describe('IPC through the real service and keychain', () => {
     const history = await call('getRunHistory');
     expect(history).toMatchObject({ ok: true, value: [{ id: run.record.id, dryRun: false }] });
     const schedule = await call('getScheduleStatus');
-    expect(schedule).toMatchObject({ ok: true, value: [{ name: 'sync', running: false }] });
+    expect(schedule).toMatchObject({ ok: true, value: [{ name: 'sync', running: false }, { name: 'tickets', running: false }] });
+
+    // Tickets need a board first; then "Check tickets now" opens one for Acme's botnet hits.
+    expect(await call('checkTickets')).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED' } });
+    await call('saveSettings', { ticketing: { enabled: true, threshold: 3, connectwise: { boardId: 1, priorityId: 2 }, autotask: {} } });
+    const check = await call('checkTickets');
+    expect(check.ok ? 'ok' : JSON.stringify(check)).toBe('ok');
+    expect(demo.connectwise.tickets.map((t) => t.summary)).toEqual([expect.stringMatching(/^Umbrella: botnet activity on ACMECO-\w+-01 \(Acme Corporation\)$/) as unknown as string]);
+    const test = await call('sendTestTicket');
+    expect(test.ok).toBe(true);
+    expect(demo.connectwise.tickets.at(-1)?.summary).toMatch(/^\[TEST\] Umbrella PSA Sync test ticket/);
   });
 });

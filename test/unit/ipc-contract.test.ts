@@ -31,6 +31,8 @@ function recordingHandlers() {
     runSync: record('runSync', { record: { id: 'sync-x', kind: 'sync', psa: 'connectwise', dryRun: true, startedAt: 'a', finishedAt: 'b', counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, requests: { umbrella: 0, psa: 0 }, problems: [], notes: [] }, outcomes: [] }),
     getRunHistory: record('getRunHistory', []),
     getScheduleStatus: record('getScheduleStatus', []),
+    checkTickets: record('checkTickets', { record: { id: 't', kind: 'tickets', psa: 'autotask', dryRun: false, startedAt: 'a', finishedAt: 'b', counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, requests: { umbrella: 0, psa: 0 }, problems: [], notes: [] }, actions: [], processedWindows: [], skippedWindows: [] }),
+    sendTestTicket: record('sendTestTicket', { ticketId: 5 }),
   };
   return { handlers, calls };
 }
@@ -50,6 +52,8 @@ const MALFORMED: Record<Verb, unknown[]> = {
   runSync: [undefined, {}, { dryRun: 'yes' }, { dryRun: true, customers: [1] }, true],
   getRunHistory: [{ limit: 5 }, 'all'],
   getScheduleStatus: [{}, 0],
+  checkTickets: [{ window: 0 }, 'now'],
+  sendTestTicket: [{ companyId: 1 }, true],
 };
 
 describe('IPC contract', () => {

@@ -47,6 +47,13 @@ describe('Autotask client against the simulator', () => {
     expect(versionCalls.map((e) => e.status)).toEqual([500, 401, 401]);
   });
 
+  it('reads the tenant\'s API usage against its hourly threshold', async () => {
+    const c = client();
+    await c.testConnection();
+    const usage = await c.thresholdInformation();
+    expect(usage).toEqual({ used: 2, limit: 10000, share: 0.0002 });
+  });
+
   it('lists only active Material billing codes, finding the Material use type by its label', async () => {
     const codes = await client().listMaterialBillingCodes();
     expect(codes.map((c) => c.name)).toEqual(['Security Software', 'Hardware']);

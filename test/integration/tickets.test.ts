@@ -167,6 +167,14 @@ describe.each(['connectwise', 'autotask'] as const)('botnet tickets in %s', (kin
     expect(tickets(kind)).toHaveLength(expectedHits(kind).length);
   });
 
+  it('runs one check at a time: a second request joins the running one', async () => {
+    h = await startSyncHarness(kind);
+    const engine = ticketEngine(kind, AFTER_W0);
+    const [a, b] = [engine.run(), engine.run()];
+    expect(await a).toBe(await b);
+    expect(tickets(kind)).toHaveLength(expectedHits(kind).length);
+  });
+
   it('"Send test ticket" creates one labelled ticket without touching the ledger', async () => {
     h = await startSyncHarness(kind);
     const id = await ticketEngine(kind, AFTER_W0).sendTestTicket();

@@ -34,6 +34,7 @@ import {
 } from './schemas';
 
 const VENDOR = 'Autotask';
+const ThresholdSchema = z.object({ externalRequestThreshold: z.number(), requestThresholdTimeframe: z.number().optional(), currentTimeframeRequestCount: z.number() });
 export const AUTOTASK_DISCOVERY_URL = 'https://webservices.autotask.net/atservicesrest';
 const ZONE_TTL_MS = 12 * 3_600_000;
 const MAX_RECORDS = 500;
@@ -254,6 +255,12 @@ export class AutotaskClient {
   async testConnection(): Promise<{ zoneUrl: string; webUrl: string | null }> {
     await this.request('GET', '/V1.0/Version', z.looseObject({}));
     return { zoneUrl: await this.zoneUrl(), webUrl: this.zone?.webUrl ?? null };
+  }
+
+  /** The tenant's API usage: requests in the current hour against the threshold (10,000/h, shared by all integrations). */
+  async thresholdInformation(): Promise<{ used: number; limit: number; share: number }> {
+    const info = await this.request('GET', '/V1.0/ThresholdInformation', ThresholdSchema);
+    return { used: info.currentTimeframeRequestCount, limit: info.externalRequestThreshold, share: info.currentTimeframeRequestCount / Math.max(1, info.externalRequestThreshold) };
   }
 
   listCompanies(): Promise<AutotaskCompany[]> {

@@ -13,6 +13,8 @@ import { API_GLOBAL, CHANNELS } from '../preload/channels';
 import { createIpcRouter, serviceHandlers, type IpcRouter } from '../main/ipc-router';
 import { memoryLogger } from '../main/log';
 import { createAppServices } from '../main/app-services';
+import { DEMO_TICKETING, demoMappings } from '../main/cli-sync';
+import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
 import type { AppService } from '../main/service';
 import { createSecretStore, loadKeytar, type SecretStore } from '../main/store/secrets';
 import { isTrustedRendererUrl } from '../main/trust';
@@ -47,7 +49,12 @@ async function installBridge(page: Page, router: IpcRouter): Promise<void> {
   );
 }
 
-export const test = base.extend<{ app: AppHarness }>({
+/** The demo simulators, with the app set up against them (settings, mapping, credentials in the keychain). */
+export interface DemoHarness {
+  sims: DemoSimulators;
+}
+
+export const test = base.extend<{ app: AppHarness; demo: DemoHarness }>({
   app: async ({ page, baseURL }, use, testInfo) => {
     if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
       throw new Error('e2e tests use the real OS keychain: run them with `npm test` or `scripts/with-keyring.sh npm run e2e`.');
@@ -58,6 +65,8 @@ export const test = base.extend<{ app: AppHarness }>({
     const services = createAppServices({
       identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: APP_VERSION, demo: false, dataDir },
       secrets, log, fetch: (url, init) => fetch(url, init),
+      // The simulators used here do not throttle; Umbrella's real limits would make a sync take minutes.
+      umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
     });
     const { service } = services;
     const rendererUrl = baseURL ?? 'http://127.0.0.1:4173';
@@ -78,6 +87,21 @@ export const test = base.extend<{ app: AppHarness }>({
     services.close();
     for (const kind of ['umbrella', 'connectwise', 'autotask'] as const) await secrets.clear(kind);
     fs.rmSync(dataDir, { recursive: true, force: true });
+  },
+
+  demo: async ({ app }, use) => {
+    const sims = await startDemoSimulators({ rateLimits: false });
+    app.service.saveSettings({
+      psa: { kind: 'connectwise' },
+      connectwise: { site: sims.urls.connectwiseSite },
+      endpoints: { umbrellaBaseUrl: sims.urls.umbrella, autotaskDiscoveryUrl: sims.urls.autotaskDiscovery },
+      ticketing: DEMO_TICKETING,
+      mappings: demoMappings(sims, 'connectwise'),
+    });
+    await app.service.setCredentials({ kind: 'umbrella', values: { ...DEMO_CREDENTIALS.umbrella } });
+    await app.service.setCredentials({ kind: 'connectwise', values: { ...DEMO_CREDENTIALS.connectwise } });
+    await use({ sims });
+    await sims.stop();
   },
 });
 

@@ -54,7 +54,7 @@ export interface SyncCommand {
 }
 
 /** Ticketing choices that exist in the demo simulators. */
-const DEMO_TICKETING: Settings['ticketing'] = {
+export const DEMO_TICKETING: Settings['ticketing'] = {
   enabled: true,
   threshold: 3,
   connectwise: { boardId: 1, statusId: null, priorityId: 2, typeId: 20, subTypeId: 30, itemId: 40 },

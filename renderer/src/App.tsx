@@ -1,18 +1,31 @@
+import { useState } from 'react';
 import { ConnectionScreen } from './ConnectionScreen';
+import { StatusScreen } from './StatusScreen';
 import { useAppInfo } from './queries';
 import { errorMessage } from './api';
 
+const SCREENS = { status: 'Status', connection: 'Connection' } as const;
+type Screen = keyof typeof SCREENS;
+
 export function App() {
   const info = useAppInfo();
+  const [screen, setScreen] = useState<Screen>('status');
   return (
     <div className="shell">
       <header className="shell-header">
         <h1>Umbrella PSA Sync</h1>
         {info.data?.demo ? <span className="badge">Demo mode</span> : null}
+        <nav aria-label="Screens" className="tabs">
+          {(Object.keys(SCREENS) as Screen[]).map((key) => (
+            <button key={key} type="button" className={key === screen ? 'tab active' : 'tab'} aria-current={key === screen ? 'page' : undefined} onClick={() => { setScreen(key); }}>
+              {SCREENS[key]}
+            </button>
+          ))}
+        </nav>
       </header>
       <main className="shell-main">
         {info.isError ? <p role="alert" className="error">{errorMessage(info.error)}</p> : null}
-        <ConnectionScreen />
+        {screen === 'status' ? <StatusScreen /> : <ConnectionScreen />}
       </main>
       <footer className="shell-footer">
         <span data-testid="app-version">{info.data ? `Version ${info.data.version}` : '\u00a0'}</span>

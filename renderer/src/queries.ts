@@ -43,3 +43,40 @@ export function useClearCredentials() {
     onSuccess: (status) => { client.setQueryData(keys.credentials, status); },
   });
 }
+
+export const runKeys = {
+  history: ['run-history'] as const,
+  schedule: ['schedule-status'] as const,
+};
+
+export function useRunHistory() {
+  return useQuery({ queryKey: runKeys.history, queryFn: () => unwrap(bridge().getRunHistory()) });
+}
+
+export function useScheduleStatus() {
+  return useQuery({ queryKey: runKeys.schedule, queryFn: () => unwrap(bridge().getScheduleStatus()) });
+}
+
+/** Runs that change what the history shows refresh it when they finish. */
+function useRunMutation<T>(run: () => Promise<T>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: runKeys.history });
+      void client.invalidateQueries({ queryKey: runKeys.schedule });
+    },
+  });
+}
+
+export function useRunSync() {
+  return useRunMutation(() => unwrap(bridge().runSync({ dryRun: false })));
+}
+
+export function usePreviewSync() {
+  return useRunMutation(() => unwrap(bridge().runSync({ dryRun: true })));
+}
+
+export function useCheckTickets() {
+  return useRunMutation(() => unwrap(bridge().checkTickets()));
+}

@@ -1,0 +1,118 @@
+import type { CustomerOutcomeView, RunRecord, SyncRunView, TicketRunView } from '../../preload/contract';
+import { errorMessage } from './api';
+import { PSA_LABELS } from './labels';
+import { useCheckTickets, useCredentialsStatus, usePreviewSync, useRunHistory, useRunSync, useScheduleStatus, useSettings } from './queries';
+
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+function Counts({ record }: { record: RunRecord }) {
+  const { counts } = record;
+  const changed = record.kind === 'tickets' ? `${String(counts.created)} opened, ${String(counts.updated)} noted` : `${String(counts.created)} created, ${String(counts.updated)} updated, ${String(counts.unchanged)} unchanged`;
+  return <span>{changed}, {String(counts.skipped)} skipped, {String(counts.failed)} failed</span>;
+}
+
+function Problems({ record }: { record: RunRecord }) {
+  if (record.error) return <p role="alert" className="error">{record.error}</p>;
+  const failed = record.problems.filter((p) => p.status === 'failed');
+  if (failed.length === 0) return null;
+  return (
+    <ul className="problems" aria-label="Customers that failed">
+      {failed.map((p) => <li key={`${String(p.orgId)}-${p.reason ?? ''}`}><strong>{p.name}</strong>: {p.reason}</li>)}
+    </ul>
+  );
+}
+
+function Preview({ outcomes }: { outcomes: CustomerOutcomeView[] }) {
+  const changing = outcomes.filter((o) => o.status === 'created' || o.status === 'updated');
+  return (
+    <table className="preview" aria-label="What the next sync would change">
+      <thead><tr><th scope="col">Customer</th><th scope="col">PSA company</th><th scope="col">Change</th><th scope="col">Fields</th></tr></thead>
+      <tbody>
+        {changing.map((o) => (
+          <tr key={o.orgId}>
+            <td>{o.name}</td>
+            <td>{o.psaCompany ?? ''}</td>
+            <td>{o.status === 'created' ? 'would be created' : 'would be updated'}</td>
+            <td>{(o.changes ?? []).filter((c) => c.field !== 'lastUpdated').map((c) => c.label).join(', ') || 'Last Updated'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function LastResult({ title, run }: { title: string; run: SyncRunView | TicketRunView }) {
+  return (
+    <section className="card" aria-label={title}>
+      <h3>{title}</h3>
+      <p role="status"><Counts record={run.record} /></p>
+      <Problems record={run.record} />
+      {run.record.notes.length > 0 ? <ul>{run.record.notes.map((n) => <li key={n}>{n}</li>)}</ul> : null}
+    </section>
+  );
+}
+
+export function StatusScreen() {
+  const settings = useSettings();
+  const credentials = useCredentialsStatus();
+  const schedule = useScheduleStatus();
+  const history = useRunHistory();
+  const sync = useRunSync();
+  const preview = usePreviewSync();
+  const tickets = useCheckTickets();
+  const busy = sync.isPending || preview.isPending || tickets.isPending;
+  const kind = settings.data?.psa.kind ?? null;
+
+  return (
+    <div className="stack">
+      <section className="card" aria-labelledby="summary-heading">
+        <h2 id="summary-heading">Integration</h2>
+        <dl className="summary">
+          <dt>PSA</dt><dd>{kind ? PSA_LABELS[kind] : 'Not chosen'}</dd>
+          <dt>Credentials</dt>
+          <dd>{credentials.data && kind ? (credentials.data.umbrella.complete && credentials.data[kind].complete ? 'Saved' : 'Missing') : '\u00a0'}</dd>
+          <dt>Ticketing</dt><dd>{settings.data ? (settings.data.ticketing.enabled ? `On (threshold ${String(settings.data.ticketing.threshold)})` : 'Off') : '\u00a0'}</dd>
+          {(schedule.data ?? []).map((job) => (
+            <div key={job.name} className="summary-row">
+              <dt>{job.name === 'sync' ? 'Next sync' : 'Next ticket check'}</dt>
+              <dd>{job.running ? 'Running now' : when(job.nextRunAt)}</dd>
+            </div>
+          ))}
+        </dl>
+        <div className="actions">
+          <button type="button" disabled={busy} onClick={() => { sync.mutate(); }}>Sync now</button>
+          <button type="button" className="secondary" disabled={busy} onClick={() => { preview.mutate(); }}>Preview next sync</button>
+          <button type="button" className="secondary" disabled={busy} onClick={() => { tickets.mutate(); }}>Check tickets now</button>
+          {busy ? <span role="status" aria-live="polite">Working…</span> : null}
+        </div>
+        {sync.isError ? <p role="alert" className="error">{errorMessage(sync.error)}</p> : null}
+        {preview.isError ? <p role="alert" className="error">{errorMessage(preview.error)}</p> : null}
+        {tickets.isError ? <p role="alert" className="error">{errorMessage(tickets.error)}</p> : null}
+      </section>
+
+      {sync.data ? <LastResult title="Sync result" run={sync.data} /> : null}
+      {tickets.data ? <LastResult title="Ticket check result" run={tickets.data} /> : null}
+      {preview.data ? (
+        <section className="card" aria-label="Sync preview">
+          <h3>Preview: nothing has been written</h3>
+          <p><Counts record={preview.data.record} /></p>
+          <Preview outcomes={preview.data.outcomes} />
+        </section>
+      ) : null}
+
+      <section className="card" aria-labelledby="history-heading">
+        <h2 id="history-heading">Recent runs</h2>
+        {history.isError ? <p role="alert" className="error">{errorMessage(history.error)}</p> : null}
+        {history.data && history.data.length === 0 ? <p>No runs yet.</p> : null}
+        <ol className="history">
+          {(history.data ?? []).slice(0, 20).map((run) => (
+            <li key={run.id}>
+              <span>{when(run.startedAt)}</span> · <span>{run.kind === 'sync' ? (run.dryRun ? 'Preview' : 'Sync') : 'Ticket check'}</span> · <Counts record={run} />
+              {run.error ? <span className="error"> · {run.error}</span> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

@@ -11,6 +11,7 @@ import { createSecretStore, loadKeytar } from './store/secrets';
 import { openElectronStoreBackend } from './store/electron-settings';
 import { isTrustedRendererUrl } from './trust';
 import { createMainWindow } from './window';
+import { createTray } from './tray';
 import { PRODUCT_NAME } from './paths';
 
 const demo = process.argv.includes('--demo');
@@ -55,7 +56,18 @@ if (!app.requestSingleInstanceLock()) {
     const { service, scheduler } = services;
     scheduler.start();
     powerMonitor.on('resume', () => { void scheduler.check(); });
-    app.on('before-quit', () => { services.close(); });
+    const tray = createTray({
+      open: showWindow,
+      syncNow: () => service.runSync(false),
+      checkTicketsNow: () => service.checkTickets(),
+      setPaused: (paused) => { service.saveSettings({ schedule: { ...service.getSettings().schedule, paused } }); },
+      isPaused: () => service.getSettings().schedule.paused,
+      quit: () => { app.quit(); },
+    }, app.isPackaged ? path.join(process.resourcesPath, 'tray.png') : path.join(import.meta.dirname, '../../resources/tray.png'));
+    app.on('before-quit', () => {
+      tray.destroy();
+      services.close();
+    });
     const router = createIpcRouter({
       handlers: serviceHandlers(service),
       isTrustedSender: (sender) => isTrustedRendererUrl(sender.url, rendererUrl),
@@ -66,7 +78,6 @@ if (!app.requestSingleInstanceLock()) {
     app.on('activate', showWindow);
   });
 
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
+  // The tray keeps the app (and its schedule) running with no window open; Quit is in the tray menu.
+  app.on('window-all-closed', () => undefined);
 }

@@ -69,4 +69,18 @@ export class BrowserWindow extends EventEmitter {
   show() {}
 }
 
-export default { app, ipcMain, ipcRenderer, contextBridge, shell, BrowserWindow };
+export const Menu = {
+  buildFromTemplate(template: unknown[]) {
+    return { items: template };
+  },
+};
+
+export class Tray {
+  constructor(readonly icon: string) {}
+  setToolTip() {}
+  setContextMenu() {}
+  on() { return this; }
+  destroy() {}
+}
+
+export default { app, ipcMain, ipcRenderer, contextBridge, shell, BrowserWindow, Menu, Tray };

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createTray, type TrayActions, type TrayLike } from '../../main/tray';
+
+type Item = { label?: string; enabled?: boolean; type?: string; click?: () => void };
+
+function fakeTray() {
+  const calls = { tooltip: '', menu: [] as Item[], click: null as (() => void) | null, destroyed: false };
+  const tray: TrayLike = {
+    setToolTip: (text) => { calls.tooltip = text; },
+    setContextMenu: (menu) => { calls.menu = (menu as { items: Item[] }).items; },
+    on: (_event, listener) => { calls.click = listener; return tray; },
+    destroy: () => { calls.destroyed = true; },
+  };
+  return { tray, calls };
+}
+
+function actions(overrides: Partial<TrayActions> = {}) {
+  const log: string[] = [];
+  let paused = false;
+  const a: TrayActions = {
+    open: () => log.push('open'),
+    syncNow: () => { log.push('sync'); return Promise.resolve(); },
+    checkTicketsNow: () => { log.push('tickets'); return Promise.resolve(); },
+    setPaused: (p) => { paused = p; log.push(p ? 'pause' : 'resume'); },
+    isPaused: () => paused,
+    quit: () => log.push('quit'),
+    ...overrides,
+  };
+  return { a, log };
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+const item = (menu: Item[], label: string) => menu.find((i) => i.label === label)!;
+
+describe('tray', () => {
+  it('offers Open, Sync now, Check tickets now, Pause and Quit, and opens the window on click', () => {
+    const { tray, calls } = fakeTray();
+    const { a, log } = actions();
+    createTray(a, '/icon.png', () => tray, (t) => ({ items: t }));
+    expect(calls.menu.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual(['Open Umbrella PSA Sync', 'Sync now', 'Check tickets now', 'Pause the schedule', 'Quit']);
+    calls.click?.();
+    item(calls.menu, 'Quit').click?.();
+    expect(log).toEqual(['open', 'quit']);
+  });
+
+  it('runs Sync now once, disabling the menu entries while it runs, and shows a failure in the tooltip', async () => {
+    const { tray, calls } = fakeTray();
+    let finish: (() => void) | null = null;
+    const { a, log } = actions({ syncNow: () => { log.push('sync'); return new Promise<void>((_r, reject) => { finish = () => { reject(new Error('Cisco Umbrella rejected the API key and secret (401).')); }; }); } });
+    createTray(a, '/icon.png', () => tray, (t) => ({ items: t }));
+    item(calls.menu, 'Sync now').click?.();
+    expect(item(calls.menu, 'Syncing…').enabled).toBe(false);
+    expect(item(calls.menu, 'Check tickets now').enabled).toBe(false);
+    expect(calls.tooltip).toBe('Umbrella PSA Sync - Syncing…');
+    finish!();
+    await flush();
+    expect(item(calls.menu, 'Sync now').enabled).toBe(true);
+    expect(calls.tooltip).toBe('Umbrella PSA Sync - Last run failed: Cisco Umbrella rejected the API key and secret (401).');
+    expect(log).toEqual(['sync']);
+  });
+
+  it('pauses and resumes the schedule', () => {
+    const { tray, calls } = fakeTray();
+    const { a, log } = actions();
+    const appTray = createTray(a, '/icon.png', () => tray, (t) => ({ items: t }));
+    item(calls.menu, 'Pause the schedule').click?.();
+    appTray.refresh();
+    expect(calls.tooltip).toBe('Umbrella PSA Sync - Schedule paused');
+    item(calls.menu, 'Resume the schedule').click?.();
+    expect(log).toEqual(['pause', 'resume']);
+  });
+});

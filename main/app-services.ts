@@ -10,6 +10,7 @@ import type { SecretStore } from './store/secrets';
 import { openSettingsStore, type BackendFactory } from './store/settings';
 import { openStateStore, type StateStore } from './store/state';
 import { EngineSlot } from './sync/controller';
+import { testConnection } from './connection';
 import type { SyncProgress } from './sync/engine';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from './sync/setup';
 import type { UmbrellaLimits } from './umbrella/client';
@@ -71,6 +72,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   ], log, options.schedulerClock);
   const service = new AppService({
     identity, settings, secrets: options.secrets, state, sync, tickets, scheduler,
+    testConnection: (target) => testConnection(setup, target),
     ...(options.onSyncProgress ? { onSyncProgress: options.onSyncProgress } : {}),
   });
   return {

@@ -19,6 +19,10 @@ import { KeychainUnavailableError } from './store/secrets';
 import type { AppService } from './service';
 import { SyncAlreadyRunningError } from './sync/engine';
 import { NotConfiguredError } from './sync/setup';
+import { HttpError } from './http/client';
+import { VendorResponseError } from './http/parse';
+import { VendorError } from './http/vendor-error';
+import { PsaSetupError } from './psa/adapter';
 
 export interface SenderInfo {
   /** URL of the frame that sent the message. */
@@ -42,6 +46,7 @@ export function serviceHandlers(service: AppService): Handlers {
     getScheduleStatus: () => service.getScheduleStatus(),
     checkTickets: () => service.checkTickets(),
     sendTestTicket: () => service.sendTestTicket(),
+    testConnection: ({ target }) => service.testConnection(target),
   };
 }
 
@@ -100,6 +105,10 @@ export function createIpcRouter(options: {
         }
         if (error instanceof NotConfiguredError) {
           return failure({ code: 'NOT_CONFIGURED', message: error.message });
+        }
+        if (error instanceof VendorError || error instanceof HttpError || error instanceof VendorResponseError || error instanceof PsaSetupError) {
+          // These messages name the vendor, the call and the vendor's own words: never a secret.
+          return failure({ code: 'CONNECTION_FAILED', message: error.message });
         }
         if (error instanceof SyncAlreadyRunningError) {
           return failure({ code: 'BUSY', message: error.message });

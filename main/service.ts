@@ -11,6 +11,7 @@ import type {
 } from '../preload/contract';
 import type { RunRecord, SyncRunView } from '../preload/contract';
 import type { Scheduler } from './scheduler';
+import type { ConnectionTarget } from './connection';
 import type { SecretStore } from './store/secrets';
 import type { SettingsStore } from './store/settings';
 import type { StateStore } from './store/state';
@@ -36,6 +37,7 @@ export interface ServiceDeps {
   tickets: EngineSlot<TicketEngine>;
   scheduler?: Scheduler;
   onSyncProgress?: (progress: SyncProgress) => void;
+  testConnection: (target: ConnectionTarget) => Promise<string>;
 }
 
 export class AppService {
@@ -85,6 +87,11 @@ export class AppService {
   /** "Check tickets now": the current partial window, without marking it done. */
   async checkTickets(): Promise<TicketRun> {
     return this.deps.tickets.use((engine) => engine.run({ checkNow: true }));
+  }
+
+  /** "Test connection" for Umbrella or the chosen PSA, with the saved settings and credentials. */
+  async testConnection(target: ConnectionTarget): Promise<{ message: string }> {
+    return { message: await this.deps.testConnection(target) };
   }
 
   /** "Send test ticket" with the chosen ticketing settings. */

@@ -14,6 +14,7 @@ export const CHANNELS = {
   getScheduleStatus: 'schedule:status',
   checkTickets: 'tickets:check',
   sendTestTicket: 'tickets:test',
+  testConnection: 'connection:test',
 } as const;
 
 export type Verb = keyof typeof CHANNELS;

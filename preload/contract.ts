@@ -274,6 +274,7 @@ export const contract = {
   getScheduleStatus: { channel: CHANNELS.getScheduleStatus, request: NoPayload, response: ScheduleStatusSchema },
   checkTickets: { channel: CHANNELS.checkTickets, request: NoPayload, response: TicketRunSchema },
   sendTestTicket: { channel: CHANNELS.sendTestTicket, request: NoPayload, response: z.object({ ticketId: z.number().int() }) },
+  testConnection: { channel: CHANNELS.testConnection, request: z.object({ target: z.enum(['umbrella', 'psa']) }).strict(), response: z.object({ message: z.string() }) },
 } as const satisfies Record<Verb, { channel: string; request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;
@@ -289,6 +290,7 @@ export const IPC_ERROR_CODES = [
   'INVALID_PAYLOAD',
   'KEYCHAIN_UNAVAILABLE',
   'NOT_CONFIGURED',
+  'CONNECTION_FAILED',
   'BUSY',
   'INTERNAL',
 ] as const;

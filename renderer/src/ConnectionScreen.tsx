@@ -10,7 +10,7 @@ import {
 } from '../../preload/contract';
 import { errorMessage } from './api';
 import { CREDENTIAL_FIELD_LABELS, CREDENTIAL_KIND_LABELS, PSA_LABELS } from './labels';
-import { useClearCredentials, useCredentialsStatus, useSaveSettings, useSetCredentials, useSettings } from './queries';
+import { useClearCredentials, useCredentialsStatus, useSaveSettings, useSetCredentials, useSettings, useTestConnection } from './queries';
 
 export function ConnectionScreen() {
   const settings = useSettings();
@@ -71,6 +71,7 @@ type KindStatus = CredentialsStatus[CredentialKind];
 function CredentialsForm({ kind, status }: { kind: CredentialKind; status: KindStatus }) {
   const setCredentials = useSetCredentials();
   const clear = useClearCredentials();
+  const test = useTestConnection();
   const fields: readonly string[] = CREDENTIAL_FIELDS[kind];
   const [values, setValues] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -115,6 +116,9 @@ function CredentialsForm({ kind, status }: { kind: CredentialKind; status: KindS
       })}
       <div className="actions">
         <button type="submit" disabled={setCredentials.isPending}>Save credentials</button>
+        <button type="button" className="secondary" disabled={test.isPending || !status.complete} onClick={() => { test.mutate(kind === 'umbrella' ? 'umbrella' : 'psa'); }}>
+          {test.isPending ? 'Testing…' : 'Test connection'}
+        </button>
         <button type="button" className="secondary" disabled={clear.isPending} onClick={() => { clear.mutate(kind); }}>
           Remove saved credentials
         </button>
@@ -123,6 +127,8 @@ function CredentialsForm({ kind, status }: { kind: CredentialKind; status: KindS
         {setCredentials.isError ? <span role="alert" className="error">{errorMessage(setCredentials.error)}</span> : null}
         {clear.isError ? <span role="alert" className="error">{errorMessage(clear.error)}</span> : null}
       </div>
+      {test.isSuccess ? <p role="status" className="saved">{test.data.message}</p> : null}
+      {test.isError ? <p role="alert" className="error">{errorMessage(test.error)}</p> : null}
     </form>
   );
 }

@@ -80,3 +80,7 @@ export function usePreviewSync() {
 export function useCheckTickets() {
   return useRunMutation(() => unwrap(bridge().checkTickets()));
 }
+
+export function useTestConnection() {
+  return useMutation({ mutationFn: (target: 'umbrella' | 'psa') => unwrap(bridge().testConnection({ target })) });
+}

@@ -51,6 +51,7 @@ describe('IPC through the real service and keychain', () => {
       getScheduleStatus: undefined,
       checkTickets: undefined,
       sendTestTicket: undefined,
+      testConnection: { target: 'psa' },
     };
     for (const verb of VERBS) responses.push(await call(verb, payloads[verb]));
     const text = JSON.stringify(responses);

@@ -16,7 +16,7 @@ test.describe('app shell', () => {
       hasProcess: 'process' in window,
     }));
     expect(surface).toEqual({
-      verbs: ['checkTickets', 'clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'runSync', 'saveSettings', 'sendTestTicket', 'setCredentials', 'testConnection'],
+      verbs: ['checkTickets', 'clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getCustomerOverview', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'runSync', 'saveSettings', 'sendTestTicket', 'setCredentials', 'testConnection'],
       hasRequire: false,
       hasProcess: false,
     });

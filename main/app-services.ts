@@ -11,6 +11,7 @@ import { openSettingsStore, type BackendFactory } from './store/settings';
 import { openStateStore, type StateStore } from './store/state';
 import { EngineSlot } from './sync/controller';
 import { testConnection } from './connection';
+import { customerOverview } from './mapping/overview';
 import type { SyncProgress } from './sync/engine';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from './sync/setup';
 import type { UmbrellaLimits } from './umbrella/client';
@@ -73,6 +74,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const service = new AppService({
     identity, settings, secrets: options.secrets, state, sync, tickets, scheduler,
     testConnection: (target) => testConnection(setup, target),
+    customerOverview: () => customerOverview(setup),
     ...(options.onSyncProgress ? { onSyncProgress: options.onSyncProgress } : {}),
   });
   return {

@@ -47,6 +47,7 @@ export function serviceHandlers(service: AppService): Handlers {
     checkTickets: () => service.checkTickets(),
     sendTestTicket: () => service.sendTestTicket(),
     testConnection: ({ target }) => service.testConnection(target),
+    getCustomerOverview: () => service.getCustomerOverview(),
   };
 }
 

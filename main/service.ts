@@ -9,7 +9,7 @@ import type {
   Settings,
   SettingsPatch,
 } from '../preload/contract';
-import type { RunRecord, SyncRunView } from '../preload/contract';
+import type { CustomerOverview, RunRecord, SyncRunView } from '../preload/contract';
 import type { Scheduler } from './scheduler';
 import type { ConnectionTarget } from './connection';
 import type { SecretStore } from './store/secrets';
@@ -38,6 +38,7 @@ export interface ServiceDeps {
   scheduler?: Scheduler;
   onSyncProgress?: (progress: SyncProgress) => void;
   testConnection: (target: ConnectionTarget) => Promise<string>;
+  customerOverview: () => Promise<CustomerOverview>;
 }
 
 export class AppService {
@@ -92,6 +93,11 @@ export class AppService {
   /** "Test connection" for Umbrella or the chosen PSA, with the saved settings and credentials. */
   async testConnection(target: ConnectionTarget): Promise<{ message: string }> {
     return { message: await this.deps.testConnection(target) };
+  }
+
+  /** The mapping table: Umbrella customers, their mapping, suggestions, and the PSA's companies. */
+  getCustomerOverview(): Promise<CustomerOverview> {
+    return this.deps.customerOverview();
   }
 
   /** "Send test ticket" with the chosen ticketing settings. */

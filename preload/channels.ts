@@ -15,6 +15,7 @@ export const CHANNELS = {
   checkTickets: 'tickets:check',
   sendTestTicket: 'tickets:test',
   testConnection: 'connection:test',
+  getCustomerOverview: 'customers:overview',
 } as const;
 
 export type Verb = keyof typeof CHANNELS;

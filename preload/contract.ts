@@ -252,6 +252,20 @@ export const TicketRunSchema = z.object({
 });
 export type TicketRunView = z.infer<typeof TicketRunSchema>;
 
+export const CustomerOverviewSchema = z.object({
+  psa: PsaKindSchema,
+  customers: z.array(z.object({
+    orgId: z.number().int(),
+    name: z.string(),
+    seats: z.number().int().nullable(),
+    psaCompany: z.string().nullable(),
+    excluded: z.boolean(),
+    suggestion: z.object({ reference: z.string(), name: z.string(), confidence: z.number() }).nullable(),
+  })),
+  companies: z.array(z.object({ reference: z.string(), name: z.string(), active: z.boolean() })),
+});
+export type CustomerOverview = z.infer<typeof CustomerOverviewSchema>;
+
 export const ScheduleStatusSchema = z.array(z.object({ name: z.string(), nextRunAt: z.string(), running: z.boolean() }));
 
 // ---- the channels ----
@@ -274,6 +288,7 @@ export const contract = {
   getScheduleStatus: { channel: CHANNELS.getScheduleStatus, request: NoPayload, response: ScheduleStatusSchema },
   checkTickets: { channel: CHANNELS.checkTickets, request: NoPayload, response: TicketRunSchema },
   sendTestTicket: { channel: CHANNELS.sendTestTicket, request: NoPayload, response: z.object({ ticketId: z.number().int() }) },
+  getCustomerOverview: { channel: CHANNELS.getCustomerOverview, request: NoPayload, response: CustomerOverviewSchema },
   testConnection: { channel: CHANNELS.testConnection, request: z.object({ target: z.enum(['umbrella', 'psa']) }).strict(), response: z.object({ message: z.string() }) },
 } as const satisfies Record<Verb, { channel: string; request: z.ZodType; response: z.ZodType }>;
 

@@ -52,6 +52,7 @@ describe('IPC through the real service and keychain', () => {
       checkTickets: undefined,
       sendTestTicket: undefined,
       testConnection: { target: 'psa' },
+      getCustomerOverview: undefined,
     };
     for (const verb of VERBS) responses.push(await call(verb, payloads[verb]));
     const text = JSON.stringify(responses);
@@ -92,6 +93,14 @@ describe('IPC through the real service and keychain', () => {
     expect(history).toMatchObject({ ok: true, value: [{ id: run.record.id, dryRun: false }] });
     const schedule = await call('getScheduleStatus');
     expect(schedule).toMatchObject({ ok: true, value: [{ name: 'sync', running: false }, { name: 'tickets', running: false }] });
+
+    // The mapping table: Acme is mapped; the others come with the company a person would pick.
+    const overview = await call('getCustomerOverview');
+    expect(overview.ok).toBe(true);
+    const customers = overview.ok ? (overview.value as { customers: { name: string; psaCompany: string | null; suggestion: { reference: string; confidence: number } | null }[] }).customers : [];
+    expect(customers.find((c) => c.name === 'Acme Corporation')).toMatchObject({ psaCompany: 'AcmeCorp', suggestion: null });
+    expect(customers.find((c) => c.name === 'Baker & Sons Plumbing')?.suggestion?.reference).toBe('BakerandSonsPlumbingLLC');
+    expect(customers.find((c) => c.name === 'Maple Street Bakery')?.suggestion).toBeNull();
 
     // Tickets need a board first; then "Check tickets now" opens one for Acme's botnet hits.
     expect(await call('checkTickets')).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED' } });

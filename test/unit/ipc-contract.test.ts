@@ -34,6 +34,7 @@ function recordingHandlers() {
     checkTickets: record('checkTickets', { record: { id: 't', kind: 'tickets', psa: 'autotask', dryRun: false, startedAt: 'a', finishedAt: 'b', counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, requests: { umbrella: 0, psa: 0 }, problems: [], notes: [] }, actions: [], processedWindows: [], skippedWindows: [] }),
     sendTestTicket: record('sendTestTicket', { ticketId: 5 }),
     testConnection: record('testConnection', { message: 'Connected' }),
+    getCustomerOverview: record('getCustomerOverview', { psa: 'connectwise', customers: [], companies: [] }),
   };
   return { handlers, calls };
 }
@@ -56,6 +57,7 @@ const MALFORMED: Record<Verb, unknown[]> = {
   checkTickets: [{ window: 0 }, 'now'],
   sendTestTicket: [{ companyId: 1 }, true],
   testConnection: [undefined, {}, { target: 'halo' }, { target: 'psa', apiKey: 'x' }, 'umbrella'],
+  getCustomerOverview: [{ page: 2 }, 'all'],
 };
 
 describe('IPC contract', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { contextBridge, ipcRenderer } from 'electron';
 import { API_GLOBAL, CHANNELS } from '../../preload/contract';
 
-const EXPECTED_VERBS = ['checkTickets', 'clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'runSync', 'saveSettings', 'sendTestTicket', 'setCredentials', 'testConnection'];
+const EXPECTED_VERBS = ['checkTickets', 'clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getCustomerOverview', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'runSync', 'saveSettings', 'sendTestTicket', 'setCredentials', 'testConnection'];
 
 describe('preload surface', () => {
   it('exposes exactly the expected named verbs on window.umbrellaPsa, and nothing else', async () => {

@@ -1,0 +1,33 @@
+/** The customer mapping table's data: every Umbrella customer, its mapping, a suggestion, and the PSA's companies. */
+import type { CustomerOverview } from '../../preload/contract';
+import { createVendorClients, type SyncSetup } from '../sync/setup';
+import { suggestMappings, type Candidate } from './suggest';
+
+export async function customerOverview(setup: SyncSetup): Promise<CustomerOverview> {
+  const { settings, umbrella, psa } = await createVendorClients(setup);
+  const [customers, companies] = await Promise.all([
+    umbrella.listCustomers(),
+    psa.kind === 'connectwise'
+      ? psa.client.listCompanies().then((rows) => rows.map((c): Candidate => ({ reference: c.identifier, name: c.name, active: c.deletedFlag !== true && !/inactive/i.test(c.status?.name ?? '') })))
+      : psa.client.listCompanies().then((rows) => rows.map((c): Candidate => ({ reference: String(c.id), name: c.companyName, active: c.isActive }))),
+  ]);
+  const mappings = settings.mappings;
+  const mapped = new Set(Object.values(mappings).flatMap((m) => (m.psaCompany ? [m.psaCompany.toLowerCase()] : [])));
+  const open = customers.filter((c) => {
+    const mapping = mappings[String(c.customerId)];
+    return !mapping?.psaCompany && !mapping?.excluded;
+  });
+  const suggestions = new Map(suggestMappings(open.map((c) => ({ orgId: c.customerId, name: c.customerName })), companies, mapped).map((s) => [s.orgId, s]));
+  return {
+    psa: psa.kind,
+    customers: customers.map((c) => {
+      const mapping = mappings[String(c.customerId)];
+      const suggestion = suggestions.get(c.customerId);
+      return {
+        orgId: c.customerId, name: c.customerName, seats: c.seats, psaCompany: mapping?.psaCompany ?? null, excluded: mapping?.excluded ?? false,
+        suggestion: suggestion ? { reference: suggestion.reference, name: suggestion.name, confidence: suggestion.confidence } : null,
+      };
+    }),
+    companies,
+  };
+}

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { ConnectionScreen } from './ConnectionScreen';
 import { StatusScreen } from './StatusScreen';
+import { CustomersScreen } from './CustomersScreen';
 import { useAppInfo } from './queries';
 import { errorMessage } from './api';
 
-const SCREENS = { status: 'Status', connection: 'Connection' } as const;
+const SCREENS = { status: 'Status', customers: 'Customers', connection: 'Connection' } as const;
 type Screen = keyof typeof SCREENS;
 
 export function App() {
@@ -25,7 +26,7 @@ export function App() {
       </header>
       <main className="shell-main">
         {info.isError ? <p role="alert" className="error">{errorMessage(info.error)}</p> : null}
-        {screen === 'status' ? <StatusScreen /> : <ConnectionScreen />}
+        {screen === 'status' ? <StatusScreen /> : screen === 'customers' ? <CustomersScreen /> : <ConnectionScreen />}
       </main>
       <footer className="shell-footer">
         <span data-testid="app-version">{info.data ? `Version ${info.data.version}` : '\u00a0'}</span>

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { CredentialKind, SetCredentialsRequest, SettingsPatch } from '../../preload/contract';
+import type { CredentialKind, CustomerOverview, SetCredentialsRequest, Settings, SettingsPatch } from '../../preload/contract';
 import { bridge, unwrap } from './api';
 
 export const keys = {
@@ -83,4 +83,36 @@ export function useCheckTickets() {
 
 export function useTestConnection() {
   return useMutation({ mutationFn: (target: 'umbrella' | 'psa') => unwrap(bridge().testConnection({ target })) });
+}
+
+export const customerKeys = { overview: ['customer-overview'] as const };
+
+export function useCustomerOverview() {
+  return useQuery({ queryKey: customerKeys.overview, queryFn: () => unwrap(bridge().getCustomerOverview()) });
+}
+
+/** Saves the whole mapping (a settings section); the table shows the change at once, then refreshes. */
+export function useSaveMappings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (mappings: Settings['mappings']) => unwrap(bridge().saveSettings({ mappings })),
+    onMutate: (mappings) => {
+      client.setQueryData<Settings>(keys.settings, (old) => (old ? { ...old, mappings } : old));
+      client.setQueryData<CustomerOverview>(customerKeys.overview, (old) => old && {
+        ...old,
+        customers: old.customers.map((c) => {
+          const mapping = mappings[String(c.orgId)];
+          return mapping ? { ...c, psaCompany: mapping.psaCompany, excluded: mapping.excluded, suggestion: mapping.psaCompany ? null : c.suggestion } : c;
+        }),
+      });
+    },
+    onError: () => {
+      void client.invalidateQueries({ queryKey: keys.settings });
+      void client.invalidateQueries({ queryKey: customerKeys.overview });
+    },
+    onSuccess: (settings) => {
+      client.setQueryData(keys.settings, settings);
+      void client.invalidateQueries({ queryKey: customerKeys.overview });
+    },
+  });
 }

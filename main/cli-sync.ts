@@ -10,7 +10,7 @@ import { createSecretStore, loadKeytar, type SecretStore } from './store/secrets
 import { openSettingsStore, type SettingsStore } from './store/settings';
 import { openStateStore } from './store/state';
 import type { CustomerOutcome, SyncRun } from './sync/engine';
-import { createSyncEngine, createTicketEngine } from './sync/setup';
+import { createSyncEngine, createTicketEngine, type SyncSetup } from './sync/setup';
 import { WINDOW_MS, windowOf, type TicketAction } from './tickets/engine';
 
 export interface CliIo {
@@ -79,15 +79,19 @@ async function demoSetup(settingsStore: SettingsStore, kind: PsaKind, io: CliIo,
   return { demo, settings, secrets };
 }
 
-export async function runSyncCommand(command: SyncCommand, io: CliIo, log: Logger): Promise<number> {
+/**
+ * Runs a command body with what both sync and tickets need: the settings of the data folder, the
+ * keychain (or, with --demo, the in-process simulators and their demo credentials), the state file,
+ * and one error report; everything is closed afterwards.
+ */
+async function withCommandSetup(command: Omit<SyncCommand, 'dryRun'>, io: CliIo, log: Logger, demoAnchor: number | undefined, body: (setup: SyncSetup) => Promise<number>): Promise<number> {
   let demo: DemoSimulators | null = null;
   try {
     const settingsStore = openSettingsStore({ dir: command.dataDir, log });
     let settings: () => Settings = () => settingsStore.get();
     let secrets: Pick<SecretStore, 'get'>;
     if (command.demo) {
-      const setup = await demoSetup(settingsStore, command.psa ?? 'connectwise', io);
-      ({ demo, settings, secrets } = setup);
+      ({ demo, settings, secrets } = await demoSetup(settingsStore, command.psa ?? 'connectwise', io, demoAnchor));
     } else {
       secrets = createSecretStore(await loadKeytar());
     }
@@ -95,12 +99,7 @@ export async function runSyncCommand(command: SyncCommand, io: CliIo, log: Logge
     try {
       // The demo simulators do not throttle, so neither does the client (a real console would).
       const limits = command.demo ? { umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] } } : {};
-      const engine = await createSyncEngine({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), ...limits });
-      const run = await engine.run({ dryRun: command.dryRun, onProgress: ({ outcome }) => { io.out(outcomeLine(outcome, command.dryRun)); } });
-      for (const note of run.record.notes) io.out(`note: ${note}`);
-      if (run.record.error) io.err(`Error: ${run.record.error}`);
-      io.out(summaryLine(run));
-      return run.record.error || run.record.counts.failed > 0 ? 1 : 0;
+      return await body({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), ...limits });
     } finally {
       state.close();
     }
@@ -110,6 +109,17 @@ export async function runSyncCommand(command: SyncCommand, io: CliIo, log: Logge
   } finally {
     await demo?.stop();
   }
+}
+
+export function runSyncCommand(command: SyncCommand, io: CliIo, log: Logger): Promise<number> {
+  return withCommandSetup(command, io, log, undefined, async (setup) => {
+    const engine = await createSyncEngine(setup);
+    const run = await engine.run({ dryRun: command.dryRun, onProgress: ({ outcome }) => { io.out(outcomeLine(outcome, command.dryRun)); } });
+    for (const note of run.record.notes) io.out(`note: ${note}`);
+    if (run.record.error) io.err(`Error: ${run.record.error}`);
+    io.out(summaryLine(run));
+    return run.record.error || run.record.counts.failed > 0 ? 1 : 0;
+  });
 }
 
 /** A folder for a demo run's settings and state when none is given: fresh each time. */
@@ -131,38 +141,17 @@ export function ticketActionLine(action: TicketAction): string {
 }
 
 /** `umbrella-psa-sync tickets [--demo [--psa KIND]] [--data-dir DIR]` */
-export async function runTicketsCommand(command: Omit<SyncCommand, 'dryRun'>, io: CliIo, log: Logger): Promise<number> {
-  let demo: DemoSimulators | null = null;
-  try {
-    const settingsStore = openSettingsStore({ dir: command.dataDir, log });
-    let settings: () => Settings = () => settingsStore.get();
-    let secrets: Pick<SecretStore, 'get'>;
-    if (command.demo) {
-      // Anchor the demo's activity inside the previous 4-hour window, the one a check processes.
-      const setup = await demoSetup(settingsStore, command.psa ?? 'connectwise', io, windowOf(Date.now()) - 30 * 60_000);
-      ({ demo, settings, secrets } = setup);
-    } else {
-      secrets = createSecretStore(await loadKeytar());
-    }
-    const state = openStateStore({ dir: command.dataDir, log });
-    try {
-      const limits = command.demo ? { umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] } } : {};
-      const engine = await createTicketEngine({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), ...limits });
-      const run = await engine.run();
-      for (const action of run.actions) io.out(ticketActionLine(action));
-      for (const note of run.record.notes) io.out(`note: ${note}`);
-      if (run.record.error) io.err(`Error: ${run.record.error}`);
-      const { counts } = run.record;
-      const windows = run.processedWindows.map((w) => new Date(w).toISOString().slice(0, 16).replace('T', ' ')).join(', ') || 'none';
-      io.out(`Ticket check finished: windows processed ${windows} (UTC); ${String(counts.created)} opened, ${String(counts.updated)} noted, ${String(counts.unchanged)} already reported, ${String(counts.failed)} failed, ${String(counts.skipped)} window(s) skipped.`);
-      return run.record.error || counts.failed > 0 ? 1 : 0;
-    } finally {
-      state.close();
-    }
-  } catch (error) {
-    io.err(`Error: ${describeError(error)}`);
-    return 1;
-  } finally {
-    await demo?.stop();
-  }
+export function runTicketsCommand(command: Omit<SyncCommand, 'dryRun'>, io: CliIo, log: Logger): Promise<number> {
+  // In the demo, activity is anchored inside the previous 4-hour window, the one a check processes.
+  return withCommandSetup(command, io, log, windowOf(Date.now()) - 30 * 60_000, async (setup) => {
+    const engine = await createTicketEngine(setup);
+    const run = await engine.run();
+    for (const action of run.actions) io.out(ticketActionLine(action));
+    for (const note of run.record.notes) io.out(`note: ${note}`);
+    if (run.record.error) io.err(`Error: ${run.record.error}`);
+    const { counts } = run.record;
+    const windows = run.processedWindows.map((w) => new Date(w).toISOString().slice(0, 16).replace('T', ' ')).join(', ') || 'none';
+    io.out(`Ticket check finished: windows processed ${windows} (UTC); ${String(counts.created)} opened, ${String(counts.updated)} noted, ${String(counts.unchanged)} already reported, ${String(counts.failed)} failed, ${String(counts.skipped)} window(s) skipped.`);
+    return run.record.error || counts.failed > 0 ? 1 : 0;
+  });
 }

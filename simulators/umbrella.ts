@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { json, SimServer, WindowCounter, type SimRequest, type SimResponse } from './kit';
-import { windowStart, type ActivityBucket, type DemoWorld, type UmbrellaCustomer } from './seed';
+import { type ActivityBucket, type DemoWorld, type UmbrellaCustomer } from './seed';
 
 export interface UmbrellaSimOptions {
   world: DemoWorld;
@@ -395,4 +395,3 @@ function sum(buckets: ActivityBucket[]): number {
   return buckets.reduce((total, b) => total + b.count, 0);
 }
 
-export { windowStart };

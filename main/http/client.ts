@@ -78,7 +78,7 @@ function isIdempotent(request: HttpRequest): boolean {
 }
 
 /** Path only, without the query: queries can hold search terms, never needed in a message. */
-function describeUrl(url: string): string {
+export function describeUrl(url: string): string {
   try {
     return new URL(url).pathname;
   } catch {

@@ -1,18 +1,11 @@
 /** Validates a vendor response body against a schema, with an error that says where it went wrong. */
 import type { z } from 'zod';
-import type { HttpResponse } from './client';
+import { describeUrl, type HttpResponse } from './client';
 
 export class VendorResponseError extends Error {
   override readonly name = 'VendorResponseError';
 }
 
-function describeUrl(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
-}
 
 export function parseBody<T extends z.ZodType>(vendor: string, response: HttpResponse, schema: T, method = 'GET'): z.output<T> {
   let body: unknown;

@@ -76,9 +76,6 @@ export class SyncEngine {
     this.now = deps.now ?? (() => new Date());
   }
 
-  get isRunning(): boolean {
-    return this.running !== null;
-  }
 
   run(options: { dryRun?: boolean; onProgress?: (progress: SyncProgress) => void } = {}): Promise<SyncRun> {
     const dryRun = options.dryRun ?? false;

@@ -126,7 +126,6 @@ export class TicketEngine {
           })));
           if (!checkNow) state.updateNow((s) => { s.tickets.lastProcessedWindow = window; });
         }
-        if (skipped.length > 0 && windows.length === 0 && !checkNow) state.updateNow((s) => { s.tickets.lastProcessedWindow = skipped.at(-1) ?? null; });
       } else if (skipped.length > 0 && !checkNow) {
         state.updateNow((s) => { s.tickets.lastProcessedWindow = skipped.at(-1) ?? null; });
       }

@@ -139,7 +139,7 @@ export class AutotaskSyncAdapter implements PsaSyncAdapter {
     return found ? this.valuesOf(found) : null;
   }
 
-  async createConfigurationItem(company: PsaCompany, values: FieldValues): Promise<number> {
+  async createConfiguration(company: PsaCompany, values: FieldValues): Promise<number> {
     const input = {
       companyID: company.id, productID: this.ready().productId, referenceTitle: PRODUCT_NAME,
       installDate: `${this.today().toISOString().slice(0, 10)}T00:00:00`, userDefinedFields: this.udfs(values),
@@ -153,9 +153,6 @@ export class AutotaskSyncAdapter implements PsaSyncAdapter {
     }
   }
 
-  createConfiguration(company: PsaCompany, values: FieldValues): Promise<number> {
-    return this.createConfigurationItem(company, values);
-  }
 
   async updateConfiguration(id: number, company: PsaCompany, values: FieldValues): Promise<'updated' | 'missing'> {
     if (this.retired.has(id)) return 'missing';

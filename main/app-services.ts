@@ -12,7 +12,8 @@ import { openStateStore, type StateStore } from './store/state';
 import { EngineSlot } from './sync/controller';
 import { testConnection } from './connection';
 import { customerOverview } from './mapping/overview';
-import type { SyncProgress } from './sync/engine';
+import type { RunProgress } from '../preload/contract';
+import { materialBillingCodes, ticketingOptions } from './setup-lists';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from './sync/setup';
 import type { UmbrellaLimits } from './umbrella/client';
 
@@ -24,7 +25,8 @@ export interface AppServicesOptions {
   openSettings?: BackendFactory;
   schedulerClock?: SchedulerClock;
   umbrellaLimits?: UmbrellaLimits;
-  onSyncProgress?: (progress: SyncProgress) => void;
+  /** Live progress of every sync and ticket check, whoever started it. */
+  onRunProgress?: (progress: RunProgress) => void;
 }
 
 export interface AppServices {
@@ -46,6 +48,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const setup: SyncSetup = {
     settings: () => settings.get(), secrets: options.secrets, state, log, fetch: options.fetch,
     ...(options.umbrellaLimits ? { umbrellaLimits: options.umbrellaLimits } : {}),
+    ...(options.onRunProgress ? { onRunProgress: options.onRunProgress } : {}),
   };
   const sync = new EngineSlot(() => createSyncEngine(setup));
   const tickets = new EngineSlot(() => createTicketEngine(setup));
@@ -75,7 +78,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     identity, settings, secrets: options.secrets, state, sync, tickets, scheduler,
     testConnection: (target) => testConnection(setup, target),
     customerOverview: () => customerOverview(setup),
-    ...(options.onSyncProgress ? { onSyncProgress: options.onSyncProgress } : {}),
+    billingCodes: () => materialBillingCodes(setup),
+    ticketingOptions: (boardId) => ticketingOptions(setup, boardId),
   });
   return {
     service,

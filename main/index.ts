@@ -13,6 +13,7 @@ import { isTrustedRendererUrl } from './trust';
 import { createMainWindow } from './window';
 import { createTray } from './tray';
 import { PRODUCT_NAME } from './paths';
+import { EVENTS } from '../preload/channels';
 
 const demo = process.argv.includes('--demo');
 if (process.env.UMBRELLA_PSA_DATA_DIR) app.setPath('userData', process.env.UMBRELLA_PSA_DATA_DIR);
@@ -52,6 +53,10 @@ if (!app.requestSingleInstanceLock()) {
       // Electron's net.fetch goes through the system proxy settings, as an MSP network expects.
       fetch: (url, init) => net.fetch(url, init),
       openSettings: openElectronStoreBackend,
+      // Whoever started the run (window, tray, schedule), the window shows its progress.
+      onRunProgress: (progress) => {
+        if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENTS.runProgress, progress);
+      },
     });
     const { service, scheduler } = services;
     scheduler.start();

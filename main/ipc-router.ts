@@ -45,9 +45,12 @@ export function serviceHandlers(service: AppService): Handlers {
     getRunHistory: () => service.getRunHistory(),
     getScheduleStatus: () => service.getScheduleStatus(),
     checkTickets: () => service.checkTickets(),
-    sendTestTicket: () => service.sendTestTicket(),
+    sendTestTicket: (request) => service.sendTestTicket(request?.psaCompany),
     testConnection: ({ target }) => service.testConnection(target),
     getCustomerOverview: () => service.getCustomerOverview(),
+    removeIntegration: () => service.removeIntegration(),
+    listBillingCodes: () => service.listBillingCodes(),
+    getTicketingOptions: ({ boardId }) => service.getTicketingOptions(boardId),
   };
 }
 

@@ -9,7 +9,7 @@ import type {
   Settings,
   SettingsPatch,
 } from '../preload/contract';
-import type { CustomerOverview, RunRecord, SyncRunView } from '../preload/contract';
+import { TicketingSettingsSchema, type BillingCodeOption, type CustomerOverview, type RunRecord, type SyncRunView, type TicketingOptions } from '../preload/contract';
 import type { Scheduler } from './scheduler';
 import type { ConnectionTarget } from './connection';
 import type { SecretStore } from './store/secrets';
@@ -18,7 +18,6 @@ import type { StateStore } from './store/state';
 import type { EngineSlot } from './sync/controller';
 import type { SyncEngine } from './sync/engine';
 import type { TicketEngine, TicketRun } from './tickets/engine';
-import type { SyncProgress } from './sync/engine';
 
 export interface AppIdentity {
   name: string;
@@ -36,9 +35,10 @@ export interface ServiceDeps {
   sync: EngineSlot<SyncEngine>;
   tickets: EngineSlot<TicketEngine>;
   scheduler?: Scheduler;
-  onSyncProgress?: (progress: SyncProgress) => void;
   testConnection: (target: ConnectionTarget) => Promise<string>;
   customerOverview: () => Promise<CustomerOverview>;
+  billingCodes: () => Promise<BillingCodeOption[]>;
+  ticketingOptions: (boardId: number | null) => Promise<TicketingOptions>;
 }
 
 export class AppService {
@@ -79,10 +79,37 @@ export class AppService {
     return this.deps.secrets.status();
   }
 
+  /**
+   * Step 1's "Remove integration": the PSA's credentials, site, billing code and ticketing choices go;
+   * the customer mappings, the Umbrella credentials and the history stay. The keychain goes first, so
+   * a keychain failure leaves everything as it was.
+   */
+  async removeIntegration(): Promise<{ settings: Settings; credentials: CredentialsStatus }> {
+    await this.deps.secrets.clear('connectwise');
+    await this.deps.secrets.clear('autotask');
+    const settings = this.deps.settings.update({
+      psa: { kind: null },
+      connectwise: { site: '' },
+      autotask: { materialBillingCodeId: null },
+      ticketing: TicketingSettingsSchema.parse({}),
+    });
+    this.invalidate();
+    return { settings, credentials: await this.deps.secrets.status() };
+  }
+
+  /** Step 2 (Autotask): the tenant's active material billing codes. */
+  listBillingCodes(): Promise<BillingCodeOption[]> {
+    return this.deps.billingCodes();
+  }
+
+  /** Step 3: the boards or queues, then the lists that depend on the board. */
+  getTicketingOptions(boardId: number | null): Promise<TicketingOptions> {
+    return this.deps.ticketingOptions(boardId);
+  }
+
   /** "Sync now" (or a dry-run preview); joins a run already going. */
   runSync(dryRun: boolean): Promise<SyncRunView> {
-    const progress = this.deps.onSyncProgress ? { onProgress: this.deps.onSyncProgress } : {};
-    return this.deps.sync.use((engine) => engine.run({ dryRun, ...progress }));
+    return this.deps.sync.use((engine) => engine.run({ dryRun }));
   }
 
   /** "Check tickets now": the current partial window, without marking it done. */
@@ -100,9 +127,10 @@ export class AppService {
     return this.deps.customerOverview();
   }
 
-  /** "Send test ticket" with the chosen ticketing settings. */
-  async sendTestTicket(): Promise<{ ticketId: number }> {
-    return { ticketId: await this.deps.tickets.use((engine) => engine.sendTestTicket()) };
+  /** "Send test ticket" with the saved ticketing settings, to the company given or the first mapped one. */
+  async sendTestTicket(psaCompany?: string): Promise<{ ticketId: number; company: string }> {
+    const { ticketId, company } = await this.deps.tickets.use((engine) => engine.sendTestTicket(psaCompany));
+    return { ticketId, company: company.name };
   }
 
   getRunHistory(): RunRecord[] {

@@ -16,7 +16,19 @@ export const CHANNELS = {
   sendTestTicket: 'tickets:test',
   testConnection: 'connection:test',
   getCustomerOverview: 'customers:overview',
+  removeIntegration: 'integration:remove',
+  listBillingCodes: 'autotask:billing-codes',
+  getTicketingOptions: 'ticketing:options',
 } as const;
+
+/** Events main pushes to the window (one listener verb each on the API object). */
+export const EVENTS = {
+  runProgress: 'run:progress',
+} as const;
+export type EventName = keyof typeof EVENTS;
+
+/** The API object's listener verb for each event: `onRunProgress` for `runProgress`. */
+export const EVENT_VERBS = { runProgress: 'onRunProgress' } as const satisfies Record<EventName, `on${string}`>;
 
 export type Verb = keyof typeof CHANNELS;
 export const VERBS = Object.keys(CHANNELS) as Verb[];
@@ -24,12 +36,27 @@ export const VERBS = Object.keys(CHANNELS) as Verb[];
 /** Name of the global the preload defines in the page. */
 export const API_GLOBAL = 'umbrellaPsa';
 
-/** Builds the verb object from a transport. Used by the preload and by the e2e bridge. */
-export function buildVerbs(invoke: (channel: string, payload: unknown) => Promise<unknown>): Readonly<Record<Verb, (payload?: unknown) => Promise<unknown>>> {
-  const api = {} as Record<Verb, (payload?: unknown) => Promise<unknown>>;
+export type Listener = (payload: unknown) => void;
+/** Subscribes to one event channel; returns the function that unsubscribes. */
+export type Subscribe = (channel: string, listener: Listener) => () => void;
+
+type VerbObject = Readonly<Record<Verb, (payload?: unknown) => Promise<unknown>> & Record<(typeof EVENT_VERBS)[EventName], (listener: Listener) => () => void>>;
+
+/**
+ * Builds the verb object from a transport. Used by the preload and by the e2e bridge.
+ * A listener receives the event's payload only, never the transport's event object.
+ */
+export function buildVerbs(invoke: (channel: string, payload: unknown) => Promise<unknown>, subscribe: Subscribe): VerbObject {
+  const api: Record<string, unknown> = {};
   for (const verb of VERBS) {
     const channel = CHANNELS[verb];
     api[verb] = (payload?: unknown) => invoke(channel, payload);
   }
-  return Object.freeze(api);
+  for (const event of Object.keys(EVENTS) as EventName[]) {
+    api[EVENT_VERBS[event]] = (listener: Listener) => {
+      if (typeof listener !== 'function') throw new TypeError(`${EVENT_VERBS[event]} takes a function`);
+      return subscribe(EVENTS[event], listener);
+    };
+  }
+  return Object.freeze(api) as VerbObject;
 }

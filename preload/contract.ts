@@ -7,9 +7,9 @@
  * The preload exposes exactly one named verb per entry; there is no generic invoke.
  */
 import { z } from 'zod';
-import { API_GLOBAL, CHANNELS, VERBS, buildVerbs, type Verb } from './channels';
+import { API_GLOBAL, CHANNELS, EVENTS, EVENT_VERBS, VERBS, type Verb } from './channels';
 
-export { API_GLOBAL, CHANNELS, VERBS, type Verb };
+export { API_GLOBAL, CHANNELS, EVENTS, EVENT_VERBS, VERBS, type Verb };
 
 export const PSA_KINDS = ['connectwise', 'autotask'] as const;
 export const PsaKindSchema = z.enum(PSA_KINDS);
@@ -76,9 +76,12 @@ export const ScheduleSettingsSchema = z.object({
   paused: z.boolean().default(false),
 });
 
+/** A ConnectWise company identifier or an Autotask company id (as text). */
+export const PsaCompanyRefSchema = z.string().trim().min(1, 'Enter a PSA company').max(100, 'A PSA company reference has at most 100 characters');
+
 export const CustomerMappingSchema = z.object({
   /** ConnectWise company identifier or Autotask company id (as text); null when not mapped. */
-  psaCompany: z.string().trim().min(1).max(100).nullable().default(null),
+  psaCompany: PsaCompanyRefSchema.nullable().default(null),
   excluded: z.boolean().default(false),
 });
 
@@ -261,10 +264,57 @@ export const CustomerOverviewSchema = z.object({
     psaCompany: z.string().nullable(),
     excluded: z.boolean(),
     suggestion: z.object({ reference: z.string(), name: z.string(), confidence: z.number() }).nullable(),
+    /** This customer's outcome in the last real sync. */
+    lastResult: z.object({ status: CustomerResultSchema.shape.status, reason: z.string().optional(), at: z.string() }).nullable(),
   })),
   companies: z.array(z.object({ reference: z.string(), name: z.string(), active: z.boolean() })),
 });
 export type CustomerOverview = z.infer<typeof CustomerOverviewSchema>;
+
+/** Live progress of a run, pushed from main whoever started it (window, tray or schedule). */
+export const RunProgressSchema = z.object({
+  kind: z.enum(['sync', 'tickets']),
+  dryRun: z.boolean(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  finished: z.boolean(),
+});
+export type RunProgress = z.infer<typeof RunProgressSchema>;
+
+const OptionSchema = z.object({ id: z.number().int(), name: z.string() });
+export type Option = z.infer<typeof OptionSchema>;
+
+/**
+ * What the ticketing step offers. ConnectWise: the boards, then for the chosen board its lists and
+ * the type/subtype/item combinations the board allows. Autotask: the Tickets picklists (sub-issue
+ * types carry the issue type they belong to).
+ */
+export const TicketingOptionsSchema = z.discriminatedUnion('psa', [
+  z.object({
+    psa: z.literal('connectwise'),
+    boards: z.array(OptionSchema),
+    board: z.object({
+      statuses: z.array(OptionSchema),
+      priorities: z.array(OptionSchema),
+      types: z.array(OptionSchema),
+      subTypes: z.array(OptionSchema),
+      items: z.array(OptionSchema),
+      combinations: z.array(z.object({ typeId: z.number().int(), subTypeId: z.number().int().nullable(), itemId: z.number().int().nullable() })),
+    }).nullable(),
+  }),
+  z.object({
+    psa: z.literal('autotask'),
+    queues: z.array(OptionSchema),
+    statuses: z.array(OptionSchema),
+    priorities: z.array(OptionSchema),
+    issueTypes: z.array(OptionSchema),
+    subIssueTypes: z.array(OptionSchema.extend({ issueTypeId: z.number().int().nullable() })),
+  }),
+]);
+export type TicketingOptions = z.infer<typeof TicketingOptionsSchema>;
+
+export const BillingCodeSchema = z.object({ id: z.number().int(), name: z.string(), description: z.string().nullable() });
+export type BillingCodeOption = z.infer<typeof BillingCodeSchema>;
 
 export const ScheduleStatusSchema = z.array(z.object({ name: z.string(), nextRunAt: z.string(), running: z.boolean() }));
 
@@ -287,9 +337,18 @@ export const contract = {
   getRunHistory: { channel: CHANNELS.getRunHistory, request: NoPayload, response: z.array(RunRecordSchema) },
   getScheduleStatus: { channel: CHANNELS.getScheduleStatus, request: NoPayload, response: ScheduleStatusSchema },
   checkTickets: { channel: CHANNELS.checkTickets, request: NoPayload, response: TicketRunSchema },
-  sendTestTicket: { channel: CHANNELS.sendTestTicket, request: NoPayload, response: z.object({ ticketId: z.number().int() }) },
+  sendTestTicket: {
+    channel: CHANNELS.sendTestTicket,
+    /** To a chosen PSA company, or (without one) to the first customer mapped to an active company. */
+    request: z.object({ psaCompany: PsaCompanyRefSchema }).strict().optional(),
+    response: z.object({ ticketId: z.number().int(), company: z.string() }),
+  },
   getCustomerOverview: { channel: CHANNELS.getCustomerOverview, request: NoPayload, response: CustomerOverviewSchema },
   testConnection: { channel: CHANNELS.testConnection, request: z.object({ target: z.enum(['umbrella', 'psa']) }).strict(), response: z.object({ message: z.string() }) },
+  /** Removes the PSA integration (credentials, site, billing code, ticketing); mappings and Umbrella stay. */
+  removeIntegration: { channel: CHANNELS.removeIntegration, request: NoPayload, response: z.object({ settings: SettingsSchema, credentials: CredentialsStatusSchema }) },
+  listBillingCodes: { channel: CHANNELS.listBillingCodes, request: NoPayload, response: z.array(BillingCodeSchema) },
+  getTicketingOptions: { channel: CHANNELS.getTicketingOptions, request: z.object({ boardId: z.number().int().positive().nullable() }).strict(), response: TicketingOptionsSchema },
 } as const satisfies Record<Verb, { channel: string; request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;
@@ -321,14 +380,17 @@ export interface IpcErrorBody {
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcErrorBody };
 
-/** The API the preload puts on `window.umbrellaPsa`: one named verb per contract entry. */
+/** Payload of each event main pushes; the renderer parses it with this schema. */
+export const eventContract = {
+  runProgress: { channel: EVENTS.runProgress, payload: RunProgressSchema },
+} as const;
+
+/** The API the preload puts on `window.umbrellaPsa`: one named verb per contract entry, one listener verb per event. */
 export type UmbrellaPsaApi = {
   [V in Verb]: undefined extends RequestOf<V>
-    ? () => Promise<IpcResult<ResponseOf<V>>>
+    ? (request?: RequestOf<V>) => Promise<IpcResult<ResponseOf<V>>>
     : (request: RequestOf<V>) => Promise<IpcResult<ResponseOf<V>>>;
+} & {
+  /** Unvalidated on arrival: parse with eventContract.runProgress.payload. Returns the unsubscribe function. */
+  [E in keyof typeof EVENT_VERBS as (typeof EVENT_VERBS)[E]]: (listener: (payload: unknown) => void) => () => void;
 };
-
-/** Typed view of the verb object built from a transport (preload, e2e bridge). */
-export function buildApi(invoke: (channel: string, payload: unknown) => Promise<unknown>): UmbrellaPsaApi {
-  return buildVerbs(invoke) as unknown as UmbrellaPsaApi;
-}

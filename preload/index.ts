@@ -1,6 +1,7 @@
 /**
  * The preload: exposes exactly one named verb per contract channel on `window.umbrellaPsa`.
- * No generic invoke, no event emitters, no access to ipcRenderer from the page. It imports only
+ * and one listener verb per event (onRunProgress). No generic invoke or on(channel), no access to
+ * ipcRenderer or its event objects from the page. It imports only
  * the dependency-free channel table: a sandboxed preload cannot load npm modules.
  */
 import { contextBridge, ipcRenderer } from 'electron';
@@ -8,5 +9,12 @@ import { API_GLOBAL, buildVerbs } from './channels';
 
 contextBridge.exposeInMainWorld(
   API_GLOBAL,
-  buildVerbs((channel, payload) => ipcRenderer.invoke(channel, payload)),
+  buildVerbs(
+    (channel, payload) => ipcRenderer.invoke(channel, payload),
+    (channel, listener) => {
+      const forward = (_event: unknown, payload: unknown) => { listener(payload); };
+      ipcRenderer.on(channel, forward);
+      return () => { ipcRenderer.removeListener(channel, forward); };
+    },
+  ),
 );

@@ -1,5 +1,6 @@
 /** The customer mapping table's data: every Umbrella customer, its mapping, a suggestion, and the PSA's companies. */
 import type { CustomerOverview } from '../../preload/contract';
+import { configurationKey } from '../store/state';
 import { createVendorClients, type SyncSetup } from '../sync/setup';
 import { suggestMappings, type Candidate } from './suggest';
 
@@ -12,6 +13,7 @@ export async function customerOverview(setup: SyncSetup): Promise<CustomerOvervi
       : psa.client.listCompanies().then((rows) => rows.map((c): Candidate => ({ reference: String(c.id), name: c.companyName, active: c.isActive }))),
   ]);
   const mappings = settings.mappings;
+  const lastResults = setup.state.get().lastResults;
   const mapped = new Set(Object.values(mappings).flatMap((m) => (m.psaCompany ? [m.psaCompany.toLowerCase()] : [])));
   const open = customers.filter((c) => {
     const mapping = mappings[String(c.customerId)];
@@ -23,9 +25,11 @@ export async function customerOverview(setup: SyncSetup): Promise<CustomerOvervi
     customers: customers.map((c) => {
       const mapping = mappings[String(c.customerId)];
       const suggestion = suggestions.get(c.customerId);
+      const lastResult = lastResults[configurationKey(psa.kind, c.customerId)];
       return {
         orgId: c.customerId, name: c.customerName, seats: c.seats, psaCompany: mapping?.psaCompany ?? null, excluded: mapping?.excluded ?? false,
         suggestion: suggestion ? { reference: suggestion.reference, name: suggestion.name, confidence: suggestion.confidence } : null,
+        lastResult: lastResult ?? null,
       };
     }),
     companies,

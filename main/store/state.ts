@@ -42,6 +42,14 @@ export function ledgerKey(psa: string, orgId: number, identityId: number): strin
   return `${psa}:${String(orgId)}:${String(identityId)}`;
 }
 
+/** The last real (not dry-run) sync outcome of one customer, for the mapping table. */
+export const LastResultSchema = z.object({
+  status: z.enum(['created', 'updated', 'unchanged', 'skipped', 'failed']),
+  reason: z.string().optional(),
+  at: z.string(),
+});
+export type LastResult = z.infer<typeof LastResultSchema>;
+
 export const StateSchema = z.object({
   version: z.literal(1).default(1),
   /** `${psa}:${orgId}` -> what was last written. */
@@ -49,6 +57,8 @@ export const StateSchema = z.object({
   connectwiseSchema: z.object({ typeId: z.number().int(), statusId: z.number().int(), questionIds: z.record(z.enum(FIELD_KEYS), z.number().int()) }).nullable().default(null),
   autotaskSchema: z.object({ productId: z.number().int(), udfNames: z.record(z.enum(FIELD_KEYS), z.string()) }).nullable().default(null),
   runs: z.array(RunRecordSchema).default([]),
+  /** `${psa}:${orgId}` -> that customer's outcome in the last real sync. */
+  lastResults: z.record(z.string(), LastResultSchema).default({}),
   tickets: z.object({
     /** Start (epoch ms) of the last complete 4-hour window processed; null before the first check. */
     lastProcessedWindow: z.number().nullable().default(null),

@@ -10,7 +10,7 @@
  * - At steady state one PSA request per customer: the stored id is updated directly.
  * - One run at a time: a second request for the same kind of run joins it; another is refused.
  */
-import type { CustomerMapping } from '../../preload/contract';
+import type { CustomerMapping, RunProgress } from '../../preload/contract';
 import { describeError } from '../errors';
 import { RateLimiter } from '../http/rate-limiter';
 import type { Logger } from '../log';
@@ -52,6 +52,8 @@ export interface SyncDeps {
   now?: () => Date;
   /** Customers processed at once (Umbrella's per-org limits allow many; token minting paces them). */
   concurrency?: number;
+  /** Customers done so far, for every run however it was started (window, tray, schedule). */
+  onRunProgress?: (progress: RunProgress) => void;
 }
 
 export class SyncAlreadyRunningError extends Error {
@@ -111,6 +113,7 @@ export class SyncEngine {
         else todo.push({ customer, reference: mapping.psaCompany });
       }
       for (const outcome of outcomes) onProgress?.({ done: 0, total: todo.length, outcome });
+      this.deps.onRunProgress?.({ kind: 'sync', dryRun, done: 0, total: todo.length, finished: false });
 
       if (todo.length > 0) {
         const prepared = await psa.prepare(dryRun);
@@ -124,6 +127,7 @@ export class SyncEngine {
           outcomes.push(outcome);
           done++;
           onProgress?.({ done, total: todo.length, outcome });
+          this.deps.onRunProgress?.({ kind: 'sync', dryRun, done, total: todo.length, finished: false });
         })));
       }
     } catch (error) {
@@ -148,7 +152,11 @@ export class SyncEngine {
     };
     state.updateNow((s) => {
       s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT);
+      if (!dryRun) {
+        for (const { orgId, status, reason } of outcomes) s.lastResults[configurationKey(psa.kind, orgId)] = { status, at: record.startedAt, ...(reason ? { reason } : {}) };
+      }
     });
+    this.deps.onRunProgress?.({ kind: 'sync', dryRun, done: 0, total: 0, finished: true });
     outcomes.sort((a, b) => a.name.localeCompare(b.name));
     return { record, outcomes };
   }

@@ -2,7 +2,7 @@
  * Builds the sync engine from what the user configured: the PSA chosen in the settings, the
  * credentials in the keychain, the mappings. The app, the CLI and demo mode all come through here.
  */
-import type { CredentialKind, Settings } from '../../preload/contract';
+import type { CredentialKind, RunProgress, Settings } from '../../preload/contract';
 import type { FetchLike } from '../http/client';
 import type { Logger } from '../log';
 import type { PsaSyncAdapter } from '../psa/adapter';
@@ -30,6 +30,8 @@ export interface SyncSetup {
   now?: () => Date;
   umbrellaLimits?: UmbrellaLimits;
   concurrency?: number;
+  /** Live progress of every sync and ticket check (the window shows it). */
+  onRunProgress?: (progress: RunProgress) => void;
 }
 
 async function credentials<K extends CredentialKind>(secrets: SyncSetup['secrets'], kind: K, label: string): Promise<CredentialValues<K>> {
@@ -77,6 +79,7 @@ export async function createSyncEngine(setup: SyncSetup): Promise<SyncEngine> {
     umbrella, psa: syncAdapter(setup, settings, psa), state: setup.state, log: setup.log, mappings: () => setup.settings().mappings,
     ...(setup.now ? { now: setup.now } : {}),
     ...(setup.concurrency ? { concurrency: setup.concurrency } : {}),
+    ...(setup.onRunProgress ? { onRunProgress: setup.onRunProgress } : {}),
   });
 }
 
@@ -90,5 +93,6 @@ export async function createTicketEngine(setup: SyncSetup): Promise<TicketEngine
     umbrella, psa: tickets, companies: () => companies.companies(), state: setup.state, log: setup.log,
     mappings: () => setup.settings().mappings, threshold: () => setup.settings().ticketing.threshold,
     ...(setup.now ? { now: setup.now } : {}),
+    ...(setup.onRunProgress ? { onProgress: setup.onRunProgress } : {}),
   });
 }

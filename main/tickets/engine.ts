@@ -21,7 +21,8 @@ import { HISTORY_LIMIT, ledgerKey, type RunRecord, type StateStore, type TicketL
 import type { UmbrellaClient, UmbrellaCustomer } from '../umbrella/client';
 import { securityCategories } from '../umbrella/collector';
 import type { UmbrellaIdentity } from '../umbrella/schemas';
-import type { CustomerMapping } from '../../preload/contract';
+import type { CustomerMapping, RunProgress } from '../../preload/contract';
+import { NotConfiguredError } from '../sync/setup-errors';
 
 export const WINDOW_MS = 4 * 3_600_000;
 export const CATCH_UP_MS = 48 * 3_600_000;
@@ -53,6 +54,8 @@ export interface TicketDeps {
   threshold: () => number;
   log: Logger;
   now?: () => Date;
+  /** Customers checked so far, for every run however it was started. */
+  onProgress?: (progress: RunProgress) => void;
 }
 
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
@@ -118,11 +121,15 @@ export class TicketEngine {
         });
         const first = targets[0];
         const botnet = first ? securityCategories(await umbrella.categories(first.customer.customerId)).botnet : [];
+        const total = targets.length * windows.length;
+        let done = 0;
+        this.deps.onProgress?.({ kind: 'tickets', dryRun: false, done, total, finished: false });
         for (const window of windows) {
           const end = Math.min(window + WINDOW_MS, startedAt.getTime()) - 1;
           const limiter = new RateLimiter([], 8);
           await Promise.all(targets.map(({ customer, company }) => limiter.run(async () => {
             actions.push(...await this.checkCustomer(customer, company, window, end, botnet));
+            this.deps.onProgress?.({ kind: 'tickets', dryRun: false, done: ++done, total, finished: false });
           })));
           if (!checkNow) state.updateNow((s) => { s.tickets.lastProcessedWindow = window; });
         }
@@ -148,6 +155,7 @@ export class TicketEngine {
       ...(fatal ? { error: fatal } : {}),
     };
     state.updateNow((s) => { s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT); });
+    this.deps.onProgress?.({ kind: 'tickets', dryRun: false, done: 0, total: 0, finished: true });
     return { record, actions, processedWindows: windows, skippedWindows: skipped };
   }
 
@@ -229,17 +237,26 @@ export class TicketEngine {
   }
 
   /** "Send test ticket": one clearly labelled ticket with the chosen settings; the ledger is not touched. */
-  async sendTestTicket(): Promise<number> {
+  /** A labelled ticket to the PSA company given, or to the first customer mapped to an active company. */
+  async sendTestTicket(reference?: string): Promise<{ ticketId: number; company: PsaCompany }> {
     const companies = await this.deps.companies();
-    const mappings = this.deps.mappings();
-    const company = Object.values(mappings).map((m) => (m.psaCompany && !m.excluded ? companies.get(companyKey(m.psaCompany)) : undefined)).find((c) => c?.active);
-    if (!company) throw new Error('Map at least one customer to an active PSA company before sending a test ticket.');
+    let company: PsaCompany | undefined;
+    if (reference !== undefined) {
+      company = companies.get(companyKey(reference));
+      if (!company) throw new NotConfiguredError(`The PSA has no company "${reference}": pick one from the list for the test ticket.`);
+      if (!company.active) throw new NotConfiguredError(`The PSA company "${company.name}" is inactive: pick an active company for the test ticket.`);
+    } else {
+      const mappings = this.deps.mappings();
+      company = Object.values(mappings).map((m) => (m.psaCompany && !m.excluded ? companies.get(companyKey(m.psaCompany)) : undefined)).find((c) => c?.active);
+      if (!company) throw new NotConfiguredError('Pick the PSA company the test ticket goes to (no customer is mapped to an active PSA company yet).');
+    }
     const stamp = this.now().toISOString();
-    return this.deps.psa.createTicket({
+    const ticketId = await this.deps.psa.createTicket({
       company,
       summary: '[TEST] Umbrella PSA Sync test ticket - please close',
       description: `This is a test ticket sent from Umbrella PSA Sync at ${stamp} to check the ticketing settings (board or queue, status, priority, types). It can be closed.`,
       marker: `umbrella-psa-sync/test/${stamp}`,
     });
+    return { ticketId, company };
   }
 }

@@ -53,6 +53,9 @@ describe('IPC through the real service and keychain', () => {
       sendTestTicket: undefined,
       testConnection: { target: 'psa' },
       getCustomerOverview: undefined,
+      removeIntegration: undefined,
+      listBillingCodes: undefined,
+      getTicketingOptions: { boardId: null },
     };
     for (const verb of VERBS) responses.push(await call(verb, payloads[verb]));
     const text = JSON.stringify(responses);

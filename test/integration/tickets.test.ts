@@ -177,7 +177,7 @@ describe.each(['connectwise', 'autotask'] as const)('botnet tickets in %s', (kin
 
   it('"Send test ticket" creates one labelled ticket without touching the ledger', async () => {
     h = await startSyncHarness(kind);
-    const id = await ticketEngine(kind, AFTER_W0).sendTestTicket();
+    const { ticketId: id } = await ticketEngine(kind, AFTER_W0).sendTestTicket();
     const ticket = tickets(kind).find((t) => t.id === id)!;
     expect(String(ticket.summary ?? ticket.title)).toMatch(/^\[TEST\] Umbrella PSA Sync test ticket/);
     expect(state.get().tickets.ledger).toEqual({});

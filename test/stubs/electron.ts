@@ -6,13 +6,14 @@
 import { EventEmitter } from 'node:events';
 
 export const app = undefined;
-export const ipcRenderer = {
-  invocations: [] as { channel: string; payload: unknown }[],
+class FakeIpcRenderer extends EventEmitter {
+  invocations: { channel: string; payload: unknown }[] = [];
   invoke(channel: string, payload: unknown) {
     this.invocations.push({ channel, payload });
     return Promise.resolve({ ok: true, value: null });
-  },
-};
+  }
+}
+export const ipcRenderer = new FakeIpcRenderer();
 
 export const contextBridge = {
   exposed: new Map<string, unknown>(),

@@ -32,9 +32,12 @@ function recordingHandlers() {
     getRunHistory: record('getRunHistory', []),
     getScheduleStatus: record('getScheduleStatus', []),
     checkTickets: record('checkTickets', { record: { id: 't', kind: 'tickets', psa: 'autotask', dryRun: false, startedAt: 'a', finishedAt: 'b', counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, requests: { umbrella: 0, psa: 0 }, problems: [], notes: [] }, actions: [], processedWindows: [], skippedWindows: [] }),
-    sendTestTicket: record('sendTestTicket', { ticketId: 5 }),
+    sendTestTicket: record('sendTestTicket', { ticketId: 5, company: 'Acme' }),
     testConnection: record('testConnection', { message: 'Connected' }),
     getCustomerOverview: record('getCustomerOverview', { psa: 'connectwise', customers: [], companies: [] }),
+    removeIntegration: record('removeIntegration', { settings: SettingsSchema.parse({}), credentials: defaultStatus }),
+    listBillingCodes: record('listBillingCodes', [{ id: 1, name: 'Material', description: null }]),
+    getTicketingOptions: record('getTicketingOptions', { psa: 'connectwise', boards: [], board: null }),
   };
   return { handlers, calls };
 }
@@ -55,9 +58,12 @@ const MALFORMED: Record<Verb, unknown[]> = {
   getRunHistory: [{ limit: 5 }, 'all'],
   getScheduleStatus: [{}, 0],
   checkTickets: [{ window: 0 }, 'now'],
-  sendTestTicket: [{ companyId: 1 }, true],
+  sendTestTicket: [{ companyId: 1 }, true, {}, { psaCompany: '' }, { psaCompany: 7 }, { psaCompany: 'x'.repeat(101) }, { psaCompany: 'Acme', boardId: 1 }],
   testConnection: [undefined, {}, { target: 'halo' }, { target: 'psa', apiKey: 'x' }, 'umbrella'],
   getCustomerOverview: [{ page: 2 }, 'all'],
+  removeIntegration: [{ keepMappings: false }, 'all', true],
+  listBillingCodes: [{ useType: 1 }, 'material'],
+  getTicketingOptions: [undefined, {}, { boardId: 0 }, { boardId: -1 }, { boardId: 1.5 }, { boardId: '1' }, { boardId: 1, queueId: 2 }],
 };
 
 describe('IPC contract', () => {

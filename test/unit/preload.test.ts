@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { contextBridge, ipcRenderer } from 'electron';
-import { API_GLOBAL, CHANNELS } from '../../preload/contract';
+import type { EventEmitter } from 'node:events';
+import { API_GLOBAL, CHANNELS, EVENTS } from '../../preload/contract';
 
-const EXPECTED_VERBS = ['checkTickets', 'clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getCustomerOverview', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'runSync', 'saveSettings', 'sendTestTicket', 'setCredentials', 'testConnection'];
+const EXPECTED_VERBS = ['checkTickets', 'clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getCustomerOverview', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'getTicketingOptions', 'listBillingCodes', 'removeIntegration', 'runSync', 'saveSettings', 'sendTestTicket', 'setCredentials', 'testConnection'];
+const EXPECTED_LISTENERS = ['onRunProgress'];
 
 describe('preload surface', () => {
   it('exposes exactly the expected named verbs on window.umbrellaPsa, and nothing else', async () => {
@@ -11,8 +13,8 @@ describe('preload surface', () => {
     const stub = contextBridge as unknown as { exposed: Map<string, Record<string, unknown>> };
     expect([...stub.exposed.keys()]).toEqual([API_GLOBAL]);
     const api = stub.exposed.get(API_GLOBAL)!;
-    expect(Object.keys(api).sort()).toEqual(EXPECTED_VERBS);
-    for (const verb of EXPECTED_VERBS) expect(typeof api[verb]).toBe('function');
+    expect(Object.keys(api).sort()).toEqual([...EXPECTED_VERBS, ...EXPECTED_LISTENERS].sort());
+    for (const verb of [...EXPECTED_VERBS, ...EXPECTED_LISTENERS]) expect(typeof api[verb]).toBe('function');
     expect(Object.isFrozen(api)).toBe(true);
     expect(api).not.toHaveProperty('invoke');
     expect(api).not.toHaveProperty('getCredentials');
@@ -29,6 +31,21 @@ describe('preload surface', () => {
       { channel: CHANNELS.clearCredentials, payload: { kind: 'umbrella' } },
       { channel: CHANNELS.getSettings, payload: undefined },
     ]);
+  });
+
+  it('a progress listener gets the payload only (never the IPC event), and stops after unsubscribing', async () => {
+    await import('../../preload/index');
+    const api = (contextBridge as unknown as { exposed: Map<string, Record<string, (listener: unknown) => () => void>> }).exposed.get(API_GLOBAL)!;
+    const emitter = ipcRenderer as unknown as EventEmitter;
+    const received: unknown[][] = [];
+    const unsubscribe = api.onRunProgress!((...args: unknown[]) => { received.push(args); });
+    const progress = { kind: 'sync', dryRun: false, done: 1, total: 3, finished: false };
+    emitter.emit(EVENTS.runProgress, { sender: 'the IpcRendererEvent' }, progress);
+    unsubscribe();
+    emitter.emit(EVENTS.runProgress, {}, { ...progress, done: 2 });
+    expect(received).toEqual([[progress]]);
+    expect(emitter.listenerCount(EVENTS.runProgress)).toBe(0);
+    expect(() => api.onRunProgress!('not a function')).toThrow(/takes a function/);
   });
 
   it('the built preload is CommonJS and requires nothing but electron (sandboxed preloads cannot load modules)', () => {

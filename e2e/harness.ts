@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { test as base, expect, type Page } from '@playwright/test';
-import { API_GLOBAL, CHANNELS } from '../preload/channels';
+import { API_GLOBAL, CHANNELS, EVENTS, EVENT_VERBS } from '../preload/channels';
 import { createIpcRouter, serviceHandlers, type IpcRouter } from '../main/ipc-router';
 import { memoryLogger } from '../main/log';
 import { createAppServices } from '../main/app-services';
@@ -20,6 +20,8 @@ import { createSecretStore, loadKeytar, type SecretStore } from '../main/store/s
 import { isTrustedRendererUrl } from '../main/trust';
 
 const BINDING = '__umbrellaPsaTestIpc';
+/** The page-side end of main's events in this harness (webContents.send in the app). */
+const EMIT = '__umbrellaPsaTestEmit';
 
 export const APP_VERSION = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version;
 
@@ -38,15 +40,34 @@ async function installBridge(page: Page, router: IpcRouter): Promise<void> {
     router.handle(channel, { url: source.frame.url() }, payload),
   );
   await page.addInitScript(
-    ({ channels, global, binding }) => {
-      const api: Record<string, (payload?: unknown) => Promise<unknown>> = {};
+    ({ channels, events, eventVerbs, global, binding, emit }) => {
+      const api: Record<string, unknown> = {};
       for (const [verb, channel] of Object.entries(channels)) {
         api[verb] = (payload?: unknown) => (window as unknown as Record<string, (c: string, p: unknown) => Promise<unknown>>)[binding]!(channel, payload);
       }
+      const listeners = new Map<string, Set<(payload: unknown) => void>>();
+      for (const [event, channel] of Object.entries(events)) {
+        api[eventVerbs[event as keyof typeof eventVerbs]] = (listener: (payload: unknown) => void) => {
+          const set = listeners.get(channel) ?? new Set();
+          listeners.set(channel, set);
+          set.add(listener);
+          return () => { set.delete(listener); };
+        };
+      }
+      Object.defineProperty(window, emit, {
+        value: (channel: string, payload: unknown) => { for (const listener of listeners.get(channel) ?? []) listener(payload); },
+        enumerable: false,
+      });
       Object.defineProperty(window, global, { value: Object.freeze(api), writable: false, configurable: false });
     },
-    { channels: CHANNELS, global: API_GLOBAL, binding: BINDING },
+    { channels: CHANNELS, events: EVENTS, eventVerbs: EVENT_VERBS, global: API_GLOBAL, binding: BINDING, emit: EMIT },
   );
+}
+
+/** Main's webContents.send, in the harness: delivers an event to the page's listeners. */
+function sendToPage(page: Page, channel: string, payload: unknown): void {
+  page.evaluate(([name, c, p]) => { (window as unknown as Record<string, (c: string, p: unknown) => void>)[name]?.(c, p); }, [EMIT, channel, payload] as const)
+    .catch(() => undefined); // the page may be closing
 }
 
 /** The demo simulators, with the app set up against them (settings, mapping, credentials in the keychain). */
@@ -54,7 +75,7 @@ export interface DemoHarness {
   sims: DemoSimulators;
 }
 
-export const test = base.extend<{ app: AppHarness; demo: DemoHarness }>({
+export const test = base.extend<{ app: AppHarness; sims: DemoSimulators; demo: DemoHarness }>({
   app: async ({ page, baseURL }, use, testInfo) => {
     if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
       throw new Error('e2e tests use the real OS keychain: run them with `npm test` or `scripts/with-keyring.sh npm run e2e`.');
@@ -67,6 +88,7 @@ export const test = base.extend<{ app: AppHarness; demo: DemoHarness }>({
       secrets, log, fetch: (url, init) => fetch(url, init),
       // The simulators used here do not throttle; Umbrella's real limits would make a sync take minutes.
       umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
+      onRunProgress: (progress) => { sendToPage(page, EVENTS.runProgress, progress); },
     });
     const { service } = services;
     const rendererUrl = baseURL ?? 'http://127.0.0.1:4173';
@@ -89,20 +111,30 @@ export const test = base.extend<{ app: AppHarness; demo: DemoHarness }>({
     fs.rmSync(dataDir, { recursive: true, force: true });
   },
 
-  demo: async ({ app }, use) => {
+  sims: async ({ app }, use) => {
     const sims = await startDemoSimulators({ rateLimits: false });
+    // Where the vendors are is an advanced setting (the real hosts by default), not a wizard step.
+    app.service.saveSettings({ endpoints: { umbrellaBaseUrl: sims.urls.umbrella, autotaskDiscoveryUrl: sims.urls.autotaskDiscovery } });
+    await use(sims);
+    await sims.stop();
+  },
+
+  demo: async ({ app, sims }, use) => {
     app.service.saveSettings({
       psa: { kind: 'connectwise' },
       connectwise: { site: sims.urls.connectwiseSite },
-      endpoints: { umbrellaBaseUrl: sims.urls.umbrella, autotaskDiscoveryUrl: sims.urls.autotaskDiscovery },
       ticketing: DEMO_TICKETING,
       mappings: demoMappings(sims, 'connectwise'),
     });
     await app.service.setCredentials({ kind: 'umbrella', values: { ...DEMO_CREDENTIALS.umbrella } });
     await app.service.setCredentials({ kind: 'connectwise', values: { ...DEMO_CREDENTIALS.connectwise } });
     await use({ sims });
-    await sims.stop();
   },
 });
 
 export { expect };
+
+/** Saves a full-page screenshot of one screen under test-results/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join('test-results', 'screenshots', `${name}.png`), fullPage: true });
+}

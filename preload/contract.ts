@@ -70,6 +70,12 @@ export const TicketingSettingsSchema = z.object({
     .prefault({}),
 });
 
+/** What tickets cannot do without, for the chosen PSA; null when the choices are enough. Main and the wizard share it. */
+export function missingTicketingChoice(kind: PsaKind, ticketing: z.input<typeof TicketingSettingsSchema>): string | null {
+  if (kind === 'connectwise') return ticketing.connectwise?.boardId == null ? 'No ConnectWise service board is chosen for tickets' : null;
+  return ticketing.autotask?.queueId == null || ticketing.autotask.priorityId == null ? 'No Autotask queue or priority is chosen for tickets' : null;
+}
+
 export const ScheduleSettingsSchema = z.object({
   syncEnabled: z.boolean().default(true),
   ticketsEnabled: z.boolean().default(true),
@@ -216,8 +222,17 @@ export const RunRecordSchema = z.object({
   /** Customers that were skipped or failed, with the reason (successes are only counted). */
   problems: z.array(CustomerResultSchema),
   notes: z.array(z.string()),
+  /** Ticket checks: the tickets opened or noted (at most RECENT_TICKETS_PER_RUN). */
+  tickets: z.array(z.object({
+    customer: z.string(),
+    identity: z.string(),
+    ticketId: z.number().int(),
+    action: z.enum(['created', 'noted']),
+    count: z.number(),
+  })).optional(),
   error: z.string().optional(),
 });
+export const RECENT_TICKETS_PER_RUN = 100;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 export const FieldChangeSchema = z.object({

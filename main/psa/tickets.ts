@@ -2,7 +2,7 @@
  * What the ticket engine needs from a PSA. The engine never branches on the PSA kind.
  * Ticket options (board/queue, status, priority, types) come from the wizard's settings.
  */
-import type { PsaKind, Settings } from '../../preload/contract';
+import { missingTicketingChoice, type PsaKind, type Settings } from '../../preload/contract';
 import type { PsaCompany } from './adapter';
 import type { ConnectWiseClient } from './connectwise/client';
 import type { AutotaskClient } from './autotask/client';
@@ -36,7 +36,8 @@ export class ConnectWiseTicketAdapter implements PsaTicketAdapter {
   readonly kind = 'connectwise' as const;
 
   constructor(private readonly client: ConnectWiseClient, private readonly ticketing: Settings['ticketing']['connectwise']) {
-    if (ticketing.boardId === null) throw new NotConfiguredError('No ConnectWise service board is chosen for tickets: pick one in step 3 of the setup wizard.');
+    const missing = missingTicketingChoice('connectwise', { connectwise: ticketing });
+    if (missing) throw new NotConfiguredError(`${missing}: pick one in step 3 of the setup wizard.`);
   }
 
   requestCount(): number {
@@ -72,7 +73,8 @@ export class AutotaskTicketAdapter implements PsaTicketAdapter {
   readonly kind = 'autotask' as const;
 
   constructor(private readonly client: AutotaskClient, private readonly ticketing: Settings['ticketing']['autotask']) {
-    if (ticketing.queueId === null || ticketing.priorityId === null) throw new NotConfiguredError('No Autotask queue or priority is chosen for tickets: pick them in step 3 of the setup wizard.');
+    const missing = missingTicketingChoice('autotask', { autotask: ticketing });
+    if (missing) throw new NotConfiguredError(`${missing}: pick them in step 3 of the setup wizard.`);
   }
 
   requestCount(): number {

@@ -21,7 +21,7 @@ import { HISTORY_LIMIT, ledgerKey, type RunRecord, type StateStore, type TicketL
 import type { UmbrellaClient, UmbrellaCustomer } from '../umbrella/client';
 import { securityCategories } from '../umbrella/collector';
 import type { UmbrellaIdentity } from '../umbrella/schemas';
-import type { CustomerMapping, RunProgress } from '../../preload/contract';
+import { RECENT_TICKETS_PER_RUN, type CustomerMapping, type RunProgress } from '../../preload/contract';
 import { NotConfiguredError } from '../sync/setup-errors';
 
 export const WINDOW_MS = 4 * 3_600_000;
@@ -152,6 +152,9 @@ export class TicketEngine {
       requests: { umbrella: umbrella.stats.requests - umbrellaBefore, psa: psa.requestCount() - psaBefore },
       problems: actions.filter((a) => a.action === 'failed').map((a) => ({ orgId: a.orgId, name: a.customer, status: 'failed' as const, reason: a.reason ?? 'failed' })),
       notes,
+      tickets: actions.flatMap((a) => ((a.action === 'created' || a.action === 'noted') && a.ticketId !== undefined
+        ? [{ customer: a.customer, identity: a.identity ?? '', ticketId: a.ticketId, action: a.action, count: a.count ?? 0 }]
+        : [])).slice(0, RECENT_TICKETS_PER_RUN),
       ...(fatal ? { error: fatal } : {}),
     };
     state.updateNow((s) => { s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT); });

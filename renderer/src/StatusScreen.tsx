@@ -1,7 +1,7 @@
-import type { CustomerOutcomeView, RunRecord, SyncRunView, TicketRunView } from '../../preload/contract';
+import type { CustomerOutcomeView, RunProgress, RunRecord, SyncRunView, TicketRunView } from '../../preload/contract';
 import { errorMessage } from './api';
 import { PSA_LABELS } from './labels';
-import { useCheckTickets, useCredentialsStatus, usePreviewSync, useRunHistory, useRunSync, useScheduleStatus, useSettings } from './queries';
+import { useCheckTickets, useCredentialsStatus, usePreviewSync, useRunHistory, useRunProgress, useRunSync, useScheduleStatus, useSettings } from './queries';
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -19,6 +19,38 @@ function Problems({ record }: { record: RunRecord }) {
     <ul className="problems" aria-label="Customers that failed">
       {failed.map((p) => <li key={`${String(p.orgId)}-${p.reason ?? ''}`}><strong>{p.name}</strong>: {p.reason}</li>)}
     </ul>
+  );
+}
+
+const RUN_LABELS = { sync: 'Syncing', preview: 'Previewing the next sync', tickets: 'Checking tickets' } as const;
+
+/** "Syncing: 12 of 21 customers", for a run started here, from the tray or by the schedule. */
+function Progress({ progress }: { progress: RunProgress }) {
+  const label = RUN_LABELS[progress.kind === 'tickets' ? 'tickets' : progress.dryRun ? 'preview' : 'sync'];
+  const text = `${label}: ${String(progress.done)} of ${String(progress.total)} customer${progress.total === 1 ? '' : 's'}`;
+  return (
+    <div className="progress">
+      <progress max={Math.max(progress.total, 1)} value={progress.done} aria-label={label} aria-valuetext={text} />
+      <span>{text}</span>
+    </div>
+  );
+}
+
+function RecentTickets({ runs }: { runs: RunRecord[] }) {
+  const recent = runs.filter((r) => r.kind === 'tickets').flatMap((r) => (r.tickets ?? []).map((t) => ({ ...t, at: r.startedAt }))).slice(0, 20);
+  return (
+    <section className="card" aria-labelledby="tickets-heading">
+      <h2 id="tickets-heading">Recent tickets</h2>
+      {recent.length === 0 ? <p>No tickets opened or updated yet.</p> : (
+        <ul className="history" aria-label="Tickets opened or noted recently">
+          {recent.map((t) => (
+            <li key={`${t.at}-${String(t.ticketId)}-${t.identity}`}>
+              <span>{when(t.at)}</span> · Ticket #{String(t.ticketId)} {t.action === 'created' ? 'opened' : 'noted'} · <strong>{t.customer}</strong> · {t.identity} ({String(t.count)} blocked)
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -60,7 +92,8 @@ export function StatusScreen() {
   const sync = useRunSync();
   const preview = usePreviewSync();
   const tickets = useCheckTickets();
-  const busy = sync.isPending || preview.isPending || tickets.isPending;
+  const running = useRunProgress();
+  const busy = sync.isPending || preview.isPending || tickets.isPending || running.sync !== null || running.tickets !== null;
   const kind = settings.data?.psa.kind ?? null;
 
   return (
@@ -83,7 +116,11 @@ export function StatusScreen() {
           <button type="button" disabled={busy} onClick={() => { sync.mutate(); }}>Sync now</button>
           <button type="button" className="secondary" disabled={busy} onClick={() => { preview.mutate(); }}>Preview next sync</button>
           <button type="button" className="secondary" disabled={busy} onClick={() => { tickets.mutate(); }}>Check tickets now</button>
-          {busy ? <span role="status" aria-live="polite">Working…</span> : null}
+        </div>
+        <div aria-live="polite" className="progress-area">
+          {running.sync ? <Progress progress={running.sync} /> : null}
+          {running.tickets ? <Progress progress={running.tickets} /> : null}
+          {busy && !running.sync && !running.tickets ? <span>Working…</span> : null}
         </div>
         {sync.isError ? <p role="alert" className="error">{errorMessage(sync.error)}</p> : null}
         {preview.isError ? <p role="alert" className="error">{errorMessage(preview.error)}</p> : null}
@@ -100,6 +137,8 @@ export function StatusScreen() {
         </section>
       ) : null}
 
+      {history.data ? <RecentTickets runs={history.data} /> : null}
+
       <section className="card" aria-labelledby="history-heading">
         <h2 id="history-heading">Recent runs</h2>
         {history.isError ? <p role="alert" className="error">{errorMessage(history.error)}</p> : null}
@@ -109,6 +148,12 @@ export function StatusScreen() {
             <li key={run.id}>
               <span>{when(run.startedAt)}</span> · <span>{run.kind === 'sync' ? (run.dryRun ? 'Preview' : 'Sync') : 'Ticket check'}</span> · <Counts record={run} />
               {run.error ? <span className="error"> · {run.error}</span> : null}
+              {run.problems.some((p) => p.status === 'failed') ? (
+                <details>
+                  <summary>Customers that failed, and how to fix them</summary>
+                  <Problems record={run} />
+                </details>
+              ) : null}
             </li>
           ))}
         </ol>

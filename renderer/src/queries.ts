@@ -1,5 +1,6 @@
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { CredentialKind, CustomerOverview, SetCredentialsRequest, Settings, SettingsPatch } from '../../preload/contract';
+import { eventContract, type CredentialKind, type CustomerOverview, type RunProgress, type SetCredentialsRequest, type Settings, type SettingsPatch } from '../../preload/contract';
 import { bridge, unwrap } from './api';
 
 export const keys = {
@@ -115,4 +116,59 @@ export function useSaveMappings() {
       void client.invalidateQueries({ queryKey: customerKeys.overview });
     },
   });
+}
+
+export const wizardKeys = {
+  billingCodes: ['billing-codes'] as const,
+  ticketingOptions: (boardId: number | null) => ['ticketing-options', boardId] as const,
+};
+
+/** Step 1: removes the PSA integration; mappings and Umbrella credentials stay. */
+export function useRemoveIntegration() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(bridge().removeIntegration()),
+    onSuccess: ({ settings, credentials }) => {
+      client.setQueryData(keys.settings, settings);
+      client.setQueryData(keys.credentials, credentials);
+      client.removeQueries({ queryKey: wizardKeys.billingCodes });
+      client.removeQueries({ queryKey: ['ticketing-options'] });
+      void client.invalidateQueries({ queryKey: customerKeys.overview });
+    },
+  });
+}
+
+/** Step 2 (Autotask): loaded once both connection tests pass. */
+export function useBillingCodes(enabled: boolean) {
+  return useQuery({ queryKey: wizardKeys.billingCodes, queryFn: () => unwrap(bridge().listBillingCodes()), enabled });
+}
+
+/** Step 3: boards or queues (boardId null), then a ConnectWise board's dependent lists. */
+export function useTicketingOptions(boardId: number | null, enabled = true) {
+  return useQuery({ queryKey: wizardKeys.ticketingOptions(boardId), queryFn: () => unwrap(bridge().getTicketingOptions({ boardId })), enabled });
+}
+
+export function useSendTestTicket() {
+  return useMutation({ mutationFn: (psaCompany: string | undefined) => unwrap(bridge().sendTestTicket(psaCompany ? { psaCompany } : undefined)) });
+}
+
+/**
+ * Live progress pushed from main for runs started anywhere (this window, the tray, the schedule).
+ * When a run finishes, what it changed is fetched again.
+ */
+export function useRunProgress(): Record<RunProgress['kind'], RunProgress | null> {
+  const client = useQueryClient();
+  const [running, setRunning] = useState<Record<RunProgress['kind'], RunProgress | null>>({ sync: null, tickets: null });
+  useEffect(() => bridge().onRunProgress((payload) => {
+    const parsed = eventContract.runProgress.payload.safeParse(payload);
+    if (!parsed.success) return;
+    const progress = parsed.data;
+    setRunning((old) => ({ ...old, [progress.kind]: progress.finished ? null : progress }));
+    if (progress.finished) {
+      void client.invalidateQueries({ queryKey: runKeys.history });
+      void client.invalidateQueries({ queryKey: runKeys.schedule });
+      if (progress.kind === 'sync' && !progress.dryRun) void client.invalidateQueries({ queryKey: customerKeys.overview });
+    }
+  }), [client]);
+  return running;
 }

@@ -1,4 +1,4 @@
-import { test, expect } from './harness';
+import { test, expect, screenshot } from './harness';
 
 test.describe('status screen', () => {
   test('"Sync now" creates the configurations in the PSA and shows per-customer errors with advice', async ({ page, demo }) => {
@@ -28,5 +28,25 @@ test.describe('status screen', () => {
     const result = page.getByRole('region', { name: 'Ticket check result' });
     await expect(result.getByRole('status')).toHaveText('9 opened, 0 noted, 0 skipped, 0 failed', { timeout: 30_000 });
     expect(demo.sims.connectwise.tickets).toHaveLength(9);
+    const recent = page.getByRole('list', { name: 'Tickets opened or noted recently' });
+    await expect(recent.getByRole('listitem')).toHaveCount(9);
+    await expect(recent.getByRole('listitem').filter({ hasText: 'Acme Corporation' }).first()).toContainText(/Ticket #\d+ opened · Acme Corporation · ACMECO-/);
+  });
+
+  test('a sync started outside the window (tray, schedule) shows live progress pushed from main, then lands in the history', async ({ page, app, demo }) => {
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: 'Recent runs' })).toBeVisible();
+    await expect(page.getByText('No runs yet.')).toBeVisible();
+    demo.sims.setFaults({ latencyMs: 150 });
+    const run = app.service.runSync(false);
+    const progress = page.getByRole('progressbar', { name: 'Syncing' });
+    await expect(progress).toBeVisible();
+    await expect(page.getByText(/^Syncing: ([1-9]|1\d|2[01]) of 22 customers$/)).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('button', { name: 'Sync now' })).toBeDisabled();
+    await screenshot(page, 'status-sync-in-progress');
+    await run;
+    await expect(progress).toBeHidden();
+    await expect(page.getByRole('list').filter({ hasText: 'Sync ·' }).first()).toContainText('21 created, 0 updated, 0 unchanged, 3 skipped, 1 failed');
+    await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled();
   });
 });

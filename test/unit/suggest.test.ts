@@ -33,4 +33,21 @@ describe('mapping suggestions', () => {
     expect(suggestMappings(customers, companies).map((s) => s.orgId)).toHaveLength(1);
     expect(suggestMappings(customers, companies, new Set(['acme']))).toEqual([]);
   });
+
+  it('gives the same suggestions as comparing every customer with every company (the shortcuts only skip work)', () => {
+    const world = buildWorld({ customers: 400, anchor: Date.UTC(2026, 10, 25) });
+    const customers = world.customers.map((c) => ({ orgId: c.customerId, name: c.customerName }));
+    // Duplicated and inactive names exercise the cases the exact-match shortcut must leave to the full comparison.
+    const companies = [
+      ...world.connectwise.companies.map((c, i) => ({ reference: c.identifier, name: c.name, active: i % 9 !== 0 })),
+      ...world.connectwise.companies.slice(0, 40).map((c) => ({ reference: `${c.identifier}-2`, name: c.name.toUpperCase(), active: true })),
+    ];
+    const pairs = customers.flatMap((customer) => companies.map((company) => {
+      const confidence = nameSimilarity(customer.name, company.name) * (company.active ? 1 : 0.95);
+      return { orgId: customer.orgId, reference: company.reference, name: company.name, confidence: Math.round(confidence * 100) / 100 };
+    })).filter((p) => p.confidence >= 0.6).sort((x, y) => y.confidence - x.confidence || x.orgId - y.orgId);
+    const expected: typeof pairs = [];
+    for (const pair of pairs) if (!expected.some((e) => e.orgId === pair.orgId || e.reference === pair.reference)) expected.push(pair);
+    expect(suggestMappings(customers, companies)).toEqual(expected);
+  });
 });

@@ -33,6 +33,8 @@ export interface AppHarness {
   log: ReturnType<typeof memoryLogger>;
   /** Console messages the page printed, e.g. CSP violations. */
   console: string[];
+  /** The stubbed save dialog: where it "chose" to save each file, or null to act as if cancelled. */
+  saveDialog: { answer: (suggestedName: string) => string | null; chosen: string[] };
 }
 
 async function installBridge(page: Page, router: IpcRouter): Promise<void> {
@@ -82,6 +84,7 @@ export const test = base.extend<{ app: AppHarness; sims: DemoSimulators; demo: D
     }
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-e2e-'));
     const log = memoryLogger();
+    const saveDialog: AppHarness['saveDialog'] = { answer: (name) => path.join(dataDir, name), chosen: [] };
     const secrets = createSecretStore(await loadKeytar(), `umbrella-psa-sync-e2e-${randomUUID()}`);
     const services = createAppServices({
       identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: APP_VERSION, demo: false, dataDir },
@@ -89,6 +92,12 @@ export const test = base.extend<{ app: AppHarness; sims: DemoSimulators; demo: D
       // The simulators used here do not throttle; Umbrella's real limits would make a sync take minutes.
       umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
       onRunProgress: (progress) => { sendToPage(page, EVENTS.runProgress, progress); },
+      // Test-only stand-in for Electron's dialog.showSaveDialog.
+      chooseSavePath: (name) => {
+        const answer = saveDialog.answer(name);
+        if (answer) saveDialog.chosen.push(answer);
+        return Promise.resolve(answer);
+      },
     });
     const { service } = services;
     const rendererUrl = baseURL ?? 'http://127.0.0.1:4173';
@@ -102,7 +111,7 @@ export const test = base.extend<{ app: AppHarness; sims: DemoSimulators; demo: D
     page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
     await installBridge(page, router);
 
-    await use({ service, secrets, router, dataDir, log, console: consoleLines });
+    await use({ service, secrets, router, dataDir, log, console: consoleLines, saveDialog });
 
     const slug = testInfo.titlePath.slice(1).join(' ').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
     await page.screenshot({ path: path.join('test-results', 'screenshots', `${slug}.png`), fullPage: true });

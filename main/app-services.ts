@@ -25,6 +25,8 @@ export interface AppServicesOptions {
   openSettings?: BackendFactory;
   schedulerClock?: SchedulerClock;
   umbrellaLimits?: UmbrellaLimits;
+  /** The OS save dialog; without it (CLI) nothing can be saved from the window. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   /** Live progress of every sync and ticket check, whoever started it. */
   onRunProgress?: (progress: RunProgress) => void;
 }
@@ -80,6 +82,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     customerOverview: () => customerOverview(setup),
     billingCodes: () => materialBillingCodes(setup),
     ticketingOptions: (boardId) => ticketingOptions(setup, boardId),
+    ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
   });
   return {
     service,

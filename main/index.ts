@@ -1,7 +1,7 @@
 /** Composition root: single-instance lock, lifecycle, and wiring of services into Electron. */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, net, powerMonitor } from 'electron';
+import { app, BrowserWindow, dialog, net, powerMonitor } from 'electron';
 import pkg from '../package.json';
 import { createIpcRouter, serviceHandlers } from './ipc-router';
 import { registerIpc } from './ipc';
@@ -53,6 +53,11 @@ if (!app.requestSingleInstanceLock()) {
       // Electron's net.fetch goes through the system proxy settings, as an MSP network expects.
       fetch: (url, init) => net.fetch(url, init),
       openSettings: openElectronStoreBackend,
+      chooseSavePath: async (suggestedName) => {
+        const options = { defaultPath: path.join(app.getPath('documents'), suggestedName), filters: [{ name: 'CSV', extensions: ['csv'] }] };
+        const result = mainWindow && !mainWindow.isDestroyed() ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+        return result.canceled || !result.filePath ? null : result.filePath;
+      },
       // Whoever started the run (window, tray, schedule), the window shows its progress.
       onRunProgress: (progress) => {
         if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENTS.runProgress, progress);

@@ -51,6 +51,7 @@ export function serviceHandlers(service: AppService): Handlers {
     removeIntegration: () => service.removeIntegration(),
     listBillingCodes: () => service.listBillingCodes(),
     getTicketingOptions: ({ boardId }) => service.getTicketingOptions(boardId),
+    saveCsvFile: ({ fileName, contents }) => service.saveCsvFile(fileName, contents),
   };
 }
 

@@ -1,6 +1,8 @@
 /**
  * The one façade the UI (over IPC) and the CLI use. Plain TypeScript: no Electron here.
  */
+import { writeFileSync } from 'atomically';
+import { NotConfiguredError } from './sync/setup-errors';
 import type {
   AppInfo,
   CredentialKind,
@@ -38,6 +40,8 @@ export interface ServiceDeps {
   testConnection: (target: ConnectionTarget) => Promise<string>;
   customerOverview: () => Promise<CustomerOverview>;
   billingCodes: () => Promise<BillingCodeOption[]>;
+  /** The OS save dialog (Electron's in the app, a stub in tests); null when the user cancels. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   ticketingOptions: (boardId: number | null) => Promise<TicketingOptions>;
 }
 
@@ -105,6 +109,15 @@ export class AppService {
   /** Step 3: the boards or queues, then the lists that depend on the board. */
   getTicketingOptions(boardId: number | null): Promise<TicketingOptions> {
     return this.deps.ticketingOptions(boardId);
+  }
+
+  /** Saves a CSV the window produced (the mapping export) where the user chooses. */
+  async saveCsvFile(fileName: string, contents: string): Promise<{ saved: boolean; path: string | null }> {
+    if (!this.deps.chooseSavePath) throw new NotConfiguredError('Saving files needs the app window (no save dialog here).');
+    const target = await this.deps.chooseSavePath(fileName);
+    if (target === null) return { saved: false, path: null };
+    writeFileSync(target, contents, { encoding: 'utf8' });
+    return { saved: true, path: target };
   }
 
   /** "Sync now" (or a dry-run preview); joins a run already going. */

@@ -19,6 +19,7 @@ export const CHANNELS = {
   removeIntegration: 'integration:remove',
   listBillingCodes: 'autotask:billing-codes',
   getTicketingOptions: 'ticketing:options',
+  saveCsvFile: 'file:save-csv',
 } as const;
 
 /** Events main pushes to the window (one listener verb each on the API object). */

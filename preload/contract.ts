@@ -335,6 +335,8 @@ export const ScheduleStatusSchema = z.array(z.object({ name: z.string(), nextRun
 
 // ---- the channels ----
 
+export const MAX_CSV_CHARS = 20_000_000;
+
 const NoPayload = z.undefined({ error: 'This call takes no payload' });
 
 export const contract = {
@@ -363,6 +365,15 @@ export const contract = {
   /** Removes the PSA integration (credentials, site, billing code, ticketing); mappings and Umbrella stay. */
   removeIntegration: { channel: CHANNELS.removeIntegration, request: NoPayload, response: z.object({ settings: SettingsSchema, credentials: CredentialsStatusSchema }) },
   listBillingCodes: { channel: CHANNELS.listBillingCodes, request: NoPayload, response: z.array(BillingCodeSchema) },
+  /** Asks where to save (the OS save dialog) and writes the CSV there; saved false when the user cancels. */
+  saveCsvFile: {
+    channel: CHANNELS.saveCsvFile,
+    request: z.object({
+      fileName: z.string().regex(/^[A-Za-z0-9._-]{1,100}\.csv$/, 'A file name such as mapping.csv (letters, digits, dot, dash, underscore)'),
+      contents: z.string().max(MAX_CSV_CHARS, 'The file is too large to save (over 20 million characters)'),
+    }).strict(),
+    response: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+  },
   getTicketingOptions: { channel: CHANNELS.getTicketingOptions, request: z.object({ boardId: z.number().int().positive().nullable() }).strict(), response: TicketingOptionsSchema },
 } as const satisfies Record<Verb, { channel: string; request: z.ZodType; response: z.ZodType }>;
 

@@ -1,29 +1,50 @@
-import { useId, useMemo, useState } from 'react';
+import { useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CustomerOverview, Settings } from '../../preload/contract';
 import { errorMessage } from './api';
-import { useCustomerOverview, useSaveMappings, useSettings } from './queries';
+import { mappingsFromCsv, mappingsToCsv, type CsvImportResult } from './mapping-csv';
+import { useCustomerOverview, useSaveCsvFile, useSaveMappings, useSettings } from './queries';
 
-type Filter = 'all' | 'mapped' | 'unmapped' | 'excluded';
+type Filter = 'all' | 'mapped' | 'unmapped' | 'excluded' | 'failed';
 type Row = CustomerOverview['customers'][number];
+type Company = CustomerOverview['companies'][number];
 
-function matches(row: Row, filter: Filter, search: string): boolean {
-  const state = row.excluded ? 'excluded' : row.psaCompany ? 'mapped' : 'unmapped';
-  if (filter !== 'all' && filter !== state) return false;
-  const q = search.trim().toLowerCase();
-  return q === '' || row.name.toLowerCase().includes(q) || String(row.orgId).includes(q) || (row.psaCompany ?? '').toLowerCase().includes(q);
+const FILTERS: Record<Filter, string> = { all: 'All', mapped: 'Mapped', unmapped: 'Not mapped', excluded: 'Excluded', failed: 'Failed last sync' };
+/** Every row has the same height, so the list can be virtualised without measuring. */
+const ROW_HEIGHT = 48;
+const RESULT_LABELS = { created: 'Created', updated: 'Updated', unchanged: 'Unchanged', skipped: 'Skipped', failed: 'Failed' } as const;
+
+function matches(row: Row, filter: Filter, query: string): boolean {
+  if (filter === 'failed') {
+    if (row.lastResult?.status !== 'failed') return false;
+  } else if (filter !== 'all') {
+    const state = row.excluded ? 'excluded' : row.psaCompany ? 'mapped' : 'unmapped';
+    if (filter !== state) return false;
+  }
+  return query === '' || row.name.toLowerCase().includes(query) || String(row.orgId).includes(query) || (row.psaCompany ?? '').toLowerCase().includes(query);
 }
+
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const plural = (n: number, one: string, many = `${one}s`) => `${String(n)} ${n === 1 ? one : many}`;
 
 export function CustomersScreen() {
   const overview = useCustomerOverview();
   const settings = useSettings();
   const save = useSaveMappings();
+  const saveFile = useSaveCsvFile();
   const [filter, setFilter] = useState<Filter>('all');
   const [search, setSearch] = useState('');
   const [threshold, setThreshold] = useState(90);
+  const [confirmClear, setConfirmClear] = useState(false);
+  const [imported, setImported] = useState<(CsvImportResult & { fileName: string }) | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   const listId = useId();
 
   const companies = useMemo(() => new Map((overview.data?.companies ?? []).map((c) => [c.reference.toLowerCase(), c])), [overview.data]);
-  if (overview.isPending || settings.isPending) return <p aria-busy="true">Loading customers…</p>;
+  const query = search.trim().toLowerCase();
+  const shown = useMemo(() => (overview.data?.customers ?? []).filter((r) => matches(r, filter, query)), [overview.data, filter, query]);
+
+  if (overview.isPending || settings.isPending) return <p aria-busy="true" className="card">Loading customers…</p>;
   if (overview.isError) return <p role="alert" className="error">{errorMessage(overview.error)}</p>;
   if (settings.isError) return <p role="alert" className="error">{errorMessage(settings.error)}</p>;
 
@@ -31,18 +52,31 @@ export function CustomersScreen() {
   const mappings = settings.data.mappings;
   const unmapped = rows.filter((r) => !r.psaCompany && !r.excluded).length;
   const accepting = rows.filter((r) => !r.psaCompany && !r.excluded && r.suggestion && r.suggestion.confidence * 100 >= threshold);
+  const clearable = shown.filter((r) => r.psaCompany);
   const update = (change: (next: Settings['mappings']) => void) => {
     const next = { ...mappings };
     change(next);
     save.mutate(next);
   };
-  const setCompany = (orgId: number, reference: string) => {
-    update((next) => { next[String(orgId)] = { psaCompany: reference.trim() === '' ? null : reference.trim(), excluded: false }; });
+  const setCompany = (row: Row, reference: string) => {
+    update((next) => { next[String(row.orgId)] = { psaCompany: reference.trim() === '' ? null : reference.trim(), excluded: false }; });
+  };
+
+  const onExport = () => {
+    const fileName = `umbrella-psa-mapping-${new Date().toISOString().slice(0, 10)}.csv`;
+    saveFile.mutate({ fileName, contents: mappingsToCsv(overview.data) });
+  };
+  const onImportFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    const text = await file.text();
+    setImported({ ...mappingsFromCsv(text, { customers: rows, companies: overview.data.companies, current: mappings }), fileName: file.name });
   };
 
   return (
     <div className="stack">
-      {unmapped > 0 ? <p className="banner" role="status">{String(unmapped)} customer{unmapped === 1 ? ' is' : 's are'} not mapped to a PSA company and will not be synced.</p> : null}
+      {unmapped > 0 ? <p className="banner" role="status">{plural(unmapped, 'customer')} {unmapped === 1 ? 'is' : 'are'} not mapped to a PSA company and will not be synced.</p> : null}
       <section className="card" aria-labelledby="customers-heading">
         <h2 id="customers-heading">Customers</h2>
         <div className="toolbar">
@@ -50,7 +84,7 @@ export function CustomersScreen() {
           <label className="field inline">
             <span>Show</span>
             <select value={filter} onChange={(e) => { setFilter(e.target.value as Filter); }}>
-              <option value="all">All</option><option value="mapped">Mapped</option><option value="unmapped">Not mapped</option><option value="excluded">Excluded</option>
+              {(Object.keys(FILTERS) as Filter[]).map((f) => <option key={f} value={f}>{FILTERS[f]}</option>)}
             </select>
           </label>
           <label className="field inline">
@@ -60,47 +94,137 @@ export function CustomersScreen() {
           <button type="button" disabled={accepting.length === 0 || save.isPending} onClick={() => {
             update((next) => { for (const r of accepting) if (r.suggestion) next[String(r.orgId)] = { psaCompany: r.suggestion.reference, excluded: false }; });
           }}>
-            Accept {String(accepting.length)} suggestion{accepting.length === 1 ? '' : 's'}
+            Accept {plural(accepting.length, 'suggestion')}
           </button>
         </div>
+        <div className="toolbar">
+          <button type="button" className="secondary" disabled={clearable.length === 0 || save.isPending} onClick={() => { setConfirmClear(true); }}>
+            Clear {plural(clearable.length, 'mapping')} shown…
+          </button>
+          <button type="button" className="secondary" disabled={saveFile.isPending} onClick={onExport}>Export CSV…</button>
+          <button type="button" className="secondary" onClick={() => { fileInput.current?.click(); }}>Import CSV…</button>
+          <input ref={fileInput} type="file" accept=".csv,text/csv" hidden aria-label="CSV file to import" onChange={(e) => { void onImportFile(e); }} />
+          {saveFile.isSuccess && saveFile.data.saved ? <span role="status">Saved to {saveFile.data.path}</span> : null}
+          {saveFile.isError ? <span role="alert" className="error">{errorMessage(saveFile.error)}</span> : null}
+        </div>
+        {confirmClear ? (
+          <div className="confirm" role="group" aria-label="Confirm clearing mappings">
+            <p>Clear the PSA company of the {plural(clearable.length, 'customer')} shown? They will not be synced until they are mapped again. Excluded customers stay excluded.</p>
+            <div className="actions">
+              <button type="button" className="danger" onClick={() => {
+                update((next) => { for (const r of clearable) next[String(r.orgId)] = { psaCompany: null, excluded: r.excluded }; });
+                setConfirmClear(false);
+              }}>Clear {plural(clearable.length, 'mapping')}</button>
+              <button type="button" className="secondary" onClick={() => { setConfirmClear(false); }}>Cancel</button>
+            </div>
+          </div>
+        ) : null}
+        {imported ? <ImportPreview result={imported} onCancel={() => { setImported(null); }} onApply={(next) => { save.mutate(next); setImported(null); }} /> : null}
         {save.isError ? <p role="alert" className="error">{errorMessage(save.error)}</p> : null}
         <datalist id={listId}>
           {overview.data.companies.map((c) => <option key={c.reference} value={c.reference}>{c.name}</option>)}
         </datalist>
-        <table className="customers" aria-label="Customer mapping">
-          <thead>
-            <tr><th scope="col">Customer</th><th scope="col">Org ID</th><th scope="col">Seats</th><th scope="col">PSA company</th><th scope="col">PSA status</th><th scope="col">Suggestion</th><th scope="col">Excluded</th></tr>
-          </thead>
-          <tbody>
-            {rows.filter((r) => matches(r, filter, search)).map((row) => {
-              const company = row.psaCompany ? companies.get(row.psaCompany.toLowerCase()) : undefined;
-              return (
-                <tr key={row.orgId}>
-                  <th scope="row">{row.name}</th>
-                  <td>{row.orgId}</td>
-                  <td>{row.seats ?? ''}</td>
-                  <td>
-                    <input aria-label={`PSA company for ${row.name}`} list={listId} defaultValue={row.psaCompany ?? ''} key={row.psaCompany ?? ''} disabled={row.excluded}
-                      onBlur={(e) => { if (e.target.value.trim() !== (row.psaCompany ?? '')) setCompany(row.orgId, e.target.value); }} />
-                  </td>
-                  <td>{row.psaCompany ? (company ? <span className={company.active ? 'company-active' : 'company-inactive'}>{company.active ? 'Active' : 'Inactive'}</span> : <span className="error">Not found</span>) : ''}</td>
-                  <td>
-                    {row.suggestion ? (
-                      <button type="button" className="secondary" onClick={() => { setCompany(row.orgId, row.suggestion?.reference ?? ''); }}>
-                        {row.suggestion.name} ({String(Math.round(row.suggestion.confidence * 100))}%)
-                      </button>
-                    ) : ''}
-                  </td>
-                  <td>
-                    <input type="checkbox" aria-label={`Exclude ${row.name}`} checked={row.excluded}
-                      onChange={(e) => { update((next) => { next[String(row.orgId)] = { psaCompany: row.psaCompany, excluded: e.target.checked }; }); }} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <p className="hint" aria-live="polite">{shown.length === rows.length ? plural(rows.length, 'customer') : `${String(shown.length)} of ${plural(rows.length, 'customer')} shown`}</p>
+        <CustomerTable rows={shown} companies={companies} listId={listId} onCompany={setCompany}
+          onExclude={(row, excluded) => { update((next) => { next[String(row.orgId)] = { psaCompany: row.psaCompany, excluded }; }); }} />
       </section>
     </div>
+  );
+}
+
+function ImportPreview({ result, onApply, onCancel }: { result: CsvImportResult & { fileName: string }; onApply: (mappings: Settings['mappings']) => void; onCancel: () => void }) {
+  const { changes, errors, mappings } = result;
+  return (
+    <div className="confirm" role="group" aria-label="CSV import">
+      {mappings === null ? (
+        <div role="alert">
+          <p className="error">{result.fileName} was not imported: fix {errors.length === 1 ? 'this line' : `these ${String(errors.length)} lines`} and import it again. Nothing was changed.</p>
+          <ul className="problems" aria-label="Lines with errors">
+            {errors.slice(0, 50).map((e) => <li key={`${String(e.line)}-${e.message}`}>Line {String(e.line)}: {e.message}</li>)}
+          </ul>
+          {errors.length > 50 ? <p>…and {String(errors.length - 50)} more.</p> : null}
+        </div>
+      ) : (
+        <p role="status">
+          {result.fileName}: {plural(changes.mapped, 'customer')} mapped, {String(changes.cleared)} cleared, {String(changes.excluded)} excluded, {String(changes.unchanged)} unchanged.
+        </p>
+      )}
+      <div className="actions">
+        {mappings ? <button type="button" disabled={changes.mapped + changes.cleared + changes.excluded === 0} onClick={() => { onApply(mappings); }}>Apply import</button> : null}
+        <button type="button" className="secondary" onClick={onCancel}>{mappings ? 'Cancel' : 'Close'}</button>
+      </div>
+    </div>
+  );
+}
+
+/** The mapping table: only the rows in view are in the page, so 5,000 customers scroll as fast as 25. */
+function CustomerTable(props: {
+  rows: Row[];
+  companies: Map<string, Company>;
+  listId: string;
+  onCompany: (row: Row, reference: string) => void;
+  onExclude: (row: Row, excluded: boolean) => void;
+}) {
+  const { rows } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- about React Compiler memoisation, which this build does not use
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12, initialRect: { width: 1000, height: 600 } });
+  const items = virtualizer.getVirtualItems();
+  const before = items[0]?.start ?? 0;
+  const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+  return (
+    <div className="table-scroll" ref={scroller} tabIndex={-1}>
+      <table className="customers" aria-label="Customer mapping" aria-rowcount={rows.length + 1}>
+        <thead>
+          <tr aria-rowindex={1}><th scope="col">Customer</th><th scope="col">Org ID</th><th scope="col">Seats</th><th scope="col">PSA company</th><th scope="col">PSA status</th><th scope="col">Last sync</th><th scope="col">Suggestion</th><th scope="col">Excluded</th></tr>
+        </thead>
+        <tbody>
+          {before > 0 ? <tr aria-hidden="true" className="spacer" style={{ height: before }}><td colSpan={8} /></tr> : null}
+          {items.map((item) => {
+            const row = rows[item.index];
+            return row ? <CustomerRow key={row.orgId} row={row} index={item.index} {...props} /> : null;
+          })}
+          {after > 0 ? <tr aria-hidden="true" className="spacer" style={{ height: after }}><td colSpan={8} /></tr> : null}
+        </tbody>
+      </table>
+      {rows.length === 0 ? <p className="hint">No customer matches.</p> : null}
+    </div>
+  );
+}
+
+function CustomerRow({ row, index, companies, listId, onCompany, onExclude }: {
+  row: Row;
+  index: number;
+  companies: Map<string, Company>;
+  listId: string;
+  onCompany: (row: Row, reference: string) => void;
+  onExclude: (row: Row, excluded: boolean) => void;
+}) {
+  const company = row.psaCompany ? companies.get(row.psaCompany.toLowerCase()) : undefined;
+  const result = row.lastResult;
+  return (
+    <tr aria-rowindex={index + 2} style={{ height: ROW_HEIGHT }}>
+      <th scope="row" className="ellipsis" title={row.name}>{row.name}</th>
+      <td>{row.orgId}</td>
+      <td>{row.seats ?? ''}</td>
+      <td>
+        <input aria-label={`PSA company for ${row.name}`} list={listId} defaultValue={row.psaCompany ?? ''} key={row.psaCompany ?? ''} disabled={row.excluded}
+          onBlur={(e) => { if (e.target.value.trim() !== (row.psaCompany ?? '')) onCompany(row, e.target.value); }} />
+      </td>
+      <td>{row.psaCompany ? (company ? <span className={company.active ? 'company-active' : 'company-inactive'}>{company.active ? 'Active' : 'Inactive'}</span> : <span className="error">Not found</span>) : ''}</td>
+      <td className="ellipsis" title={result?.reason}>
+        {result ? <><span className={result.status === 'failed' ? 'error' : undefined}>{RESULT_LABELS[result.status]}</span> <span className="hint">{when(result.at)}</span>{result.reason ? <span className="reason">{result.reason}</span> : null}</> : ''}
+      </td>
+      <td>
+        {row.suggestion ? (
+          <button type="button" className="secondary" onClick={() => { onCompany(row, row.suggestion?.reference ?? ''); }}>
+            {row.suggestion.name} ({String(Math.round(row.suggestion.confidence * 100))}%)
+          </button>
+        ) : ''}
+      </td>
+      <td>
+        <input type="checkbox" aria-label={`Exclude ${row.name}`} checked={row.excluded} onChange={(e) => { onExclude(row, e.target.checked); }} />
+      </td>
+    </tr>
   );
 }

@@ -172,3 +172,7 @@ export function useRunProgress(): Record<RunProgress['kind'], RunProgress | null
   }), [client]);
   return running;
 }
+
+export function useSaveCsvFile() {
+  return useMutation({ mutationFn: (request: { fileName: string; contents: string }) => unwrap(bridge().saveCsvFile(request)) });
+}

@@ -56,6 +56,7 @@ describe('IPC through the real service and keychain', () => {
       removeIntegration: undefined,
       listBillingCodes: undefined,
       getTicketingOptions: { boardId: null },
+      saveCsvFile: { fileName: 'mapping.csv', contents: 'umbrella_org_id,psa_company\n' },
     };
     for (const verb of VERBS) responses.push(await call(verb, payloads[verb]));
     const text = JSON.stringify(responses);

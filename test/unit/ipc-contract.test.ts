@@ -38,6 +38,7 @@ function recordingHandlers() {
     removeIntegration: record('removeIntegration', { settings: SettingsSchema.parse({}), credentials: defaultStatus }),
     listBillingCodes: record('listBillingCodes', [{ id: 1, name: 'Material', description: null }]),
     getTicketingOptions: record('getTicketingOptions', { psa: 'connectwise', boards: [], board: null }),
+    saveCsvFile: record('saveCsvFile', { saved: true, path: '/home/u/Documents/mapping.csv' }),
   };
   return { handlers, calls };
 }
@@ -64,6 +65,7 @@ const MALFORMED: Record<Verb, unknown[]> = {
   removeIntegration: [{ keepMappings: false }, 'all', true],
   listBillingCodes: [{ useType: 1 }, 'material'],
   getTicketingOptions: [undefined, {}, { boardId: 0 }, { boardId: -1 }, { boardId: 1.5 }, { boardId: '1' }, { boardId: 1, queueId: 2 }],
+  saveCsvFile: [undefined, { fileName: 'm.csv' }, { fileName: '../../.bashrc', contents: 'x' }, { fileName: '/etc/cron.d/x.csv', contents: 'x' }, { fileName: 'mapping.exe', contents: 'x' }, { fileName: 'm.csv', contents: 'x'.repeat(20_000_001) }, { fileName: 'm.csv', contents: 'x', path: '/tmp/x.csv' }],
 };
 
 describe('IPC contract', () => {

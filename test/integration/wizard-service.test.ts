@@ -3,6 +3,8 @@
  * service, the real keychain and the simulators: the wizard's lists, removing an integration,
  * the test ticket, live progress, and each customer's last result.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNELS, type CustomerOverview, type IpcResult, type PsaKind, type RunProgress, type TicketingOptions, type Verb } from '../../preload/contract';
 import { createIpcRouter, serviceHandlers } from '../../main/ipc-router';
@@ -24,7 +26,7 @@ afterEach(async () => {
 });
 
 /** The app set up against the demo simulators for one PSA; every progress event is recorded. */
-async function setUp(kind: PsaKind, options: { mapped?: boolean } = {}) {
+async function setUp(kind: PsaKind, options: { mapped?: boolean; chooseSavePath?: (name: string) => Promise<string | null> } = {}) {
   demo = await startDemoSimulators({ rateLimits: false });
   const sims = demo;
   const { store: secrets } = await realSecretStore();
@@ -33,6 +35,7 @@ async function setUp(kind: PsaKind, options: { mapped?: boolean } = {}) {
     identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: '0.0.0-test', demo: false, dataDir: tempDir() },
     secrets, log: memoryLogger(), fetch: (u, i) => fetch(u, i), umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
     onRunProgress: (p) => { progress.push(p); },
+    ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
   });
   const router = createIpcRouter({ handlers: serviceHandlers(services.service), log: memoryLogger(), isTrustedSender: (s) => s.url === URL });
   const call = async <T = unknown>(verb: Verb, payload?: unknown) => (await router.handle(CHANNELS[verb], { url: URL }, payload)) as IpcResult<T>;
@@ -154,5 +157,22 @@ describe('live progress and each customer\'s last result', () => {
     expect(total).toBeGreaterThan(0);
     expect(ticketEvents.filter((p) => !p.finished).at(-1)).toMatchObject({ done: total, total });
     expect(ticketEvents.at(-1)).toMatchObject({ finished: true });
+  });
+});
+
+describe('saving the mapping CSV', () => {
+  it('writes where the save dialog points, writes nothing when it is cancelled, and needs a dialog', async () => {
+    const dir = tempDir();
+    const answers: (string | null)[] = [path.join(dir, 'chosen.csv'), null];
+    const { call } = await setUp('connectwise', { chooseSavePath: (name) => { expect(name).toBe('mapping.csv'); return Promise.resolve(answers.shift() ?? null); } });
+    const contents = '\uFEFFumbrella_org_id,psa_company\r\n1,Acme\r\n';
+    expect(await call('saveCsvFile', { fileName: 'mapping.csv', contents })).toEqual({ ok: true, value: { saved: true, path: path.join(dir, 'chosen.csv') } });
+    expect(fs.readFileSync(path.join(dir, 'chosen.csv'), 'utf8')).toBe(contents);
+    expect(await call('saveCsvFile', { fileName: 'mapping.csv', contents: 'other' })).toEqual({ ok: true, value: { saved: false, path: null } });
+    expect(fs.readFileSync(path.join(dir, 'chosen.csv'), 'utf8')).toBe(contents);
+    services?.close();
+    await demo?.stop();
+    const noDialog = await setUp('connectwise');
+    expect(await noDialog.call('saveCsvFile', { fileName: 'mapping.csv', contents })).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED' } });
   });
 });

@@ -18,6 +18,7 @@ import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../s
 import type { AppService } from '../main/service';
 import { createSecretStore, loadKeytar, type SecretStore } from '../main/store/secrets';
 import { isTrustedRendererUrl } from '../main/trust';
+import { startDemoEnvironment } from '../main/demo';
 
 const BINDING = '__umbrellaPsaTestIpc';
 /** The page-side end of main's events in this harness (webContents.send in the app). */
@@ -33,6 +34,8 @@ export interface AppHarness {
   log: ReturnType<typeof memoryLogger>;
   /** Console messages the page printed, e.g. CSP violations. */
   console: string[];
+  /** Demo mode only: the simulators the app runs against. */
+  demoSims: DemoSimulators | null;
   /** The stubbed save dialog: where it "chose" to save each file, or null to act as if cancelled. */
   saveDialog: { answer: (suggestedName: string) => string | null; chosen: string[] };
 }
@@ -77,17 +80,24 @@ export interface DemoHarness {
   sims: DemoSimulators;
 }
 
-export const test = base.extend<{ app: AppHarness; sims: DemoSimulators; demo: DemoHarness }>({
-  app: async ({ page, baseURL }, use, testInfo) => {
+export const test = base.extend<{ demoMode: boolean; app: AppHarness; sims: DemoSimulators; demo: DemoHarness }>({
+  /** Run the app as `--demo` does: in-process simulators, a fresh folder, an in-memory keychain. */
+  demoMode: [false, { option: true }],
+
+  app: async ({ page, baseURL, demoMode }, use, testInfo) => {
     if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
       throw new Error('e2e tests use the real OS keychain: run them with `npm test` or `scripts/with-keyring.sh npm run e2e`.');
     }
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-e2e-'));
+    const demoEnvironment = demoMode ? await startDemoEnvironment({ baseDir: os.tmpdir() }) : null;
+    const dataDir = demoEnvironment?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-e2e-'));
     const log = memoryLogger();
     const saveDialog: AppHarness['saveDialog'] = { answer: (name) => path.join(dataDir, name), chosen: [] };
-    const secrets = createSecretStore(await loadKeytar(), `umbrella-psa-sync-e2e-${randomUUID()}`);
+    const secrets = demoEnvironment?.secrets ?? createSecretStore(await loadKeytar(), `umbrella-psa-sync-e2e-${randomUUID()}`);
     const services = createAppServices({
-      identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: APP_VERSION, demo: false, dataDir },
+      identity: {
+        name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: APP_VERSION, demo: demoMode, dataDir,
+        ...(demoEnvironment ? { demoConnectWiseSite: demoEnvironment.sims.urls.connectwiseSite } : {}),
+      },
       secrets, log, fetch: (url, init) => fetch(url, init),
       // The simulators used here do not throttle; Umbrella's real limits would make a sync take minutes.
       umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
@@ -100,6 +110,7 @@ export const test = base.extend<{ app: AppHarness; sims: DemoSimulators; demo: D
       },
     });
     const { service } = services;
+    if (demoEnvironment) service.saveSettings(demoEnvironment.settings);
     const rendererUrl = baseURL ?? 'http://127.0.0.1:4173';
     const router = createIpcRouter({
       handlers: serviceHandlers(service),
@@ -111,13 +122,14 @@ export const test = base.extend<{ app: AppHarness; sims: DemoSimulators; demo: D
     page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
     await installBridge(page, router);
 
-    await use({ service, secrets, router, dataDir, log, console: consoleLines, saveDialog });
+    await use({ service, secrets, router, dataDir, log, console: consoleLines, saveDialog, demoSims: demoEnvironment?.sims ?? null });
 
     const slug = testInfo.titlePath.slice(1).join(' ').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
     await page.screenshot({ path: path.join('test-results', 'screenshots', `${slug}.png`), fullPage: true });
     services.close();
     for (const kind of ['umbrella', 'connectwise', 'autotask'] as const) await secrets.clear(kind);
     fs.rmSync(dataDir, { recursive: true, force: true });
+    await demoEnvironment?.stop();
   },
 
   sims: async ({ app }, use) => {

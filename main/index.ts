@@ -13,6 +13,7 @@ import { isTrustedRendererUrl } from './trust';
 import { createMainWindow } from './window';
 import { createTray } from './tray';
 import { PRODUCT_NAME } from './paths';
+import { startDemoEnvironment } from './demo';
 import { EVENTS } from '../preload/channels';
 
 const demo = process.argv.includes('--demo');
@@ -45,10 +46,15 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(async () => {
-    const dataDir = app.getPath('userData');
+    // Demo mode: simulators in-process, a fresh settings folder and an in-memory keychain.
+    const demoEnvironment = demo ? await startDemoEnvironment({ baseDir: app.getPath('temp') }) : null;
+    const dataDir = demoEnvironment?.dataDir ?? app.getPath('userData');
     const services = createAppServices({
-      identity: { name: pkg.name, productName: PRODUCT_NAME, version: app.getVersion(), demo, dataDir },
-      secrets: createSecretStore(await loadKeytar()),
+      identity: {
+        name: pkg.name, productName: PRODUCT_NAME, version: app.getVersion(), demo, dataDir,
+        ...(demoEnvironment ? { demoConnectWiseSite: demoEnvironment.sims.urls.connectwiseSite } : {}),
+      },
+      secrets: demoEnvironment?.secrets ?? createSecretStore(await loadKeytar()),
       log: consoleLogger,
       // Electron's net.fetch goes through the system proxy settings, as an MSP network expects.
       fetch: (url, init) => net.fetch(url, init),
@@ -64,6 +70,7 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     const { service, scheduler } = services;
+    if (demoEnvironment) service.saveSettings(demoEnvironment.settings);
     scheduler.start();
     powerMonitor.on('resume', () => { void scheduler.check(); });
     const tray = createTray({
@@ -77,6 +84,7 @@ if (!app.requestSingleInstanceLock()) {
     app.on('before-quit', () => {
       tray.destroy();
       services.close();
+      void demoEnvironment?.stop();
     });
     const router = createIpcRouter({
       handlers: serviceHandlers(service),

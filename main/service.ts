@@ -26,6 +26,7 @@ export interface AppIdentity {
   productName: string;
   version: string;
   demo: boolean;
+  demoConnectWiseSite?: string;
   dataDir: string;
 }
 

@@ -195,6 +195,8 @@ export const AppInfoSchema = z.object({
   version: z.string(),
   platform: z.string(),
   demo: z.boolean(),
+  /** Demo mode: the ConnectWise simulator's address, for the wizard's "Fill in the demo credentials". */
+  demoConnectWiseSite: z.string().optional(),
   dataDir: z.string(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;

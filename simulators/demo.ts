@@ -7,13 +7,9 @@ import { ConnectWiseSimulator } from './connectwise';
 import type { Faults } from './kit';
 import { buildWorld, type DemoWorld, type SeedOptions } from './seed';
 import { UmbrellaSimulator } from './umbrella';
+import { DEMO_CREDENTIALS } from './demo-credentials';
 
-/** Not secrets: they only open the local simulators. */
-export const DEMO_CREDENTIALS = {
-  umbrella: { apiKey: 'demo-umbrella-api-key', apiSecret: 'demo-umbrella-api-secret' },
-  connectwise: { companyId: 'umbrellademo', publicKey: 'demoPublicKey', privateKey: 'demoPrivateKey', clientId: '00000000-0000-4000-8000-0000000d3m00' },
-  autotask: { username: 'umbrella-api@demo-msp.example', secret: 'demo-autotask-secret', integrationCode: 'DEMOTRACKINGIDENTIFIER00001' },
-} as const;
+export { DEMO_CREDENTIALS };
 
 /** The simulator's "Security Software" material billing code, pre-chosen for the demo. */
 export const DEMO_MATERIAL_BILLING_CODE = 29682801;

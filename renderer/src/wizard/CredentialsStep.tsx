@@ -18,6 +18,7 @@ import { errorMessage } from '../api';
 import { CREDENTIAL_FIELD_LABELS, CREDENTIAL_KIND_LABELS } from '../labels';
 import { useBillingCodes, useSaveSettings, useSetCredentials, useTestConnection } from '../queries';
 import { SelectField, TestResult, TextField } from './fields';
+import { DEMO_CREDENTIALS } from '../../../simulators/demo-credentials';
 
 type Values = Record<string, string>;
 type Errors = Record<string, string>;
@@ -45,6 +46,8 @@ export function CredentialsStep(props: {
   credentials: CredentialsStatus;
   /** Both vendors connected with what is saved now (null: not tested in this session). */
   connected: boolean | null;
+  /** Demo mode: the simulators' address, so the demo credentials can be filled in. */
+  demo: { connectwiseSite: string | undefined } | null;
   onTested: (ok: boolean) => void;
   onContinue: () => void;
 }) {
@@ -137,10 +140,21 @@ export function CredentialsStep(props: {
     </fieldset>
   );
 
+  const fillDemo = () => {
+    setValues({ ...values, umbrella: { ...DEMO_CREDENTIALS.umbrella }, [kind]: { ...DEMO_CREDENTIALS[kind] } });
+    if (kind === 'connectwise' && props.demo?.connectwiseSite) setSite(props.demo.connectwiseSite);
+  };
+
   return (
     <form className="card" onSubmit={(e) => { void onSubmit(e); }} aria-labelledby="step-credentials-heading" noValidate>
       <h2 id="step-credentials-heading">Step 2 of 4: Enter credentials</h2>
-      <p className="hint">Kept in the operating system&apos;s keychain. Saved values are never shown again; type a new value to replace one.</p>
+      {props.demo ? (
+        <div className="banner demo-hint">
+          <p>Demo mode: the app talks to local simulators of Cisco Umbrella, ConnectWise and Autotask. Their demo MSP accepts published demo credentials.</p>
+          <button type="button" className="secondary" onClick={fillDemo}>Fill in the demo credentials</button>
+        </div>
+      ) : null}
+      <p className="hint">{props.demo ? 'Kept in memory for this demo session only.' : 'Kept in the operating system\'s keychain.'} Saved values are never shown again; type a new value to replace one.</p>
       {vendorSection('umbrella', 'umbrella')}
       {vendorSection(kind, 'psa')}
       {kind === 'autotask' ? (

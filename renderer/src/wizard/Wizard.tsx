@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import type { CredentialsStatus, PsaKind, Settings } from '../../../preload/contract';
 import { errorMessage } from '../api';
-import { useCredentialsStatus, useSettings } from '../queries';
+import { useAppInfo, useCredentialsStatus, useSettings } from '../queries';
 import { CredentialsStep } from './CredentialsStep';
 import { PsaStep } from './PsaStep';
 import { ReviewStep } from './ReviewStep';
@@ -24,6 +24,7 @@ export function setupComplete(settings: Settings, credentials: CredentialsStatus
 export function Wizard({ onFinish }: { onFinish: () => void }) {
   const settings = useSettings();
   const credentials = useCredentialsStatus();
+  const info = useAppInfo();
   const [step, setStep] = useState(1);
   // A test result counts only for the PSA it was made with (the integration may be removed and another chosen).
   const [tested, setTested] = useState<{ kind: PsaKind; ok: boolean } | null>(null);
@@ -58,6 +59,7 @@ export function Wizard({ onFinish }: { onFinish: () => void }) {
       {current === 1 ? <PsaStep settings={settings.data} onContinue={() => { setStep(2); }} /> : null}
       {current === 2 && kind ? (
         <CredentialsStep kind={kind} settings={settings.data} credentials={credentials.data} connected={testedNow}
+          demo={info.data?.demo ? { connectwiseSite: info.data.demoConnectWiseSite } : null}
           onTested={(ok) => { setTested({ kind, ok }); }} onContinue={() => { setStep(3); }} />
       ) : null}
       {current === 3 && kind ? <TicketingStep kind={kind} settings={settings.data} onContinue={() => { setStep(4); }} /> : null}

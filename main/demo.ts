@@ -1,0 +1,40 @@
+/**
+ * Demo mode (`--demo`): the app runs against the in-process simulators of Umbrella, ConnectWise and
+ * Autotask (the demo MSP), with its own fresh settings folder and an in-memory keychain, so a new
+ * user can try every screen, the wizard included, without real accounts and without touching their
+ * real settings or keychain. Electron-free: main/index.ts and the e2e tests share it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SettingsPatch } from '../preload/contract';
+import { startDemoSimulators, type DemoSimulators } from '../simulators/demo';
+import { memoryKeychain } from './store/memory-keychain';
+import { createSecretStore, type SecretStore } from './store/secrets';
+
+export interface DemoEnvironment {
+  sims: DemoSimulators;
+  /** A fresh settings and state folder, removed by stop(). */
+  dataDir: string;
+  secrets: SecretStore;
+  /** Applied once the services exist: where the simulators are, so the wizard only needs the credentials. */
+  settings: SettingsPatch;
+  stop(): Promise<void>;
+}
+
+export async function startDemoEnvironment(options: { baseDir: string }): Promise<DemoEnvironment> {
+  const sims = await startDemoSimulators({ rateLimits: false });
+  const dataDir = fs.mkdtempSync(path.join(options.baseDir, 'umbrella-psa-sync-demo-'));
+  return {
+    sims,
+    dataDir,
+    secrets: createSecretStore(memoryKeychain(), 'Umbrella PSA Sync (demo)'),
+    settings: {
+      connectwise: { site: sims.urls.connectwiseSite },
+      endpoints: { umbrellaBaseUrl: sims.urls.umbrella, autotaskDiscoveryUrl: sims.urls.autotaskDiscovery },
+    },
+    async stop() {
+      await sims.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -25,6 +25,12 @@ describe('Autotask client against the simulator', () => {
     await startSim();
   });
 
+  it('discovers the zone once when the first calls arrive together', async () => {
+    const c = client();
+    await Promise.all([c.listCompanies(), c.listMaterialBillingCodes(), c.ticketPicklists()]);
+    expect(sim.exchanges.filter((e) => e.path.toLowerCase().includes('zoneinformation'))).toHaveLength(1);
+  });
+
   it('discovers the zone without credentials, then sends the three auth headers', async () => {
     const result = await client().testConnection();
     expect(result.zoneUrl).toBe(`${sim.url}/ATServicesRest`);

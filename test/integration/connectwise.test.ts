@@ -25,6 +25,12 @@ describe('ConnectWise client against the simulator', () => {
     await startSim();
   });
 
+  it('reads the codebase once when the first calls arrive together', async () => {
+    const c = client();
+    await Promise.all([c.listCompanies(), c.listBoards(), c.listPriorities()]);
+    expect(sim.exchanges.filter((e) => e.path.startsWith('/login/companyinfo/'))).toHaveLength(1);
+  });
+
   it('looks up the codebase and authenticates with companyId+public:private, clientId and a pinned version', async () => {
     expect(await client().testConnection()).toEqual({ codebase: 'v2025_1/' });
     const call = sim.exchanges.find((e) => e.path.endsWith('/company/companies'))!;

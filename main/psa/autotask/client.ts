@@ -97,9 +97,13 @@ export interface NewTicket {
   externalID?: string;
 }
 
+/** Where the tenant's API lives, and when that was last asked. */
+interface Zone { url: string; webUrl: string | null; at: number }
+
 export class AutotaskClient {
   readonly http: HttpClient;
-  private zone: { url: string; webUrl: string | null; at: number } | null = null;
+  private zone: Zone | null = null;
+  private zonePending: Promise<Zone> | null = null;
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly clock: Clock;
 
@@ -122,18 +126,24 @@ export class AutotaskClient {
 
   // ---- plumbing ----
 
+  /** The tenant's zone; callers that arrive while it is being discovered share that discovery. */
   private async zoneUrl(refresh = false): Promise<string> {
     if (!this.zone || refresh || this.clock.now() - this.zone.at > ZONE_TTL_MS) {
-      const base = (this.options.discoveryUrl ?? AUTOTASK_DISCOVERY_URL).replace(/\/+$/, '');
-      const url = `${base}/v1.0/zoneInformation?user=${encodeURIComponent(this.options.username)}`;
-      try {
-        const zone = parseBody(VENDOR, await this.http.send({ method: 'GET', url, headers: { Accept: 'application/json' } }), ZoneSchema);
-        this.zone = { url: zone.url.replace(/\/+$/, ''), webUrl: zone.webUrl ?? null, at: this.clock.now() };
-      } catch (error) {
-        throw this.explain(error);
-      }
+      this.zonePending ??= this.discoverZone().finally(() => { this.zonePending = null; });
+      this.zone = await this.zonePending;
     }
     return this.zone.url;
+  }
+
+  private async discoverZone(): Promise<Zone> {
+    const base = (this.options.discoveryUrl ?? AUTOTASK_DISCOVERY_URL).replace(/\/+$/, '');
+    const url = `${base}/v1.0/zoneInformation?user=${encodeURIComponent(this.options.username)}`;
+    try {
+      const zone = parseBody(VENDOR, await this.http.send({ method: 'GET', url, headers: { Accept: 'application/json' } }), ZoneSchema);
+      return { url: zone.url.replace(/\/+$/, ''), webUrl: zone.webUrl ?? null, at: this.clock.now() };
+    } catch (error) {
+      throw this.explain(error);
+    }
   }
 
   private headers(): Record<string, string> {

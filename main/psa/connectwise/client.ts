@@ -98,6 +98,7 @@ export class ConnectWiseClient {
   readonly http: HttpClient;
   readonly site: ConnectWiseSite;
   private codebase: string | null = null;
+  private codebasePending: Promise<string> | null = null;
   private readonly limiter: RateLimiter;
 
   constructor(private readonly options: ConnectWiseClientOptions) {
@@ -120,24 +121,30 @@ export class ConnectWiseClient {
 
   // ---- plumbing ----
 
+  /** The API base for this company's codebase; callers that arrive while it is being read share that read. */
   private async base(refresh = false): Promise<string> {
     if (!this.codebase || refresh) {
-      let info: z.output<typeof CompanyInfoSchema>;
-      try {
-        const response = await this.http.send({ method: 'GET', url: `${this.site.siteOrigin}/login/companyinfo/${encodeURIComponent(this.options.companyId)}`, headers: { Accept: 'application/json' } });
-        info = parseBody(VENDOR, response, CompanyInfoSchema);
-      } catch (error) {
-        if (error instanceof HttpError && error.kind === 'network') {
-          throw new ConnectWiseError(`The ConnectWise site ${this.site.siteOrigin.replace(/^https?:\/\//, '')} could not be reached: check the site name (for example na.myconnectwise.net) and your network.`, null);
-        }
-        throw error;
-      }
-      if (info === null) {
-        throw new ConnectWiseError(`ConnectWise does not know the company ID "${this.options.companyId}" on this site: use the company name you log in with (Company field of the login page).`, 200, 'UnknownCompany');
-      }
-      this.codebase = info.Codebase.endsWith('/') ? info.Codebase : `${info.Codebase}/`;
+      this.codebasePending ??= this.readCodebase().finally(() => { this.codebasePending = null; });
+      this.codebase = await this.codebasePending;
     }
     return `${this.site.apiOrigin}/${this.codebase}apis/3.0`;
+  }
+
+  private async readCodebase(): Promise<string> {
+    let info: z.output<typeof CompanyInfoSchema>;
+    try {
+      const response = await this.http.send({ method: 'GET', url: `${this.site.siteOrigin}/login/companyinfo/${encodeURIComponent(this.options.companyId)}`, headers: { Accept: 'application/json' } });
+      info = parseBody(VENDOR, response, CompanyInfoSchema);
+    } catch (error) {
+      if (error instanceof HttpError && error.kind === 'network') {
+        throw new ConnectWiseError(`The ConnectWise site ${this.site.siteOrigin.replace(/^https?:\/\//, '')} could not be reached: check the site name (for example na.myconnectwise.net) and your network.`, null);
+      }
+      throw error;
+    }
+    if (info === null) {
+      throw new ConnectWiseError(`ConnectWise does not know the company ID "${this.options.companyId}" on this site: use the company name you log in with (Company field of the login page).`, 200, 'UnknownCompany');
+    }
+    return info.Codebase.endsWith('/') ? info.Codebase : `${info.Codebase}/`;
   }
 
   private headers(json: boolean): Record<string, string> {

@@ -102,6 +102,9 @@ export class SyncEngine {
     let fatal: string | undefined;
 
     try {
+      // The PSA's companies do not depend on Umbrella's list: read both at once.
+      const companiesPending = psa.companies();
+      companiesPending.catch(() => undefined); // awaited below; a run with nothing mapped never asks
       const customers = await umbrella.listCustomers();
       const mappings = this.deps.mappings();
       const todo: { customer: UmbrellaCustomer; reference: string }[] = [];
@@ -116,10 +119,9 @@ export class SyncEngine {
       this.deps.onRunProgress?.({ kind: 'sync', dryRun, done: 0, total: todo.length, finished: false });
 
       if (todo.length > 0) {
-        const prepared = await psa.prepare(dryRun);
+        const [prepared, companies, categoryList] = await Promise.all([psa.prepare(dryRun), companiesPending, umbrella.categories(todo[0]?.customer.customerId ?? 0)]);
         notes.push(...prepared.notes);
-        const companies = await psa.companies();
-        const categories = securityCategories(await umbrella.categories(todo[0]?.customer.customerId ?? 0));
+        const categories = securityCategories(categoryList);
         const limiter = new RateLimiter([], this.deps.concurrency ?? 32);
         let done = 0;
         await Promise.all(todo.map(({ customer, reference }) => limiter.run(async () => {

@@ -10,6 +10,19 @@ export interface RateWindow {
   ms: number;
   /** Safety margin added to the window (default 5%, at least 50 ms; see margin()). */
   marginMs?: number;
+  /**
+   * When a request starts counting: when it is sent (the default), or when its answer arrives.
+   * The vendor counts arrivals, which happen between the two; counting from the answer can never
+   * undercount, however late a request leaves this process or travels, at the cost of one round
+   * trip per window (negligible for a one-minute window).
+   */
+  countFrom?: 'send' | 'response';
+}
+
+interface Entry {
+  sent: number;
+  /** When the answer arrived; Infinity while the request is in flight. */
+  done: number;
 }
 
 export interface Clock {
@@ -23,7 +36,9 @@ export const realClock: Clock = {
 };
 
 export class RateLimiter {
-  private readonly starts: number[] = [];
+  private readonly entries: Entry[] = [];
+  /** Acquirers waiting for a request in flight to finish (its window starts then). */
+  private readonly finishing: (() => void)[] = [];
   private active = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly waiters: (() => void)[] = [];
@@ -37,16 +52,18 @@ export class RateLimiter {
 
   /** Runs `task` once every window and the concurrency cap allow it. */
   async run<T>(task: () => Promise<T>): Promise<T> {
-    await this.acquire();
+    const entry = await this.acquire();
     try {
       return await task();
     } finally {
+      entry.done = this.clock.now();
       this.active--;
       this.waiters.shift()?.();
+      for (const wake of this.finishing.splice(0)) wake();
     }
   }
 
-  private acquire(): Promise<void> {
+  private acquire(): Promise<Entry> {
     // Serialise admissions so the windows are checked and recorded atomically, in FIFO order.
     const admitted = this.queue.then(async () => {
       while (this.active >= this.maxConcurrent) {
@@ -55,33 +72,38 @@ export class RateLimiter {
       for (;;) {
         const wait = this.waitTime(this.clock.now());
         if (wait <= 0) break;
-        await this.clock.sleep(wait);
+        if (wait === Number.POSITIVE_INFINITY) await new Promise<void>((resolve) => this.finishing.push(resolve));
+        else await this.clock.sleep(wait);
       }
-      this.starts.push(this.clock.now());
+      const entry: Entry = { sent: this.clock.now(), done: Number.POSITIVE_INFINITY };
+      this.entries.push(entry);
       this.active++;
       this.peakActive = Math.max(this.peakActive, this.active);
+      return entry;
     });
-    this.queue = admitted.catch(() => undefined);
+    this.queue = admitted.then(() => undefined, () => undefined);
     return admitted;
   }
 
   /**
-   * The vendor counts arrivals, we count departures: a request admitted exactly one window after
+   * The vendor counts arrivals: counted from departure, a request admitted exactly one window after
    * another can still land inside the vendor's window. Keep a margin of 5% (at least 50 ms).
    */
   private static margin(window: RateWindow): number {
     return window.marginMs ?? Math.max(50, Math.round(window.ms * 0.05));
   }
 
+  /** How long until every window has room; Infinity when that depends on a request still in flight. */
   private waitTime(now: number): number {
     const longest = Math.max(0, ...this.windows.map((w) => w.ms + RateLimiter.margin(w)));
-    while (this.starts.length > 0 && (this.starts[0] ?? 0) <= now - longest) this.starts.shift();
+    // Finished requests older than every window no longer count (entries are in sending order).
+    while (this.entries.length > 0 && (this.entries[0]?.done ?? 0) <= now - longest) this.entries.shift();
     let wait = 0;
     for (const window of this.windows) {
       const span = window.ms + RateLimiter.margin(window);
-      const inWindow = this.starts.filter((t) => t > now - span);
-      if (inWindow.length >= window.limit) {
-        const oldest = inWindow[inWindow.length - window.limit] ?? now;
+      const counted = this.entries.map((e) => (window.countFrom === 'response' ? e.done : e.sent)).filter((t) => t > now - span).sort((a, b) => a - b);
+      if (counted.length >= window.limit) {
+        const oldest = counted[counted.length - window.limit] ?? now;
         wait = Math.max(wait, oldest + span - now);
       }
     }

@@ -51,4 +51,37 @@ describe('RateLimiter', () => {
     await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(limiter.run(() => Promise.resolve(7))).resolves.toBe(7);
   });
+
+  it('counting from the answer: a window starts when the request\'s answer arrives, however long it was in flight', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter([{ limit: 2, ms: 100, marginMs: 0, countFrom: 'response' }], Infinity, clock);
+    const answers: (() => void)[] = [];
+    const sentAt: number[] = [];
+    const request = () => limiter.run(() => {
+      sentAt.push(clock.now());
+      return new Promise<void>((resolve) => answers.push(resolve));
+    });
+    const first = request();
+    const second = request();
+    const third = request();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(sentAt).toEqual([0, 0]); // the third waits: both requests of the window are still in flight
+    clock.t = 500; // the first answer comes back late
+    answers[0]?.();
+    await first;
+    await new Promise((r) => setTimeout(r, 5));
+    // Counted from sending it could have left at 100; counted from the answer, not before 600.
+    expect(sentAt).toEqual([0, 0, 600]);
+    answers[1]?.();
+    answers[2]?.();
+    await Promise.all([second, third]);
+  });
+
+  it('counting from sending (the default) lets the next window start one window after the first send', async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter([{ limit: 2, ms: 100, marginMs: 0 }], Infinity, clock);
+    const sentAt: number[] = [];
+    await Promise.all([1, 2, 3].map(() => limiter.run(() => { sentAt.push(clock.now()); return Promise.resolve(); })));
+    expect(sentAt).toEqual([0, 0, 100]);
+  });
 });

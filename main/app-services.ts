@@ -15,7 +15,7 @@ import { customerOverview } from './mapping/overview';
 import type { RunProgress } from '../preload/contract';
 import { materialBillingCodes, ticketingOptions } from './setup-lists';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from './sync/setup';
-import type { UmbrellaLimits } from './umbrella/client';
+import { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits } from './umbrella/client';
 
 export interface AppServicesOptions {
   identity: AppIdentity;
@@ -50,6 +50,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const setup: SyncSetup = {
     settings: () => settings.get(), secrets: options.secrets, state, log, fetch: options.fetch,
     ...(options.umbrellaLimits ? { umbrellaLimits: options.umbrellaLimits } : {}),
+    umbrellaLimiters: new UmbrellaLimiters(options.umbrellaLimits ?? UMBRELLA_LIMITS),
     ...(options.onRunProgress ? { onRunProgress: options.onRunProgress } : {}),
   };
   const sync = new EngineSlot(() => createSyncEngine(setup));

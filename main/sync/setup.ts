@@ -12,7 +12,7 @@ import { ConnectWiseClient } from '../psa/connectwise/client';
 import { ConnectWiseSyncAdapter } from '../psa/connectwise/adapter';
 import type { CredentialValues, SecretStore } from '../store/secrets';
 import type { StateStore } from '../store/state';
-import { UmbrellaClient, type UmbrellaLimits } from '../umbrella/client';
+import { UmbrellaClient, type UmbrellaLimiters, type UmbrellaLimits } from '../umbrella/client';
 import { SyncEngine } from './engine';
 import { TicketEngine } from '../tickets/engine';
 import { AutotaskTicketAdapter, ConnectWiseTicketAdapter, type PsaTicketAdapter } from '../psa/tickets';
@@ -29,6 +29,8 @@ export interface SyncSetup {
   fetch: FetchLike;
   now?: () => Date;
   umbrellaLimits?: UmbrellaLimits;
+  /** One set for all the app's Umbrella clients (sync, tickets, connection test, mapping table). */
+  umbrellaLimiters?: UmbrellaLimiters;
   concurrency?: number;
   /** Live progress of every sync and ticket check (the window shows it). */
   onRunProgress?: (progress: RunProgress) => void;
@@ -53,6 +55,7 @@ export async function createVendorClients(setup: SyncSetup): Promise<{ settings:
     fetch: setup.fetch,
     ...(settings.endpoints.umbrellaBaseUrl ? { baseUrl: settings.endpoints.umbrellaBaseUrl } : {}),
     ...(setup.umbrellaLimits ? { limits: setup.umbrellaLimits } : {}),
+    ...(setup.umbrellaLimiters ? { limiters: setup.umbrellaLimiters } : {}),
   });
   if (kind === 'connectwise') {
     if (!settings.connectwise.site) throw new NotConfiguredError('The ConnectWise site is not set: enter it in step 2 of the setup wizard (for example na.myconnectwise.net).');

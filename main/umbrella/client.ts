@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { HttpClient, HttpError, type FetchLike, type HttpStats } from '../http/client';
 import { VendorError } from '../http/vendor-error';
 import { errorText, parseBody } from '../http/parse';
-import { RateLimiter, realClock, type Clock, type RateWindow } from '../http/rate-limiter';
+import { realClock, type Clock } from '../http/rate-limiter';
+import { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits } from './limits';
 import {
   ActivityResponse,
   CategoriesResponse,
@@ -47,19 +48,7 @@ const TOKEN_MARGIN_MS = 5 * 60_000;
 const PAGE_LIMIT = 100;
 const REPORT_PAGE_LIMIT = 1000;
 
-export interface UmbrellaLimits {
-  token: RateWindow[];
-  admin: RateWindow[];
-  reportsPerOrg: RateWindow[];
-}
-
-export const UMBRELLA_LIMITS: UmbrellaLimits = {
-  // Token minting paces the whole sync: counted from each answer, so a slow or late request can
-  // never make Umbrella see 21 in a minute; the margin only covers how Umbrella rounds its clock.
-  token: [{ limit: 20, ms: 60_000, countFrom: 'response', marginMs: 500 }],
-  admin: [{ limit: 5, ms: 1000 }, { limit: 14, ms: 60_000 }, { limit: 350, ms: 1_800_000 }],
-  reportsPerOrg: [{ limit: 5, ms: 1000 }],
-};
+export { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits };
 
 export interface UmbrellaCustomer {
   customerId: number;
@@ -87,6 +76,8 @@ export interface UmbrellaClientOptions {
   fetch: FetchLike;
   baseUrl?: string;
   limits?: UmbrellaLimits;
+  /** Shared with the app's other Umbrella clients (the limits are per key and per org); without it, the client has its own. */
+  limiters?: UmbrellaLimiters;
   clock?: Clock;
   timeoutMs?: number;
   retries?: number;
@@ -112,10 +103,7 @@ export class UmbrellaClient {
   private readonly baseUrl: string;
   private readonly tokens = new Map<OrgKey, { token: string; expiresAt: number }>();
   private readonly minting = new Map<OrgKey, Promise<string>>();
-  private readonly tokenLimiter: RateLimiter;
-  private readonly adminLimiter: RateLimiter;
-  private readonly reportLimiters = new Map<OrgKey, RateLimiter>();
-  private readonly limits: UmbrellaLimits;
+  private readonly limiters: UmbrellaLimiters;
   private readonly clock: Clock;
   private customersEndpoint: 'providers' | 'managed' | null = null;
   private categoryCache: Promise<UmbrellaCategory[]> | null = null;
@@ -123,7 +111,6 @@ export class UmbrellaClient {
   constructor(private readonly options: UmbrellaClientOptions) {
     this.baseUrl = (options.baseUrl ?? UMBRELLA_BASE_URL).replace(/\/+$/, '');
     this.clock = options.clock ?? realClock;
-    this.limits = options.limits ?? UMBRELLA_LIMITS;
     this.http = new HttpClient({
       vendor: VENDOR,
       fetch: options.fetch,
@@ -132,9 +119,7 @@ export class UmbrellaClient {
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
     });
-    // The window paces minting; concurrency only needs to let a full window through at once.
-    this.tokenLimiter = new RateLimiter(this.limits.token, Math.max(1, ...this.limits.token.map((w) => w.limit)), this.clock);
-    this.adminLimiter = new RateLimiter(this.limits.admin, 5, this.clock);
+    this.limiters = options.limiters ?? new UmbrellaLimiters(options.limits ?? UMBRELLA_LIMITS, this.clock);
   }
 
   get stats(): HttpStats {
@@ -164,7 +149,7 @@ export class UmbrellaClient {
       // Minting creates nothing lasting, so it is safe to repeat after an unknown outcome.
       const response = await this.http.send({
         method: 'POST', url: `${this.baseUrl}/auth/v2/token`, headers, body: 'grant_type=client_credentials',
-        idempotent: true, limiters: [this.tokenLimiter],
+        idempotent: true, limiters: [this.limiters.token],
       });
       const token = parseBody(VENDOR, response, TokenSchema, 'POST');
       const lifetime = Math.max(60_000, token.expires_in * 1000 - TOKEN_MARGIN_MS);
@@ -188,20 +173,11 @@ export class UmbrellaClient {
 
   // ---- requests ----
 
-  private reportLimiter(org: OrgKey): RateLimiter {
-    let limiter = this.reportLimiters.get(org);
-    if (!limiter) {
-      limiter = new RateLimiter(this.limits.reportsPerOrg, 5, this.clock);
-      this.reportLimiters.set(org, limiter);
-    }
-    return limiter;
-  }
-
   private async get<T extends z.ZodType>(org: OrgKey, path: string, query: Record<string, string | number | undefined>, schema: T): Promise<z.output<T>> {
     const url = new URL(`${this.baseUrl}${path}`);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
     const reports = path.startsWith('/reports/');
-    const limiter = reports ? this.reportLimiter(org) : this.adminLimiter;
+    const limiter = reports ? this.limiters.reportsFor(org) : this.limiters.admin;
     for (let attempt = 0; ; attempt++) {
       const token = await this.token(org);
       try {

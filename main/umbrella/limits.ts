@@ -1,0 +1,43 @@
+/**
+ * Umbrella's rate limits and the limiters that enforce them. Umbrella counts per API key (tokens,
+ * admin calls) and per customer org (reports), not per client object, so the app keeps one set of
+ * limiters for all its Umbrella clients: the sync and the ticket check both run at 00:00 UTC, and
+ * with a limiter each they would together mint more than 20 tokens a minute.
+ */
+import { RateLimiter, realClock, type Clock, type RateWindow } from '../http/rate-limiter';
+
+export interface UmbrellaLimits {
+  token: RateWindow[];
+  admin: RateWindow[];
+  reportsPerOrg: RateWindow[];
+}
+
+export const UMBRELLA_LIMITS: UmbrellaLimits = {
+  // Token minting paces the whole sync: counted from each answer, so a slow or late request can
+  // never make Umbrella see 21 in a minute; the margin only covers how Umbrella rounds its clock.
+  token: [{ limit: 20, ms: 60_000, countFrom: 'response', marginMs: 500 }],
+  admin: [{ limit: 5, ms: 1000 }, { limit: 14, ms: 60_000 }, { limit: 350, ms: 1_800_000 }],
+  reportsPerOrg: [{ limit: 5, ms: 1000 }],
+};
+
+export class UmbrellaLimiters {
+  /** The window paces minting; concurrency only needs to let a full window through at once. */
+  readonly token: RateLimiter;
+  readonly admin: RateLimiter;
+  private readonly reports = new Map<number | 'provider', RateLimiter>();
+
+  constructor(private readonly limits: UmbrellaLimits = UMBRELLA_LIMITS, private readonly clock: Clock = realClock) {
+    this.token = new RateLimiter(limits.token, Math.max(1, ...limits.token.map((w) => w.limit)), clock);
+    this.admin = new RateLimiter(limits.admin, 5, clock);
+  }
+
+  /** Reporting is limited per customer org. */
+  reportsFor(org: number | 'provider'): RateLimiter {
+    let limiter = this.reports.get(org);
+    if (!limiter) {
+      limiter = new RateLimiter(this.limits.reportsPerOrg, 5, this.clock);
+      this.reports.set(org, limiter);
+    }
+    return limiter;
+  }
+}

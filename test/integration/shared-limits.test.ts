@@ -1,0 +1,45 @@
+/**
+ * Umbrella limits token minting per API key, not per client: the daily sync and the 4-hourly
+ * ticket check both start at 00:00 UTC, each with its own Umbrella client.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { createAppServices, type AppServices } from '../../main/app-services';
+import { demoMappings, DEMO_TICKETING } from '../../main/cli-sync';
+import { memoryLogger } from '../../main/log';
+import { UMBRELLA_LIMITS, type UmbrellaLimits } from '../../main/umbrella/client';
+import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
+import { realSecretStore, tempDir } from '../helpers/fixtures';
+
+const SCALE = 300; // Umbrella's minute becomes 200 ms, in the simulator and in the app alike
+let services: AppServices | null = null;
+let sims: DemoSimulators | null = null;
+
+afterEach(async () => {
+  services?.close();
+  await sims?.stop();
+});
+
+it('a sync and a ticket check running at once share the token budget: Umbrella never answers 429', async () => {
+  sims = await startDemoSimulators({ rateLimits: true, limitScale: SCALE });
+  const scaled = (windows: UmbrellaLimits['token']) => windows.map((w) => ({ ...w, ms: w.ms / SCALE, marginMs: Math.max(5, (w.marginMs ?? w.ms * 0.05) / SCALE) }));
+  const limits: UmbrellaLimits = { token: scaled(UMBRELLA_LIMITS.token), admin: scaled(UMBRELLA_LIMITS.admin), reportsPerOrg: scaled(UMBRELLA_LIMITS.reportsPerOrg) };
+  const { store: secrets } = await realSecretStore();
+  services = createAppServices({
+    identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: '0.0.0-test', demo: false, dataDir: tempDir() },
+    secrets, log: memoryLogger(), fetch: (u, i) => fetch(u, i), umbrellaLimits: limits,
+  });
+  const { service } = services;
+  service.saveSettings({
+    psa: { kind: 'connectwise' }, connectwise: { site: sims.urls.connectwiseSite }, ticketing: DEMO_TICKETING,
+    endpoints: { umbrellaBaseUrl: sims.urls.umbrella, autotaskDiscoveryUrl: null }, mappings: demoMappings(sims, 'connectwise'),
+  });
+  await service.setCredentials({ kind: 'umbrella', values: { ...DEMO_CREDENTIALS.umbrella } });
+  await service.setCredentials({ kind: 'connectwise', values: { ...DEMO_CREDENTIALS.connectwise } });
+
+  const [sync, tickets] = await Promise.all([service.runSync(false), service.checkTickets()]);
+  expect(sync.record.counts.created).toBe(21);
+  expect(tickets.record.counts.created).toBe(9);
+  const tokenRequests = sims.umbrella.exchanges.filter((e) => e.path === '/auth/v2/token');
+  expect(tokenRequests.length).toBeGreaterThan(40); // each engine minted its own tokens: well over one window's 20
+  expect(tokenRequests.filter((e) => e.status === 429)).toEqual([]);
+});

@@ -2,6 +2,7 @@ import { useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CustomerOverview, Settings } from '../../preload/contract';
 import { errorMessage } from './api';
+import { when } from './labels';
 import { mappingsFromCsv, mappingsToCsv, type CsvImportResult } from './mapping-csv';
 import { useCustomerOverview, useSaveCsvFile, useSaveMappings, useSettings } from './queries';
 
@@ -24,7 +25,6 @@ function matches(row: Row, filter: Filter, query: string): boolean {
   return query === '' || row.name.toLowerCase().includes(query) || String(row.orgId).includes(query) || (row.psaCompany ?? '').toLowerCase().includes(query);
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const plural = (n: number, one: string, many = `${one}s`) => `${String(n)} ${n === 1 ? one : many}`;
 
 export function CustomersScreen() {

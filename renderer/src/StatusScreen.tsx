@@ -1,9 +1,8 @@
 import type { CustomerOutcomeView, RunProgress, RunRecord, SyncRunView, TicketRunView } from '../../preload/contract';
 import { errorMessage } from './api';
-import { PSA_LABELS } from './labels';
+import { PSA_LABELS, when } from './labels';
 import { useCheckTickets, useCredentialsStatus, usePreviewSync, useRunHistory, useRunProgress, useRunSync, useScheduleStatus, useSettings } from './queries';
 
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 function Counts({ record }: { record: RunRecord }) {
   const { counts } = record;

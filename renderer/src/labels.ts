@@ -22,3 +22,6 @@ export const CREDENTIAL_FIELD_LABELS: Record<string, { label: string; secret: bo
   secret: { label: 'Secret', secret: true },
   integrationCode: { label: 'Tracking identifier', secret: true },
 };
+
+/** A date and time as the user's locale writes it, e.g. "Nov 25, 2026, 9:09 PM". */
+export const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });

@@ -3,6 +3,7 @@
  */
 import { writeFileSync } from 'atomically';
 import { NotConfiguredError } from './sync/setup-errors';
+import { describeError } from './errors';
 import type {
   AppInfo,
   CredentialKind,
@@ -20,6 +21,11 @@ import type { StateStore } from './store/state';
 import type { EngineSlot } from './sync/controller';
 import type { SyncEngine } from './sync/engine';
 import type { TicketEngine, TicketRun } from './tickets/engine';
+
+/** A file the user asked to save could not be written; the message says where and why. */
+export class FileSaveError extends Error {
+  override readonly name = 'FileSaveError';
+}
 
 export interface AppIdentity {
   name: string;
@@ -117,7 +123,12 @@ export class AppService {
     if (!this.deps.chooseSavePath) throw new NotConfiguredError('Saving files needs the app window (no save dialog here).');
     const target = await this.deps.chooseSavePath(fileName);
     if (target === null) return { saved: false, path: null };
-    writeFileSync(target, contents, { encoding: 'utf8' });
+    try {
+      writeFileSync(target, contents, { encoding: 'utf8' });
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : describeError(error);
+      throw new FileSaveError(`The file could not be saved to ${target} (${reason}): choose another folder.`);
+    }
     return { saved: true, path: target };
   }
 

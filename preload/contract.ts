@@ -394,6 +394,7 @@ export const IPC_ERROR_CODES = [
   'NOT_CONFIGURED',
   'CONNECTION_FAILED',
   'BUSY',
+  'FILE_ERROR',
   'INTERNAL',
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];

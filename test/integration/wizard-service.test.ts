@@ -163,13 +163,19 @@ describe('live progress and each customer\'s last result', () => {
 describe('saving the mapping CSV', () => {
   it('writes where the save dialog points, writes nothing when it is cancelled, and needs a dialog', async () => {
     const dir = tempDir();
-    const answers: (string | null)[] = [path.join(dir, 'chosen.csv'), null];
+    const answers: (string | null)[] = [path.join(dir, 'chosen.csv'), null, path.join(dir, 'chosen.csv', 'x.csv')];
     const { call } = await setUp('connectwise', { chooseSavePath: (name) => { expect(name).toBe('mapping.csv'); return Promise.resolve(answers.shift() ?? null); } });
     const contents = '\uFEFFumbrella_org_id,psa_company\r\n1,Acme\r\n';
     expect(await call('saveCsvFile', { fileName: 'mapping.csv', contents })).toEqual({ ok: true, value: { saved: true, path: path.join(dir, 'chosen.csv') } });
     expect(fs.readFileSync(path.join(dir, 'chosen.csv'), 'utf8')).toBe(contents);
     expect(await call('saveCsvFile', { fileName: 'mapping.csv', contents: 'other' })).toEqual({ ok: true, value: { saved: false, path: null } });
     expect(fs.readFileSync(path.join(dir, 'chosen.csv'), 'utf8')).toBe(contents);
+    // A file where a folder should be: the error says where and why, not "something went wrong".
+    const failed = await call('saveCsvFile', { fileName: 'mapping.csv', contents });
+    expect(failed).toMatchObject({ ok: false, error: { code: 'FILE_ERROR' } });
+    const message = failed.ok ? '' : failed.error.message;
+    expect(message.startsWith(`The file could not be saved to ${path.join(dir, 'chosen.csv', 'x.csv')} (`)).toBe(true);
+    expect(message).toMatch(/ENOTDIR.*\): choose another folder\.$/);
     services?.close();
     await demo?.stop();
     const noDialog = await setUp('connectwise');

@@ -1,32 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNELS, VERBS, type SyncRunView, type Verb } from '../../preload/contract';
-import { createIpcRouter, serviceHandlers } from '../../main/ipc-router';
-import { memoryLogger } from '../../main/log';
-import { createAppServices, type AppServices } from '../../main/app-services';
-import { realSecretStore, tempDir } from '../helpers/fixtures';
+import { VERBS, type SyncRunView, type Verb } from '../../preload/contract';
+import { wiredApp as wiredRouter } from '../helpers/app';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 
-const URL = 'http://127.0.0.1:4173/';
-let services: AppServices | null = null;
 let demo: DemoSimulators | null = null;
 
 afterEach(async () => {
-  services?.close();
-  services = null;
   await demo?.stop();
   demo = null;
 });
-
-async function wiredRouter() {
-  const dir = tempDir();
-  const { store: secrets } = await realSecretStore();
-  services = createAppServices({
-    identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: '0.0.0-test', demo: false, dataDir: dir },
-    secrets, log: memoryLogger(), fetch: (u, i) => fetch(u, i), umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
-  });
-  const router = createIpcRouter({ handlers: serviceHandlers(services.service), log: memoryLogger(), isTrustedSender: (s) => s.url === URL });
-  return { router, call: (verb: Verb, payload?: unknown) => router.handle(CHANNELS[verb], { url: URL }, payload) };
-}
 
 const SECRETS = {
   umbrella: { apiKey: 'umb-key-0c4f2e', apiSecret: 'umb-secret-7d1a9b' },

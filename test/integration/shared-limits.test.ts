@@ -3,19 +3,15 @@
  * ticket check both start at 00:00 UTC, each with its own Umbrella client.
  */
 import { afterEach, expect, it } from 'vitest';
-import { createAppServices, type AppServices } from '../../main/app-services';
 import { demoMappings, DEMO_TICKETING } from '../../main/cli-sync';
-import { memoryLogger } from '../../main/log';
 import { UMBRELLA_LIMITS, type UmbrellaLimits } from '../../main/umbrella/client';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
-import { realSecretStore, tempDir } from '../helpers/fixtures';
+import { wiredApp } from '../helpers/app';
 
 const SCALE = 300; // Umbrella's minute becomes 200 ms, in the simulator and in the app alike
-let services: AppServices | null = null;
 let sims: DemoSimulators | null = null;
 
 afterEach(async () => {
-  services?.close();
   await sims?.stop();
 });
 
@@ -23,12 +19,7 @@ it('a sync and a ticket check running at once share the token budget: Umbrella n
   sims = await startDemoSimulators({ rateLimits: true, limitScale: SCALE });
   const scaled = (windows: UmbrellaLimits['token']) => windows.map((w) => ({ ...w, ms: w.ms / SCALE, marginMs: Math.max(5, (w.marginMs ?? w.ms * 0.05) / SCALE) }));
   const limits: UmbrellaLimits = { token: scaled(UMBRELLA_LIMITS.token), admin: scaled(UMBRELLA_LIMITS.admin), reportsPerOrg: scaled(UMBRELLA_LIMITS.reportsPerOrg) };
-  const { store: secrets } = await realSecretStore();
-  services = createAppServices({
-    identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: '0.0.0-test', demo: false, dataDir: tempDir() },
-    secrets, log: memoryLogger(), fetch: (u, i) => fetch(u, i), umbrellaLimits: limits,
-  });
-  const { service } = services;
+  const { service } = (await wiredApp({ umbrellaLimits: limits })).services;
   service.saveSettings({
     psa: { kind: 'connectwise' }, connectwise: { site: sims.urls.connectwiseSite }, ticketing: DEMO_TICKETING,
     endpoints: { umbrellaBaseUrl: sims.urls.umbrella, autotaskDiscoveryUrl: null }, mappings: demoMappings(sims, 'connectwise'),

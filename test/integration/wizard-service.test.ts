@@ -6,39 +6,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNELS, type CustomerOverview, type IpcResult, type PsaKind, type RunProgress, type TicketingOptions, type Verb } from '../../preload/contract';
-import { createIpcRouter, serviceHandlers } from '../../main/ipc-router';
-import { memoryLogger } from '../../main/log';
-import { createAppServices, type AppServices } from '../../main/app-services';
+import { type CustomerOverview, type PsaKind, type RunProgress, type TicketingOptions, type Verb } from '../../preload/contract';
 import { demoMappings } from '../../main/cli-sync';
-import { realSecretStore, tempDir } from '../helpers/fixtures';
+import { wiredApp } from '../helpers/app';
+import { tempDir } from '../helpers/fixtures';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 
-const URL = 'http://127.0.0.1:4173/';
-let services: AppServices | null = null;
-let demo: DemoSimulators | null = null;
+const started: DemoSimulators[] = [];
 
 afterEach(async () => {
-  services?.close();
-  services = null;
-  await demo?.stop();
-  demo = null;
+  await Promise.all(started.splice(0).map((sims) => sims.stop()));
 });
 
 /** The app set up against the demo simulators for one PSA; every progress event is recorded. */
 async function setUp(kind: PsaKind, options: { mapped?: boolean; chooseSavePath?: (name: string) => Promise<string | null> } = {}) {
-  demo = await startDemoSimulators({ rateLimits: false });
-  const sims = demo;
-  const { store: secrets } = await realSecretStore();
+  const sims = await startDemoSimulators({ rateLimits: false });
+  started.push(sims);
   const progress: RunProgress[] = [];
-  services = createAppServices({
-    identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: '0.0.0-test', demo: false, dataDir: tempDir() },
-    secrets, log: memoryLogger(), fetch: (u, i) => fetch(u, i), umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
+  const { call, secrets } = await wiredApp({
     onRunProgress: (p) => { progress.push(p); },
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
   });
-  const router = createIpcRouter({ handlers: serviceHandlers(services.service), log: memoryLogger(), isTrustedSender: (s) => s.url === URL });
-  const call = async <T = unknown>(verb: Verb, payload?: unknown) => (await router.handle(CHANNELS[verb], { url: URL }, payload)) as IpcResult<T>;
   const value = async <T>(verb: Verb, payload?: unknown): Promise<T> => {
     const result = await call<T>(verb, payload);
     if (!result.ok) throw new Error(`${verb}: ${result.error.code} ${result.error.message}`);
@@ -176,8 +164,6 @@ describe('saving the mapping CSV', () => {
     const message = failed.ok ? '' : failed.error.message;
     expect(message.startsWith(`The file could not be saved to ${path.join(dir, 'chosen.csv', 'x.csv')} (`)).toBe(true);
     expect(message).toMatch(/ENOTDIR.*\): choose another folder\.$/);
-    services?.close();
-    await demo?.stop();
     const noDialog = await setUp('connectwise');
     expect(await noDialog.call('saveCsvFile', { fileName: 'mapping.csv', contents })).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED' } });
   });

@@ -1,0 +1,32 @@
+/**
+ * The app's services on a fresh settings folder and a private keychain service, with the IPC router
+ * the window talks to. Every app opened here is closed after its test.
+ */
+import { afterEach } from 'vitest';
+import { CHANNELS, type IpcResult, type Verb } from '../../preload/contract';
+import { createAppServices, type AppServices, type AppServicesOptions } from '../../main/app-services';
+import { createIpcRouter, serviceHandlers } from '../../main/ipc-router';
+import { memoryLogger } from '../../main/log';
+import { realSecretStore, tempDir } from './fixtures';
+
+const WINDOW_URL = 'http://127.0.0.1:4173/';
+const opened: AppServices[] = [];
+
+afterEach(() => {
+  for (const services of opened.splice(0)) services.close();
+});
+
+export async function wiredApp(options: Partial<Omit<AppServicesOptions, 'identity' | 'secrets'>> = {}) {
+  const { store: secrets } = await realSecretStore();
+  const services = createAppServices({
+    identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: '0.0.0-test', demo: false, dataDir: tempDir() },
+    secrets, log: memoryLogger(), fetch: (u, i) => fetch(u, i),
+    // The simulators used with this helper do not throttle unless a test says so.
+    umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
+    ...options,
+  });
+  opened.push(services);
+  const router = createIpcRouter({ handlers: serviceHandlers(services.service), log: memoryLogger(), isTrustedSender: (s) => s.url === WINDOW_URL });
+  const call = async <T = unknown>(verb: Verb, payload?: unknown) => (await router.handle(CHANNELS[verb], { url: WINDOW_URL }, payload)) as IpcResult<T>;
+  return { services, secrets, router, call };
+}

@@ -70,6 +70,17 @@ test.describe('customers screen', () => {
     await expect(page.getByText('1 of 25 customers shown')).toBeVisible();
   });
 
+  test('a sync started from the tray while this screen is open updates its last results when it ends', async ({ page, app, demo }) => {
+    await openCustomers(page);
+    await search(page, 'Acme');
+    const acme = page.getByRole('row', { name: /Acme Corporation/ });
+    await expect(acme).toBeVisible();
+    await expect(acme.getByRole('cell').filter({ hasText: /^Created/ })).toHaveCount(0);
+    await app.service.runSync(false);
+    expect(demo.sims.connectwise.configurations).toHaveLength(21);
+    await expect(acme.getByRole('cell').filter({ hasText: /^Created/ })).toBeVisible();
+  });
+
   test('bulk clear asks first, then clears only the customers shown', async ({ page, app, demo }) => {
     const mappedBefore = Object.values(app.service.getSettings().mappings).filter((m) => m.psaCompany).length;
     expect(mappedBefore).toBeGreaterThan(5);

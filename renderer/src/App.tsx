@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { StatusScreen } from './StatusScreen';
 import { CustomersScreen } from './CustomersScreen';
 import { Wizard, setupComplete } from './wizard/Wizard';
-import { useAppInfo, useCredentialsStatus, useSettings } from './queries';
+import { useAppInfo, useCredentialsStatus, useRunProgress, useSettings } from './queries';
 import { errorMessage } from './api';
 
 const SCREENS = { setup: 'Setup', status: 'Status', customers: 'Customers' } as const;
@@ -12,6 +12,8 @@ export function App() {
   const info = useAppInfo();
   const settings = useSettings();
   const credentials = useCredentialsStatus();
+  // Listened to here, not in a screen: a run that ends while another screen is open still refreshes what it changed.
+  const running = useRunProgress();
   const [chosen, setChosen] = useState<Screen | null>(null);
   // The first screen, decided once when the settings arrive: the wizard until the setup is complete
   // (and it stays open while the user completes it), the status after that.
@@ -36,7 +38,7 @@ export function App() {
         {credentials.isError ? <p role="alert" className="error">{errorMessage(credentials.error)}</p> : null}
         {screen === null && !settings.isError && !credentials.isError ? <p aria-busy="true" className="card">Loading…</p> : null}
         {screen === 'setup' ? <Wizard onFinish={() => { setChosen('customers'); }} /> : null}
-        {screen === 'status' ? <StatusScreen /> : null}
+        {screen === 'status' ? <StatusScreen running={running} /> : null}
         {screen === 'customers' ? <CustomersScreen /> : null}
       </main>
       <footer className="shell-footer">

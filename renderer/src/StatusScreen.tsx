@@ -1,7 +1,7 @@
 import type { CustomerOutcomeView, RunProgress, RunRecord, SyncRunView, TicketRunView } from '../../preload/contract';
 import { errorMessage } from './api';
 import { PSA_LABELS, when } from './labels';
-import { useCheckTickets, useCredentialsStatus, usePreviewSync, useRunHistory, useRunProgress, useRunSync, useScheduleStatus, useSettings } from './queries';
+import { useCheckTickets, useCredentialsStatus, usePreviewSync, useRunHistory, useRunSync, useScheduleStatus, useSettings } from './queries';
 
 
 function Counts({ record }: { record: RunRecord }) {
@@ -83,7 +83,8 @@ function LastResult({ title, run }: { title: string; run: SyncRunView | TicketRu
   );
 }
 
-export function StatusScreen() {
+/** Runs going now, from main's progress events (App listens, so nothing is missed on other screens). */
+export function StatusScreen({ running }: { running: Record<RunProgress['kind'], RunProgress | null> }) {
   const settings = useSettings();
   const credentials = useCredentialsStatus();
   const schedule = useScheduleStatus();
@@ -91,7 +92,6 @@ export function StatusScreen() {
   const sync = useRunSync();
   const preview = usePreviewSync();
   const tickets = useCheckTickets();
-  const running = useRunProgress();
   const busy = sync.isPending || preview.isPending || tickets.isPending || running.sync !== null || running.tickets !== null;
   const kind = settings.data?.psa.kind ?? null;
 

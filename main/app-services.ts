@@ -49,7 +49,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const state = openStateStore({ dir: identity.dataDir, log });
   const setup: SyncSetup = {
     settings: () => settings.get(), secrets: options.secrets, state, log, fetch: options.fetch,
-    ...(options.umbrellaLimits ? { umbrellaLimits: options.umbrellaLimits } : {}),
+    // One set of limiters for every client built from this setup (they supersede setup.umbrellaLimits).
     umbrellaLimiters: new UmbrellaLimiters(options.umbrellaLimits ?? UMBRELLA_LIMITS),
     ...(options.onRunProgress ? { onRunProgress: options.onRunProgress } : {}),
   };

@@ -96,6 +96,6 @@ export async function createTicketEngine(setup: SyncSetup): Promise<TicketEngine
     umbrella, psa: tickets, companies: () => companies.companies(), state: setup.state, log: setup.log,
     mappings: () => setup.settings().mappings, threshold: () => setup.settings().ticketing.threshold,
     ...(setup.now ? { now: setup.now } : {}),
-    ...(setup.onRunProgress ? { onProgress: setup.onRunProgress } : {}),
+    ...(setup.onRunProgress ? { onRunProgress: setup.onRunProgress } : {}),
   });
 }

@@ -55,7 +55,7 @@ export interface TicketDeps {
   log: Logger;
   now?: () => Date;
   /** Customers checked so far, for every run however it was started. */
-  onProgress?: (progress: RunProgress) => void;
+  onRunProgress?: (progress: RunProgress) => void;
 }
 
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
@@ -123,13 +123,13 @@ export class TicketEngine {
         const botnet = first ? securityCategories(await umbrella.categories(first.customer.customerId)).botnet : [];
         const total = targets.length * windows.length;
         let done = 0;
-        this.deps.onProgress?.({ kind: 'tickets', dryRun: false, done, total, finished: false });
+        this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done, total, finished: false });
         for (const window of windows) {
           const end = Math.min(window + WINDOW_MS, startedAt.getTime()) - 1;
           const limiter = new RateLimiter([], 8);
           await Promise.all(targets.map(({ customer, company }) => limiter.run(async () => {
             actions.push(...await this.checkCustomer(customer, company, window, end, botnet));
-            this.deps.onProgress?.({ kind: 'tickets', dryRun: false, done: ++done, total, finished: false });
+            this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done: ++done, total, finished: false });
           })));
           if (!checkNow) state.updateNow((s) => { s.tickets.lastProcessedWindow = window; });
         }
@@ -158,7 +158,7 @@ export class TicketEngine {
       ...(fatal ? { error: fatal } : {}),
     };
     state.updateNow((s) => { s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT); });
-    this.deps.onProgress?.({ kind: 'tickets', dryRun: false, done: 0, total: 0, finished: true });
+    this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done: 0, total: 0, finished: true });
     return { record, actions, processedWindows: windows, skippedWindows: skipped };
   }
 

@@ -6,6 +6,11 @@
  * data deserves on top: zod validation, schema migrations, and recovery that never loses a byte —
  * an unreadable file is moved aside (not deleted), a section that fails validation is reset to its
  * defaults after the whole file was copied aside, and each of these is said in one clear log line.
+ * A UTF-8 byte-order mark (Notepad adds one) is not damage.
+ *
+ * Several processes may share the folder: `get` sees another process's saves, and every save is a
+ * read-modify-write of the latest file under an advisory lock that changes only the sections (or,
+ * for `setMapping`, the one mapping) it was given.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,9 +21,13 @@ import {
   SettingsSchema,
   type Settings,
   type SettingsPatch,
+  type CustomerMapping,
+  CustomerMappingSchema,
+  OrgIdSchema,
 } from '../../preload/contract';
 import type { Logger } from '../log';
 import { describeError } from '../errors';
+import { withFileLockSync } from './file-lock';
 
 export const SETTINGS_FILE_NAME = 'settings';
 export const SETTINGS_SCHEMA_VERSION = 1;
@@ -32,8 +41,11 @@ export interface JsonFileBackend {
 /** Opens the backend for a settings folder; throws if the file cannot be parsed. */
 export type BackendFactory = (dir: string) => JsonFileBackend;
 
+/** JSON.parse that accepts the byte-order mark some editors put at the start of a UTF-8 file. */
+export const parseJsonFile = (text: string): Record<string, unknown> => JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
+
 export const openConfBackend: BackendFactory = (dir) =>
-  new Conf<Record<string, unknown>>({ cwd: dir, configName: SETTINGS_FILE_NAME, clearInvalidConfig: false });
+  new Conf<Record<string, unknown>>({ cwd: dir, configName: SETTINGS_FILE_NAME, clearInvalidConfig: false, deserialize: parseJsonFile });
 
 /** Each entry upgrades the stored object from version i to i + 1. */
 export type Migration = (stored: Record<string, unknown>) => Record<string, unknown>;
@@ -43,8 +55,12 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 export interface SettingsStore {
+  /** The latest settings, another process's saves included. */
   get(): Settings;
+  /** Replaces the sections given in the latest file; the others stay as they are there. */
   update(patch: SettingsPatch): Settings;
+  /** Sets (or, with null, removes) one customer's mapping in the latest file. */
+  setMapping(orgId: string, mapping: CustomerMapping | null): Settings;
   readonly path: string;
 }
 
@@ -54,6 +70,17 @@ export interface OpenSettingsOptions {
   open?: BackendFactory;
   migrations?: readonly Migration[];
   now?: () => Date;
+  /** For read-only commands (`status`): never writes, never moves a file. */
+  readOnly?: boolean;
+}
+
+function stampOf(file: string): string | null {
+  try {
+    const s = fs.statSync(file);
+    return `${String(s.ino)}:${String(s.mtimeMs)}:${String(s.ctimeMs)}:${String(s.size)}`;
+  } catch {
+    return null;
+  }
 }
 
 export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
@@ -61,22 +88,64 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
   const open = options.open ?? openConfBackend;
   const migrations = options.migrations ?? MIGRATIONS;
   const now = options.now ?? (() => new Date());
-  fs.mkdirSync(dir, { recursive: true });
+  const readOnly = options.readOnly ?? false;
+  if (!readOnly) fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
 
-  const backend = openOrRecover(dir, open, log, now);
-  const loaded = load(backend, migrations, log, now);
-  backend.store = toStored(loaded);
+  const backend = readOnly ? open(dir) : withFileLockSync(file, () => openOrRecover(dir, open, log, now));
+  let current = SettingsSchema.parse({});
+  let seen: string | null = null;
 
-  let current = loaded;
-  return {
-    path: backend.path,
-    get: () => structuredClone(current),
-    update(patch) {
-      const parsed = SettingsPatchSchema.parse(patch);
-      const next = SettingsSchema.parse({ ...current, ...parsed });
+  /** Reads the file again if another process (or this one) changed it since. */
+  const refresh = (locked: boolean) => {
+    const stamp = stampOf(backend.path);
+    if (stamp === seen) return;
+    const { settings, raw } = load(backend, migrations, log, now, readOnly);
+    current = settings;
+    seen = stamp;
+    const stored = toStored(settings);
+    // Migrated or repaired: write the result once (never for a read-only command).
+    if (!readOnly && raw !== null && JSON.stringify(raw) !== JSON.stringify(stored)) {
+      if (locked) {
+        backend.store = stored;
+        seen = stampOf(backend.path);
+      } else {
+        withFileLockSync(file, () => { seen = null; refresh(true); });
+      }
+    }
+  };
+
+  const save = (change: (latest: Settings) => Record<string, unknown>): Settings => {
+    if (readOnly) throw new Error('The settings were opened read-only');
+    return withFileLockSync(file, () => {
+      refresh(true);
+      const next = SettingsSchema.parse(change(current));
       backend.store = toStored(next);
       current = next;
+      seen = stampOf(backend.path);
       return structuredClone(current);
+    });
+  };
+
+  refresh(false);
+  return {
+    path: backend.path,
+    get: () => {
+      refresh(false);
+      return structuredClone(current);
+    },
+    update(patch) {
+      const parsed = SettingsPatchSchema.parse(patch);
+      return save((latest) => ({ ...latest, ...parsed }));
+    },
+    setMapping(orgId, mapping) {
+      const id = OrgIdSchema.parse(orgId);
+      const value = mapping === null ? null : CustomerMappingSchema.parse(mapping);
+      return save((latest) => {
+        const mappings = Object.fromEntries(Object.entries(latest.mappings).filter(([key]) => key !== id));
+        if (value !== null) mappings[id] = value;
+        return { ...latest, mappings };
+      });
     },
   };
 }
@@ -107,14 +176,17 @@ function openOrRecover(dir: string, open: BackendFactory, log: Logger, now: () =
   }
 }
 
-function load(backend: JsonFileBackend, migrations: readonly Migration[], log: Logger, now: () => Date): Settings {
+function load(backend: JsonFileBackend, migrations: readonly Migration[], log: Logger, now: () => Date, readOnly: boolean): { settings: Settings; raw: Record<string, unknown> | null } {
   const raw = backend.store;
-  if (Object.keys(raw).length === 0) return SettingsSchema.parse({});
+  if (Object.keys(raw).length === 0) return { settings: SettingsSchema.parse({}), raw: null };
+  return { settings: validate(raw, backend, migrations, log, now, readOnly), raw };
+}
 
+function validate(raw: Record<string, unknown>, backend: JsonFileBackend, migrations: readonly Migration[], log: Logger, now: () => Date, readOnly: boolean): Settings {
   const version = typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 0;
   if (version > migrations.length) {
     const aside = asideName(backend.path, 'newer', now);
-    fs.copyFileSync(backend.path, aside);
+    if (!readOnly) fs.copyFileSync(backend.path, aside);
     log.error(
       `Settings file ${backend.path} was written by a newer version of the app (settings schema ${String(version)}; ` +
         `this version reads up to ${String(migrations.length)}). A copy was kept at ${aside}; default settings are used. ` +
@@ -146,7 +218,7 @@ function load(backend: JsonFileBackend, migrations: readonly Migration[], log: L
   }
   if (reset.length > 0) {
     const aside = asideName(backend.path, 'invalid', now);
-    fs.copyFileSync(backend.path, aside);
+    if (!readOnly) fs.copyFileSync(backend.path, aside);
     log.error(
       `Settings file ${backend.path} had invalid sections that were reset to defaults (${reset.join('; ')}). ` +
         `The original file was copied to ${aside}.`,

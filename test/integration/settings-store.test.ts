@@ -13,13 +13,15 @@ function settingsFile(dir: string) {
 }
 
 describe('SettingsStore', () => {
-  it('starts from defaults and writes a versioned file', () => {
+  it('starts from defaults without writing, and writes a versioned file on the first save', () => {
     const dir = tempDir();
     const store = openSettingsStore({ dir, log: memoryLogger() });
     const settings = store.get();
     expect(settings.psa.kind).toBeNull();
     expect(settings.ticketing.threshold).toBe(3);
     expect(settings.schedule).toEqual({ syncEnabled: true, ticketsEnabled: true, paused: false });
+    expect(fs.existsSync(settingsFile(dir))).toBe(false);
+    store.update({ schedule: { paused: true } });
     expect(JSON.parse(fs.readFileSync(settingsFile(dir), 'utf8'))).toMatchObject({ schemaVersion: SETTINGS_SCHEMA_VERSION });
   });
 
@@ -105,5 +107,43 @@ describe('SettingsStore', () => {
     expect(viaElectron.get().connectwise.site).toBe('eu.myconnectwise.net');
     viaElectron.update({ psa: { kind: 'autotask' } });
     expect(openSettingsStore({ dir, log: memoryLogger() }).get().psa.kind).toBe('autotask');
+  });
+
+  it('a UTF-8 byte-order mark (as Notepad saves it) is not damage, through conf and electron-store alike', () => {
+    for (const open of [undefined, openElectronStoreBackend]) {
+      const dir = tempDir();
+      fs.writeFileSync(settingsFile(dir), `\uFEFF${JSON.stringify({ schemaVersion: 1, psa: { kind: 'autotask' }, mappings: { '8100000': { psaCompany: '42', excluded: false } } })}`);
+      const log = memoryLogger();
+      const store = openSettingsStore({ dir, log, ...(open ? { open } : {}) });
+      expect(store.get().psa.kind).toBe('autotask');
+      expect(store.get().mappings['8100000']?.psaCompany).toBe('42');
+      expect(log.lines.filter((l) => l.startsWith('error'))).toEqual([]);
+      expect(fs.readdirSync(dir).filter((f) => f.includes('corrupt') || f.includes('invalid'))).toEqual([]);
+    }
+  });
+
+  it('a read-only opening (status) writes nothing, even for a file it would repair', () => {
+    const dir = tempDir();
+    const content = JSON.stringify({ psa: { kind: 'connectwise' }, ticketing: { threshold: -4 } });
+    fs.writeFileSync(settingsFile(dir), content);
+    const store = openSettingsStore({ dir, log: memoryLogger(), readOnly: true });
+    expect(store.get().psa.kind).toBe('connectwise');
+    expect(fs.readdirSync(dir)).toEqual(['settings.json']);
+    expect(fs.readFileSync(settingsFile(dir), 'utf8')).toBe(content);
+    expect(() => store.update({ schedule: { paused: true } })).toThrow(/read-only/);
+  });
+
+  it('two stores on one folder: each save changes only its own section or mapping in the latest file', () => {
+    const dir = tempDir();
+    const app = openSettingsStore({ dir, log: memoryLogger() });
+    const cli = openSettingsStore({ dir, log: memoryLogger() });
+    app.update({ mappings: { '8100000': { psaCompany: 'AcmeCorp', excluded: false } } });
+    cli.setMapping('8100013', { psaCompany: 'Globex', excluded: false });
+    app.update({ schedule: { paused: true } });
+    app.setMapping('8100000', null);
+    const read = openSettingsStore({ dir, log: memoryLogger() }).get();
+    expect(read.mappings).toEqual({ '8100013': { psaCompany: 'Globex', excluded: false } });
+    expect(read.schedule.paused).toBe(true);
+    expect(cli.get().schedule.paused).toBe(true);
   });
 });

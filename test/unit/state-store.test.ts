@@ -37,16 +37,70 @@ describe('state file', () => {
     expect(runs[0]?.id).toBe(`sync-${String(HISTORY_LIMIT + 4)}`);
   });
 
-  it('moves a corrupt or invalid file aside with a clear log line and starts empty', () => {
-    for (const content of ['{"configurations": {', JSON.stringify({ version: 1, configurations: { x: { configurationId: 'not a number' } } })]) {
-      const dir = tempDir();
-      fs.writeFileSync(path.join(dir, 'state.json'), content);
-      const log = memoryLogger();
-      const store = openStateStore({ dir, log, now: () => new Date('2026-11-25T10:00:00Z') });
-      expect(store.get().configurations).toEqual({});
-      expect(fs.readFileSync(path.join(dir, 'state.json.corrupt-2026-11-25T10-00-00-000Z'), 'utf8')).toBe(content);
-      expect(log.lines[0]).toMatch(/State file .* could not be read .*nothing is created twice/);
-    }
+  it('moves an unreadable file aside with a clear log line and starts empty', () => {
+    const dir = tempDir();
+    const content = '{"configurations": {';
+    fs.writeFileSync(path.join(dir, 'state.json'), content);
+    const log = memoryLogger();
+    const store = openStateStore({ dir, log, now: () => new Date('2026-11-25T10:00:00Z') });
+    expect(store.get().configurations).toEqual({});
+    expect(fs.readFileSync(path.join(dir, 'state.json.corrupt-2026-11-25T10-00-00-000Z'), 'utf8')).toBe(content);
+    expect(log.lines[0]).toMatch(/State file .* was damaged \(not valid JSON.*nothing in it could be kept\).*looked up in the PSA before anything is created, so nothing is created twice/);
+  });
+
+  it('one invalid entry loses only itself: the rest is kept, the original moved aside, the dropped entry named', () => {
+    const dir = tempDir();
+    const good = { configurationId: 5, companyId: 7, values: { seats: 3 }, syncedAt: 'x' };
+    const ledger = { ticketId: 41, pendingMarker: null, lastWindow: 0, lastCount: 6 };
+    const content = JSON.stringify({
+      version: 1,
+      configurations: { 'connectwise:1': good, 'connectwise:2': { configurationId: 'not a number' } },
+      runs: [run(1), { id: 'broken' }],
+      tickets: { lastProcessedWindow: 1_764_028_800_000, ledger: { 'connectwise:1:9': ledger, 'connectwise:1:10': { ticketId: 'x' } }, progress: { 'connectwise:1': { doneThrough: 'soon' } } },
+    });
+    fs.writeFileSync(path.join(dir, 'state.json'), content);
+    const log = memoryLogger();
+    const state = openStateStore({ dir, log, now: () => new Date('2026-11-25T10:00:00Z') }).get();
+    expect(state.configurations).toEqual({ 'connectwise:1': good });
+    expect(state.runs.map((r) => r.id)).toEqual(['sync-1']);
+    expect(state.tickets.ledger).toEqual({ 'connectwise:1:9': ledger });
+    expect(state.tickets.lastProcessedWindow).toBe(1_764_028_800_000);
+    expect(state.tickets.progress).toEqual({});
+    expect(fs.readFileSync(path.join(dir, 'state.json.corrupt-2026-11-25T10-00-00-000Z'), 'utf8')).toBe(content);
+    expect(log.lines[0]).toMatch(/dropped 4 invalid entries: runs\[1\], configurations\.connectwise:2 .*tickets\.ledger\.connectwise:1:10.*tickets\.progress\.connectwise:1/);
+    // What was kept is on disk again, valid: the next process reads it without another warning.
+    const again = memoryLogger();
+    expect(openStateStore({ dir, log: again }).get().configurations).toEqual({ 'connectwise:1': good });
+    expect(again.lines).toEqual([]);
+  });
+
+  it('a read-only opening (status) neither writes nor moves a damaged file', () => {
+    const dir = tempDir();
+    const content = JSON.stringify({ configurations: { a: { configurationId: 'x' } }, runs: [run(2)] });
+    fs.writeFileSync(path.join(dir, 'state.json'), content);
+    const log = memoryLogger();
+    const store = openStateStore({ dir, log, readOnly: true });
+    expect(store.get().runs).toHaveLength(1);
+    store.close();
+    expect(fs.readdirSync(dir)).toEqual(['state.json']);
+    expect(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')).toBe(content);
+    expect(log.lines[0]).toMatch(/damaged .*changing nothing/);
+  });
+
+  it('two stores on one folder (two processes) keep each other\'s writes', () => {
+    const dir = tempDir();
+    const app = openStateStore({ dir, log: memoryLogger(), flushMs: 60_000 });
+    const cli = openStateStore({ dir, log: memoryLogger(), flushMs: 60_000 });
+    app.get();
+    cli.updateNow((s) => { s.runs = [run(1), ...s.runs]; s.tickets.ledger['autotask:1:2'] = { ticketId: 9, pendingMarker: null, lastWindow: 0, lastCount: 4 }; });
+    // The app had a coalesced change pending: it is applied to the latest file, not over it.
+    app.update((s) => { s.configurations['autotask:1'] = { configurationId: 5, companyId: 7, values: {}, syncedAt: 'x' }; });
+    app.updateNow((s) => { s.runs = [run(2), ...s.runs]; });
+    const read = openStateStore({ dir, log: memoryLogger() }).get();
+    expect(read.runs.map((r) => r.id)).toEqual(['sync-2', 'sync-1']);
+    expect(read.tickets.ledger['autotask:1:2']?.ticketId).toBe(9);
+    expect(read.configurations['autotask:1']?.configurationId).toBe(5);
+    expect(cli.get().configurations['autotask:1']?.configurationId).toBe(5);
   });
 
   it('keeps the file private to the user', () => {

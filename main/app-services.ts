@@ -12,7 +12,7 @@ import { openStateStore, type StateStore } from './store/state';
 import { EngineSlot } from './sync/controller';
 import { testConnection } from './connection';
 import { customerOverview } from './mapping/overview';
-import type { RunProgress } from '../preload/contract';
+import type { RunProgress, RunRecord } from '../preload/contract';
 import { materialBillingCodes, ticketingOptions } from './setup-lists';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from './sync/setup';
 import { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits } from './umbrella/client';
@@ -38,10 +38,18 @@ export interface AppServices {
   close(): void;
 }
 
-/** The latest real (not dry-run) run of a kind in the history, as the scheduler sees it. */
+/**
+ * The latest scheduled-kind run of a job in the history, as the scheduler sees it: dry runs and
+ * "Check now" mark nothing done. A ticket check succeeded only if every customer's check did (a
+ * failed customer is retried soon); a sync succeeded when it ran to the end.
+ */
 function lastRun(state: StateStore, kind: 'sync' | 'tickets', successOnly: boolean) {
-  return state.get().runs.find((r) => r.kind === kind && !r.dryRun && (!successOnly || r.error === undefined)) ?? null;
+  const succeeded = (r: RunRecord) => r.error === undefined && (kind === 'sync' || r.counts.failed === 0);
+  return state.get().runs.find((r) => r.kind === kind && !r.dryRun && r.checkNow !== true && (!successOnly || succeeded(r))) ?? null;
 }
+
+/** After a ticket check with failed customers, the next one comes this soon (in-window retry). */
+export const TICKET_RETRY_MS = 15 * 60_000;
 
 export function createAppServices(options: AppServicesOptions): AppServices {
   const { identity, log } = options;
@@ -58,6 +66,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const job = (name: 'sync' | 'tickets', periodMs: number, enabled: () => boolean, run: () => Promise<unknown>) => ({
     name,
     periodMs,
+    ...(name === 'tickets' ? { retryMs: TICKET_RETRY_MS } : {}),
     lastRun: () => {
       const last = lastRun(state, name, false);
       return last ? { startedAt: Date.parse(last.startedAt), ok: last.error === undefined } : null;

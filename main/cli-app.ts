@@ -7,7 +7,6 @@ import pkg from '../package.json';
 import { describeError } from './errors';
 import { consoleLogger } from './log';
 import { defaultDataDir, PRODUCT_NAME } from './paths';
-import { createAppServices } from './app-services';
 import { createSecretStore, loadKeytar } from './store/secrets';
 import { openSettingsStore } from './store/settings';
 import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind } from '../preload/contract';
@@ -31,12 +30,15 @@ Commands:
                          most the last 48 hours): opens a ticket per identity over the threshold,
                          or adds a note to its open ticket; a line per action and a summary.
   configure [--psa KIND] [--site HOST] [--billing-code ID] [--threshold N]
+            [--fallback-company COMPANY|none]
             [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin]
                          Save settings; credentials are read from environment variables
                          (UMBRELLA_API_KEY, UMBRELLA_API_SECRET, CONNECTWISE_COMPANY_ID,
                          CONNECTWISE_PUBLIC_KEY, CONNECTWISE_PRIVATE_KEY, CONNECTWISE_CLIENT_ID,
                          AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE) or, with
                          --secrets-stdin, from KEY=VALUE lines on stdin. Never from arguments.
+                         --fallback-company: the PSA company that receives botnet tickets of
+                         customers not mapped to an active company (off by default; none = off).
   map ORG_ID COMPANY | map ORG_ID --exclude | map ORG_ID --clear
                          Map an Umbrella customer to a PSA company (ConnectWise company
                          identifier or Autotask company id), exclude it, or clear it.
@@ -71,6 +73,7 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
         site: { type: 'string' },
         'billing-code': { type: 'string' },
         threshold: { type: 'string' },
+        'fallback-company': { type: 'string' },
         'umbrella-url': { type: 'string' },
         'autotask-url': { type: 'string' },
         'secrets-stdin': { type: 'boolean', default: false },
@@ -126,7 +129,7 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
       const secrets = createSecretStore(await loadKeytar());
       const lines = await configure({
         psa: values.psa, site: values.site, billingCode: values['billing-code'], threshold: values.threshold,
-        umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'],
+        umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], fallbackCompany: values['fallback-company'],
       }, provided, settings, secrets);
       for (const line of lines) io.out(line);
       return 0;
@@ -137,16 +140,9 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
   }
 
   try {
-    const services = createAppServices({
-      identity: { name: pkg.name, productName: PRODUCT_NAME, version: pkg.version, demo: false, dataDir },
-      secrets: createSecretStore(await loadKeytar()),
-      log,
-      fetch: (url, init) => fetch(url, init),
-    });
-    const { service } = services;
-    services.close();
-    const settings = service.getSettings();
-    const credentials = await service.getCredentialsStatus();
+    // Read-only: status writes nothing, not even to repair a damaged file.
+    const settings = openSettingsStore({ dir: dataDir, log, readOnly: true }).get();
+    const credentials = await createSecretStore(await loadKeytar()).status();
     const mapped = Object.values(settings.mappings).filter((m) => m.psaCompany !== null && !m.excluded).length;
     if (values.json) {
       io.out(JSON.stringify({ dataDir, psa: settings.psa.kind, credentials, ticketing: settings.ticketing, mapped }, null, 2));

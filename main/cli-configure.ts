@@ -2,7 +2,7 @@
  * `configure` and `map`: non-interactive set-up. Secrets come from environment variables or stdin
  * (KEY=VALUE lines), never from the command line, where other users and shell history see them.
  */
-import { CREDENTIAL_FIELDS, OrgIdSchema, PsaKindSchema, SetCredentialsSchema, SettingsPatchSchema, type CredentialKind, type SettingsPatch } from '../preload/contract';
+import { CREDENTIAL_FIELDS, OrgIdSchema, PsaKindSchema, SetCredentialsSchema, SettingsPatchSchema, type CredentialKind, type CustomerMapping, type SettingsPatch } from '../preload/contract';
 import type { SecretStore } from './store/secrets';
 import type { SettingsStore } from './store/settings';
 
@@ -35,6 +35,8 @@ export interface ConfigureOptions {
   umbrellaUrl?: string | undefined;
   autotaskUrl?: string | undefined;
   threshold?: string | undefined;
+  /** A PSA company for tickets of customers without an active one; "none" turns it off. */
+  fallbackCompany?: string | undefined;
 }
 
 /** Applies settings and credentials; returns the lines to print (never a secret). */
@@ -52,7 +54,14 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
   if (options.umbrellaUrl !== undefined || options.autotaskUrl !== undefined) {
     patch.endpoints = { ...current.endpoints, ...(options.umbrellaUrl !== undefined ? { umbrellaBaseUrl: options.umbrellaUrl || null } : {}), ...(options.autotaskUrl !== undefined ? { autotaskDiscoveryUrl: options.autotaskUrl || null } : {}) };
   }
-  if (options.threshold !== undefined) patch.ticketing = { ...current.ticketing, threshold: Number(options.threshold) };
+  if (options.threshold !== undefined || options.fallbackCompany !== undefined) {
+    const fallback = options.fallbackCompany?.trim();
+    patch.ticketing = {
+      ...current.ticketing,
+      ...(options.threshold !== undefined ? { threshold: Number(options.threshold) } : {}),
+      ...(fallback !== undefined ? { fallbackCompany: fallback === '' || fallback.toLowerCase() === 'none' ? null : fallback } : {}),
+    };
+  }
   if (Object.keys(patch).length > 0) {
     const parsed = SettingsPatchSchema.safeParse(patch);
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -79,16 +88,16 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
 export function map(orgId: string | undefined, company: string | undefined, flags: { exclude: boolean; clear: boolean }, settings: SettingsStore): string {
   const org = OrgIdSchema.safeParse(orgId);
   if (!org.success) throw new UsageError('map needs an Umbrella organization id (a number), e.g. "map 8100000 AcmeCorp"');
-  const mappings = { ...settings.get().mappings };
+  let entry: CustomerMapping;
   if (flags.clear) {
-    mappings[org.data] = { psaCompany: null, excluded: false };
+    entry = { psaCompany: null, excluded: false };
   } else if (flags.exclude) {
-    mappings[org.data] = { psaCompany: mappings[org.data]?.psaCompany ?? null, excluded: true };
+    entry = { psaCompany: settings.get().mappings[org.data]?.psaCompany ?? null, excluded: true };
   } else {
     if (!company?.trim()) throw new UsageError('map needs the PSA company: a ConnectWise company identifier or an Autotask company id');
-    mappings[org.data] = { psaCompany: company.trim(), excluded: false };
+    entry = { psaCompany: company.trim(), excluded: false };
   }
-  settings.update({ mappings });
-  const entry = mappings[org.data];
-  return entry?.excluded ? `Customer ${org.data} is excluded from the sync.` : entry?.psaCompany ? `Customer ${org.data} is mapped to ${entry.psaCompany}.` : `Customer ${org.data} is no longer mapped.`;
+  // Only this customer's entry changes in the latest file (another process may be saving others).
+  settings.setMapping(org.data, entry);
+  return entry.excluded ? `Customer ${org.data} is excluded from the sync.` : entry.psaCompany ? `Customer ${org.data} is mapped to ${entry.psaCompany}.` : `Customer ${org.data} is no longer mapped.`;
 }

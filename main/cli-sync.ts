@@ -59,6 +59,7 @@ export const DEMO_TICKETING: Settings['ticketing'] = {
   threshold: 3,
   connectwise: { boardId: 1, statusId: null, priorityId: 2, typeId: 20, subTypeId: 30, itemId: 40 },
   autotask: { queueId: 29682969, statusId: 1, priorityId: 2, issueTypeId: 12, subIssueTypeId: 136 },
+  fallbackCompany: null,
 };
 
 /** Settings and credentials for a demo run: the stored mappings, everything else pointing at the simulators. */
@@ -99,7 +100,7 @@ async function withCommandSetup(command: Omit<SyncCommand, 'dryRun'>, io: CliIo,
     try {
       // The demo simulators do not throttle, so neither does the client (a real console would).
       const limits = command.demo ? { umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] } } : {};
-      return await body({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), ...limits });
+      return await body({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), role: 'the command line', ...limits });
     } finally {
       state.close();
     }
@@ -127,7 +128,7 @@ export function demoDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'umbrella-psa-sync-demo-'));
 }
 
-const ACTION_MARKS: Record<TicketAction['action'], string> = { created: '+', noted: '~', unchanged: '=', failed: '✗' };
+const ACTION_MARKS: Record<TicketAction['action'], string> = { created: '+', noted: '~', unchanged: '=', failed: '✗', unticketed: '!', lost: '✗' };
 
 export function ticketActionLine(action: TicketAction): string {
   const window = `${new Date(action.window).toISOString().slice(11, 16)}-${new Date(action.window + WINDOW_MS).toISOString().slice(11, 16)} UTC ${new Date(action.window).toISOString().slice(0, 10)}`;
@@ -136,7 +137,9 @@ export function ticketActionLine(action: TicketAction): string {
     case 'created': return `${ACTION_MARKS.created} ticket ${String(action.ticketId)} opened for ${who}: ${String(action.count)} blocked botnet requests in ${window}`;
     case 'noted': return `${ACTION_MARKS.noted} note added to ticket ${String(action.ticketId)} for ${who}: ${String(action.count)} blocked botnet requests in ${window}`;
     case 'unchanged': return `${ACTION_MARKS.unchanged} ticket ${String(action.ticketId)} for ${who}: already reported for ${window}`;
-    case 'failed': return `${ACTION_MARKS.failed} ${who}: ${action.reason ?? 'failed'}`;
+    case 'failed': return `${ACTION_MARKS.failed} ${who}: ${window}: ${action.reason ?? 'failed'} (checked again at the next check)`;
+    case 'unticketed': return `${ACTION_MARKS.unticketed} ${action.customer}: ${action.reason ?? 'not ticketed'}`;
+    case 'lost': return `${ACTION_MARKS.lost} ${action.customer}: ${action.reason ?? 'window lost'}`;
   }
 }
 
@@ -151,7 +154,12 @@ export function runTicketsCommand(command: Omit<SyncCommand, 'dryRun'>, io: CliI
     if (run.record.error) io.err(`Error: ${run.record.error}`);
     const { counts } = run.record;
     const windows = run.processedWindows.map((w) => new Date(w).toISOString().slice(0, 16).replace('T', ' ')).join(', ') || 'none';
-    io.out(`Ticket check finished: windows processed ${windows} (UTC); ${String(counts.created)} opened, ${String(counts.updated)} noted, ${String(counts.unchanged)} already reported, ${String(counts.failed)} failed, ${String(counts.skipped)} window(s) skipped.`);
+    const pending = new Set(run.retries.map((r) => r.orgId)).size;
+    const retry = pending > 0 ? `; ${String(pending)} customer(s) to check again` : '';
+    const of = (kind: TicketAction['action']) => run.actions.filter((a) => a.action === kind).length;
+    const unticketed = of('unticketed') > 0 ? `, ${String(of('unticketed'))} not ticketed (no active PSA company)` : '';
+    const lost = of('lost') > 0 ? `, ${String(of('lost'))} window(s) lost` : '';
+    io.out(`Ticket check finished: windows completed ${windows} (UTC)${retry}; ${String(counts.created)} opened, ${String(counts.updated)} noted, ${String(counts.unchanged)} already reported, ${String(of('failed'))} failed${unticketed}${lost}, ${String(counts.skipped)} window(s) skipped.`);
     return run.record.error || counts.failed > 0 ? 1 : 0;
   });
 }

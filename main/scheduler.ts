@@ -30,6 +30,8 @@ export interface Job {
   lastSuccess: () => number | null;
   enabled: () => boolean;
   run: () => Promise<void>;
+  /** After a failed run, the next try comes this much later (default: the scheduler's retryMs). */
+  retryMs?: number;
 }
 
 export interface SchedulerClock {
@@ -80,7 +82,7 @@ export class Scheduler {
     const success = job.lastSuccess();
     if (success !== null && success >= boundary) return false;
     const last = job.lastRun();
-    if (last && !last.ok && last.startedAt >= boundary && now - last.startedAt < (this.options.retryMs ?? 30 * 60_000)) return false;
+    if (last && !last.ok && last.startedAt >= boundary && now - last.startedAt < (job.retryMs ?? this.options.retryMs ?? 30 * 60_000)) return false;
     return true;
   }
 
@@ -99,9 +101,21 @@ export class Scheduler {
   status(now = this.clock.now()): JobStatus[] {
     return this.jobs.map((job) => ({
       name: job.name,
-      nextRunAt: this.isDue(job, now) ? now : latestBoundary(now, job.periodMs) + job.periodMs,
+      nextRunAt: this.nextRunAt(job, now),
       running: this.running.has(job.name),
     }));
+  }
+
+  /** Now when due; after a failed run of this period, its retry; else the next boundary. */
+  private nextRunAt(job: Job, now: number): number {
+    if (this.isDue(job, now)) return now;
+    const boundary = latestBoundary(now, job.periodMs);
+    const last = job.lastRun();
+    const success = job.lastSuccess();
+    if (last && !last.ok && last.startedAt >= boundary && (success === null || success < boundary)) {
+      return Math.min(last.startedAt + (job.retryMs ?? this.options.retryMs ?? 30 * 60_000), boundary + job.periodMs);
+    }
+    return boundary + job.periodMs;
   }
 
   private async runJob(job: Job): Promise<void> {

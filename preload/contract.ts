@@ -44,6 +44,9 @@ export const AutotaskSettingsSchema = z.object({
   materialBillingCodeId: OptionalIdSchema.default(null),
 });
 
+/** A ConnectWise company identifier or an Autotask company id (as text). */
+export const PsaCompanyRefSchema = z.string().trim().min(1, 'Enter a PSA company').max(100, 'A PSA company reference has at most 100 characters');
+
 export const QUERY_THRESHOLD_DEFAULT = 3;
 
 export const TicketingSettingsSchema = z.object({
@@ -68,6 +71,8 @@ export const TicketingSettingsSchema = z.object({
       subIssueTypeId: OptionalIdSchema.default(null),
     })
     .prefault({}),
+  /** Receives the tickets of customers that are not mapped, or whose PSA company is inactive or missing; off when null. */
+  fallbackCompany: PsaCompanyRefSchema.nullable().default(null),
 });
 
 /** What tickets cannot do without, for the chosen PSA; null when the choices are enough. Main and the wizard share it. */
@@ -82,8 +87,6 @@ export const ScheduleSettingsSchema = z.object({
   paused: z.boolean().default(false),
 });
 
-/** A ConnectWise company identifier or an Autotask company id (as text). */
-export const PsaCompanyRefSchema = z.string().trim().min(1, 'Enter a PSA company').max(100, 'A PSA company reference has at most 100 characters');
 
 export const CustomerMappingSchema = z.object({
   /** ConnectWise company identifier or Autotask company id (as text); null when not mapped. */
@@ -233,6 +236,8 @@ export const RunRecordSchema = z.object({
     count: z.number(),
   })).optional(),
   error: z.string().optional(),
+  /** A "Check now" of the current partial window: it marks nothing done, so the schedule ignores it. */
+  checkNow: z.boolean().optional(),
 });
 export const RECENT_TICKETS_PER_RUN = 100;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
@@ -258,7 +263,7 @@ export const TicketActionSchema = z.object({
   customer: z.string(),
   identity: z.string().optional(),
   window: z.number(),
-  action: z.enum(['created', 'noted', 'unchanged', 'failed']),
+  action: z.enum(['created', 'noted', 'unchanged', 'failed', 'unticketed', 'lost']),
   ticketId: z.number().int().optional(),
   count: z.number().optional(),
   reason: z.string().optional(),
@@ -269,6 +274,7 @@ export const TicketRunSchema = z.object({
   actions: z.array(TicketActionSchema),
   processedWindows: z.array(z.number()),
   skippedWindows: z.array(z.number()),
+  retries: z.array(z.object({ orgId: z.number().int(), customer: z.string(), window: z.number() })),
 });
 export type TicketRunView = z.infer<typeof TicketRunSchema>;
 

@@ -109,6 +109,18 @@ export class UmbrellaSimulator {
     for (const info of this.tokens.values()) info.expiresAt = 0;
   }
 
+  private readonly failingOrgs = new Map<number, number>();
+
+  /** Test hook: the org's next `times` Reporting calls answer 500 (a fault on Umbrella's side). */
+  failReportsFor(orgId: number, times = Number.POSITIVE_INFINITY): void {
+    this.failingOrgs.set(orgId, times);
+  }
+
+  /** Test hook: the fault clears. */
+  clearReportFailures(): void {
+    this.failingOrgs.clear();
+  }
+
   /** Test hook: add DNS activity for an org (e.g. botnet hits in a chosen window). */
   addActivity(customerId: number, bucket: ActivityBucket): void {
     this.customer(customerId)?.activity.push(bucket);
@@ -233,6 +245,11 @@ export class UmbrellaSimulator {
     const limited = this.limited(`reports:${String(info.orgId ?? 'provider')}`, this.limits.reports);
     if (limited) return limited;
     if (parentOnly && info.orgId !== null) return json(403, { message: 'Forbidden: provider reports need the provider (parent) token' });
+    const failures = info.orgId === null ? 0 : this.failingOrgs.get(info.orgId) ?? 0;
+    if (info.orgId !== null && failures > 0) {
+      this.failingOrgs.set(info.orgId, failures - 1);
+      return json(500, { message: 'Internal Server Error' });
+    }
     let from = 0;
     let to = 0;
     if (needsRange) {

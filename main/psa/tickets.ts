@@ -24,6 +24,8 @@ export interface PsaTicketAdapter {
   /** Creates the ticket. Not retried: after an unknown outcome the engine looks it up by marker. */
   createTicket(ticket: NewBotnetTicket): Promise<number>;
   findTicketByMarker(marker: string): Promise<number | null>;
+  /** An open ticket whose marker starts with `prefix` (whichever window opened it), the oldest first. */
+  findOpenTicket(prefix: string): Promise<{ id: number; marker: string } | null>;
   /** By ticket id, so a ticket moved to another board or queue is still found. */
   ticketState(id: number): Promise<TicketState>;
   addNote(id: number, title: string, text: string): Promise<void>;
@@ -56,6 +58,11 @@ export class ConnectWiseTicketAdapter implements PsaTicketAdapter {
 
   async findTicketByMarker(marker: string): Promise<number | null> {
     return (await this.client.findTicketsByExternalRef(marker))[0]?.id ?? null;
+  }
+
+  async findOpenTicket(prefix: string): Promise<{ id: number; marker: string } | null> {
+    const [oldest] = (await this.client.findOpenTicketsByExternalRefPrefix(prefix)).sort((a, b) => a.id - b.id);
+    return oldest ? { id: oldest.id, marker: oldest.externalXRef ?? '' } : null;
   }
 
   async ticketState(id: number): Promise<TicketState> {
@@ -92,6 +99,11 @@ export class AutotaskTicketAdapter implements PsaTicketAdapter {
 
   async findTicketByMarker(marker: string): Promise<number | null> {
     return (await this.client.findTicketsByExternalId(marker))[0]?.id ?? null;
+  }
+
+  async findOpenTicket(prefix: string): Promise<{ id: number; marker: string } | null> {
+    const [oldest] = (await this.client.findOpenTicketsByExternalIdPrefix(prefix)).sort((a, b) => a.id - b.id);
+    return oldest ? { id: oldest.id, marker: oldest.externalID ?? '' } : null;
   }
 
   async ticketState(id: number): Promise<TicketState> {

@@ -54,7 +54,15 @@ async function guard<T>(operation: string, action: () => Promise<T>): Promise<T>
   }
 }
 
-export function createSecretStore(backend: KeychainBackend, service: string = KEYCHAIN_SERVICE): SecretStore {
+/**
+ * The keychain service name: the product's, unless UMBRELLA_PSA_KEYCHAIN_SERVICE names another
+ * (two independent set-ups on one machine, e.g. a test tenant beside production, or the tests).
+ */
+export function keychainService(env: NodeJS.ProcessEnv = process.env): string {
+  return env.UMBRELLA_PSA_KEYCHAIN_SERVICE?.trim() || KEYCHAIN_SERVICE;
+}
+
+export function createSecretStore(backend: KeychainBackend, service: string = keychainService()): SecretStore {
   return {
     async set(kind, values) {
       for (const field of CREDENTIAL_FIELDS[kind]) {

@@ -54,6 +54,8 @@ export interface SyncDeps {
   concurrency?: number;
   /** Customers done so far, for every run however it was started (window, tray, schedule). */
   onRunProgress?: (progress: RunProgress) => void;
+  /** Runs a real sync as the only one across every process on the settings folder (dry runs write nothing and need no lock). */
+  exclusive?: <T>(body: () => Promise<T>) => Promise<T>;
 }
 
 export class SyncAlreadyRunningError extends Error {
@@ -86,7 +88,8 @@ export class SyncEngine {
       throw new SyncAlreadyRunningError(`A ${this.running.dryRun ? 'dry run' : 'sync'} started at ${this.running.startedAt.toISOString()} is still running; try again when it has finished.`);
     }
     const startedAt = this.now();
-    const promise = this.execute(dryRun, startedAt, options.onProgress).finally(() => {
+    const execute = () => this.execute(dryRun, startedAt, options.onProgress);
+    const promise = (dryRun || !this.deps.exclusive ? execute() : this.deps.exclusive(execute)).finally(() => {
       this.running = null;
     });
     this.running = { dryRun, promise, startedAt };

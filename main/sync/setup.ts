@@ -2,6 +2,7 @@
  * Builds the sync engine from what the user configured: the PSA chosen in the settings, the
  * credentials in the keychain, the mappings. The app, the CLI and demo mode all come through here.
  */
+import path from 'node:path';
 import type { CredentialKind, RunProgress, Settings } from '../../preload/contract';
 import type { FetchLike } from '../http/client';
 import type { Logger } from '../log';
@@ -18,6 +19,7 @@ import { TicketEngine } from '../tickets/engine';
 import { AutotaskTicketAdapter, ConnectWiseTicketAdapter, type PsaTicketAdapter } from '../psa/tickets';
 
 import { NotConfiguredError } from './setup-errors';
+import { withJobLock } from '../store/file-lock';
 
 export { NotConfiguredError };
 
@@ -34,6 +36,18 @@ export interface SyncSetup {
   concurrency?: number;
   /** Live progress of every sync and ticket check (the window shows it). */
   onRunProgress?: (progress: RunProgress) => void;
+  /** Who this process is, for "a ticket check is already running in ..." (default: the app). */
+  role?: string;
+  /** How long a job waits for the same job in another process on this folder (default 2 minutes). */
+  jobWaitMs?: number;
+}
+
+/** Runs a job as the only one of its kind across every process on the settings folder. */
+export function exclusiveJob(setup: SyncSetup, job: 'sync' | 'tickets') {
+  return <T>(body: () => Promise<T>): Promise<T> => withJobLock({
+    dir: path.dirname(setup.state.path), job, role: setup.role ?? 'the app',
+    ...(setup.jobWaitMs !== undefined ? { waitMs: setup.jobWaitMs } : {}),
+  }, body);
 }
 
 async function credentials<K extends CredentialKind>(secrets: SyncSetup['secrets'], kind: K, label: string): Promise<CredentialValues<K>> {
@@ -80,6 +94,7 @@ export async function createSyncEngine(setup: SyncSetup): Promise<SyncEngine> {
   const { settings, umbrella, psa } = await createVendorClients(setup);
   return new SyncEngine({
     umbrella, psa: syncAdapter(setup, settings, psa), state: setup.state, log: setup.log, mappings: () => setup.settings().mappings,
+    exclusive: exclusiveJob(setup, 'sync'),
     ...(setup.now ? { now: setup.now } : {}),
     ...(setup.concurrency ? { concurrency: setup.concurrency } : {}),
     ...(setup.onRunProgress ? { onRunProgress: setup.onRunProgress } : {}),
@@ -95,6 +110,7 @@ export async function createTicketEngine(setup: SyncSetup): Promise<TicketEngine
   return new TicketEngine({
     umbrella, psa: tickets, companies: () => companies.companies(), state: setup.state, log: setup.log,
     mappings: () => setup.settings().mappings, threshold: () => setup.settings().ticketing.threshold,
+    fallbackCompany: () => setup.settings().ticketing.fallbackCompany, exclusive: exclusiveJob(setup, 'tickets'),
     ...(setup.now ? { now: setup.now } : {}),
     ...(setup.onRunProgress ? { onRunProgress: setup.onRunProgress } : {}),
   });

@@ -1,15 +1,19 @@
 /**
- * Botnet tickets: every 4 hours (windows aligned to 00:00 UTC), per mapped customer, each identity
- * with more blocked Command-and-Control requests than the threshold gets a PSA ticket; while that
- * ticket is open (found by id, wherever it was moved), later windows add a note instead; once it is
- * closed or deleted, new activity opens a new ticket.
+ * Botnet tickets: every 4 hours (windows aligned to 00:00 UTC), per customer, each identity with
+ * more blocked Command-and-Control requests than the threshold gets a PSA ticket; while that ticket
+ * is open (found by id, wherever it was moved), later windows add a note instead; once it is closed
+ * or deleted, new activity opens a new ticket.
  *
- * No duplicates, ever: the ledger (customer, identity) -> ticket id is written before and after each
- * create; a create in progress carries a marker (stored in the ticket) so that a lost answer or a
- * crash is reconciled by looking the marker up before anything is created again.
- * Every window is processed once: the last processed window is stored; missed windows are processed
- * in order, at most the last 48 hours (older ones are reported as skipped). "Check now" looks at the
- * current partial window without marking it done; what it reported is not counted again later.
+ * No duplicates, ever: the PSA is the source of truth. Before any create, the PSA is searched for an
+ * open ticket this app opened for the same customer and identity (the marker stored in the ticket
+ * starts with the customer and identity, whatever window opened it); the ledger (customer, identity)
+ * -> ticket id only saves that lookup while its ticket is open. A create whose answer was lost is
+ * reconciled by its exact marker, never repeated blindly.
+ *
+ * Every window once, per customer: a window is done for a customer only when that customer's check
+ * succeeded; a failed (customer, window) is retried at the next check, in window order, for 48 hours,
+ * and then reported as lost, by name. "Check now" looks at the current partial window without marking
+ * it done; what it reported is not counted again later.
  */
 import { describeError } from '../errors';
 import { HttpError } from '../http/client';
@@ -17,7 +21,7 @@ import { RateLimiter } from '../http/rate-limiter';
 import type { Logger } from '../log';
 import { companyKey, type PsaCompany } from '../psa/adapter';
 import type { PsaTicketAdapter } from '../psa/tickets';
-import { HISTORY_LIMIT, ledgerKey, type RunRecord, type StateStore, type TicketLedgerEntry } from '../store/state';
+import { configurationKey, HISTORY_LIMIT, ledgerKey, type RunRecord, type StateStore, type TicketLedgerEntry } from '../store/state';
 import type { UmbrellaClient, UmbrellaCustomer } from '../umbrella/client';
 import { securityCategories } from '../umbrella/collector';
 import type { UmbrellaIdentity } from '../umbrella/schemas';
@@ -26,13 +30,15 @@ import { NotConfiguredError } from '../sync/setup-errors';
 
 export const WINDOW_MS = 4 * 3_600_000;
 export const CATCH_UP_MS = 48 * 3_600_000;
+export const MARKER_PREFIX = 'umbrella-psa-sync';
 
 export interface TicketAction {
   orgId: number;
   customer: string;
   identity?: string;
   window: number;
-  action: 'created' | 'noted' | 'unchanged' | 'failed';
+  /** unticketed: a hit with no PSA company to ticket it at; lost: a window that could not be checked within 48 hours. */
+  action: 'created' | 'noted' | 'unchanged' | 'failed' | 'unticketed' | 'lost';
   ticketId?: number;
   count?: number;
   reason?: string;
@@ -41,8 +47,11 @@ export interface TicketAction {
 export interface TicketRun {
   record: RunRecord;
   actions: TicketAction[];
+  /** Windows whose check succeeded for every customer that had it pending. */
   processedWindows: number[];
   skippedWindows: number[];
+  /** (customer, window) pairs that failed and are checked again at the next check. */
+  retries: { orgId: number; customer: string; window: number }[];
 }
 
 export interface TicketDeps {
@@ -52,13 +61,28 @@ export interface TicketDeps {
   state: StateStore;
   mappings: () => Record<string, CustomerMapping>;
   threshold: () => number;
+  /** The company that receives tickets of customers without an active PSA company; null when off. */
+  fallbackCompany?: () => string | null;
   log: Logger;
   now?: () => Date;
   /** Customers checked so far, for every run however it was started. */
   onRunProgress?: (progress: RunProgress) => void;
+  /** Runs the check as the only one across every process on the settings folder. */
+  exclusive?: <T>(body: () => Promise<T>) => Promise<T>;
+}
+
+/** Where a customer's tickets go, or why they cannot be opened. */
+interface Target {
+  customer: UmbrellaCustomer;
+  company: PsaCompany | null;
+  /** Why the customer has no company of its own (its tickets then go to the fallback company, if any). */
+  unmappedReason: string | null;
+  windows: number[];
+  lost: number[];
 }
 
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+const windowText = (w: number) => `${utc(w)}-${utc(w + WINDOW_MS).slice(11)} UTC`;
 
 export function windowOf(ms: number): number {
   return Math.floor(ms / WINDOW_MS) * WINDOW_MS;
@@ -67,6 +91,11 @@ export function windowOf(ms: number): number {
 export function ticketSummary(identity: string, customer: string, max = 100): string {
   const full = `Umbrella: botnet activity on ${identity} (${customer})`;
   return full.length <= max ? full : `${full.slice(0, max - 1)}…`;
+}
+
+/** The start of every marker of one (customer, identity): `umbrella-psa-sync/<org>/<identity>/`. */
+export function markerPrefix(orgId: number, identityId: number): string {
+  return `${MARKER_PREFIX}/${String(orgId)}/${String(identityId)}/`;
 }
 
 export class TicketEngine {
@@ -79,68 +108,145 @@ export class TicketEngine {
 
   /** One check at a time: a second request joins the one running. */
   run(options: { checkNow?: boolean } = {}): Promise<TicketRun> {
-    this.running ??= this.execute(options.checkNow ?? false).finally(() => {
+    const exclusive = this.deps.exclusive ?? (<T>(body: () => Promise<T>) => body());
+    this.running ??= exclusive(() => this.execute(options.checkNow ?? false)).finally(() => {
       this.running = null;
     });
     return this.running;
   }
 
-  /** Which windows a run looks at: missed complete windows in order (at most 48 h back), or the current partial one. */
+  /** The windows no check has looked at yet: complete ones in order (at most 48 h back), or the current partial one. */
   plan(now: number, checkNow: boolean): { windows: number[]; skipped: number[] } {
     if (checkNow) return { windows: [windowOf(now)], skipped: [] };
     const latestComplete = windowOf(now) - WINDOW_MS;
     const last = this.deps.state.get().tickets.lastProcessedWindow;
-    const first = last === null ? latestComplete : last + WINDOW_MS;
-    const all: number[] = [];
-    for (let w = first; w <= latestComplete; w += WINDOW_MS) all.push(w);
+    const all = range(last === null ? latestComplete : last + WINDOW_MS, latestComplete);
     const cutoff = now - CATCH_UP_MS;
     return { windows: all.filter((w) => w >= cutoff), skipped: all.filter((w) => w < cutoff) };
+  }
+
+  /** One customer's pending windows: those it has not completed, within 48 hours; older failed ones are lost. */
+  private customerWindows(orgId: number, now: number, checkNow: boolean): { windows: number[]; lost: number[] } {
+    if (checkNow) return { windows: [windowOf(now)], lost: [] };
+    const { lastProcessedWindow: frontier, progress } = this.deps.state.get().tickets;
+    const latestComplete = windowOf(now) - WINDOW_MS;
+    const done = progress[configurationKey(this.deps.psa.kind, orgId)]?.doneThrough;
+    const first = done !== undefined ? done + WINDOW_MS : frontier !== null ? frontier + WINDOW_MS : latestComplete;
+    const cutoff = now - CATCH_UP_MS;
+    const all = range(first, latestComplete);
+    // Older than 48 hours: lost if a check should have covered it (it failed), skipped if none ran then.
+    return { windows: all.filter((w) => w >= cutoff), lost: all.filter((w) => w < cutoff && frontier !== null && w <= frontier) };
+  }
+
+  private targets(customers: UmbrellaCustomer[], companies: Map<string, PsaCompany>, now: number, checkNow: boolean): { targets: Target[]; notes: string[] } {
+    const mappings = this.deps.mappings();
+    const fallbackRef = this.deps.fallbackCompany?.() ?? null;
+    const fallback = fallbackRef === null ? null : companies.get(companyKey(fallbackRef));
+    const notes: string[] = [];
+    if (fallbackRef !== null && !fallback?.active) {
+      notes.push(`The fallback company "${fallbackRef}" is ${fallback ? 'inactive' : 'not in the PSA'}: tickets of customers without an active PSA company cannot go there. Choose another in step 3 of the setup wizard.`);
+    }
+    const targets: Target[] = [];
+    for (const customer of customers) {
+      const mapping = mappings[String(customer.customerId)];
+      if (mapping?.excluded) {
+        // Excluded by choice: if it comes back, it starts from then, and nothing is "lost" meanwhile.
+        const key = configurationKey(this.deps.psa.kind, customer.customerId);
+        if (!checkNow && key in this.deps.state.get().tickets.progress) {
+          this.deps.state.update((s) => { s.tickets.progress = Object.fromEntries(Object.entries(s.tickets.progress).filter(([k]) => k !== key)); });
+        }
+        continue;
+      }
+      const own = mapping?.psaCompany ? companies.get(companyKey(mapping.psaCompany)) : undefined;
+      const unmappedReason = !mapping?.psaCompany
+        ? 'the customer is not mapped to a PSA company'
+        : !own ? `its PSA company "${mapping.psaCompany}" was not found in the PSA (deleted or renamed?)`
+          : !own.active ? `its PSA company "${own.name}" is inactive` : null;
+      const company = unmappedReason === null ? own ?? null : fallback?.active ? fallback : null;
+      targets.push({ customer, company, unmappedReason, ...this.customerWindows(customer.customerId, now, checkNow) });
+    }
+    return { targets, notes };
   }
 
   private async execute(checkNow: boolean): Promise<TicketRun> {
     const { umbrella, psa, state, log } = this.deps;
     const startedAt = this.now();
+    const now = startedAt.getTime();
     const umbrellaBefore = umbrella.stats.requests;
     const psaBefore = psa.requestCount();
     const actions: TicketAction[] = [];
     const notes: string[] = [];
-    const { windows, skipped } = this.plan(startedAt.getTime(), checkNow);
+    const retries: TicketRun['retries'] = [];
+    const { windows: newWindows, skipped } = this.plan(now, checkNow);
     if (skipped.length > 0) {
       notes.push(`Skipped ${String(skipped.length)} window(s) older than 48 hours (${utc(skipped[0] ?? 0)} to ${utc((skipped.at(-1) ?? 0) + WINDOW_MS)} UTC): the app was not running then.`);
     }
     let fatal: string | undefined;
+    const attempted = new Set<number>();
+    const failedWindows = new Set<number>();
     try {
-      if (windows.length > 0) {
-        const customers = await umbrella.listCustomers();
-        const mappings = this.deps.mappings();
-        const companies = await this.deps.companies();
-        const targets = customers.flatMap((customer) => {
-          const mapping = mappings[String(customer.customerId)];
-          const company = mapping?.psaCompany && !mapping.excluded ? companies.get(companyKey(mapping.psaCompany)) : undefined;
-          return company?.active ? [{ customer, company }] : [];
-        });
-        const first = targets[0];
-        const botnet = first ? securityCategories(await umbrella.categories(first.customer.customerId)).botnet : [];
-        const total = targets.length * windows.length;
-        let done = 0;
-        this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done, total, finished: false });
-        for (const window of windows) {
-          const end = Math.min(window + WINDOW_MS, startedAt.getTime()) - 1;
-          const limiter = new RateLimiter([], 8);
-          await Promise.all(targets.map(({ customer, company }) => limiter.run(async () => {
-            actions.push(...await this.checkCustomer(customer, company, window, end, botnet));
-            this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done: ++done, total, finished: false });
-          })));
-          if (!checkNow) state.updateNow((s) => { s.tickets.lastProcessedWindow = window; });
+      const [customers, companies] = await Promise.all([umbrella.listCustomers(), this.deps.companies()]);
+      const planned = this.targets(customers, companies, now, checkNow);
+      notes.push(...planned.notes);
+      const targets = planned.targets.filter((t) => t.windows.length > 0 || t.lost.length > 0);
+      for (const target of targets) {
+        for (const window of target.lost) {
+          const lastError = state.get().tickets.progress[configurationKey(psa.kind, target.customer.customerId)]?.lastError;
+          actions.push({
+            orgId: target.customer.customerId, customer: target.customer.customerName, window, action: 'lost',
+            reason: `botnet activity in ${windowText(window)} could not be checked within 48 hours${lastError ? ` (last error: ${lastError})` : ''}; hits in that window were not ticketed`,
+          });
         }
-      } else if (skipped.length > 0 && !checkNow) {
-        state.updateNow((s) => { s.tickets.lastProcessedWindow = skipped.at(-1) ?? null; });
+        if (target.lost.length > 0) this.setProgress(target.customer.customerId, Math.max(...target.lost));
+      }
+      const first = targets.find((t) => t.windows.length > 0);
+      const botnet = first ? securityCategories(await umbrella.categories(first.customer.customerId)).botnet : [];
+      const total = targets.reduce((n, t) => n + t.windows.length, 0);
+      let done = 0;
+      this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done, total, finished: false });
+      const limiter = new RateLimiter([], 8);
+      await Promise.all(targets.map((target) => limiter.run(async () => {
+        for (const [i, window] of target.windows.entries()) {
+          attempted.add(window);
+          const end = Math.min(window + WINDOW_MS, now) - 1;
+          const result = await this.checkCustomer(target, window, end, botnet);
+          actions.push(...result.actions);
+          done++;
+          if (result.ok) {
+            if (!checkNow) this.setProgress(target.customer.customerId, window);
+          } else {
+            // The rest waits too, so that this customer's windows are still processed in order.
+            for (const w of target.windows.slice(i)) {
+              failedWindows.add(w);
+              retries.push({ orgId: target.customer.customerId, customer: target.customer.customerName, window: w });
+            }
+            done += target.windows.length - i - 1;
+            if (!checkNow) this.setProgress(target.customer.customerId, window - WINDOW_MS, result.error);
+          }
+          this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done, total, finished: false });
+          if (!result.ok) break;
+        }
+      })));
+      if (!checkNow) {
+        const latest = newWindows.at(-1) ?? skipped.at(-1);
+        if (latest !== undefined) state.update((s) => { s.tickets.lastProcessedWindow = latest; });
+      }
+      if (retries.length > 0 && !checkNow) {
+        const names = [...new Set(retries.map((r) => r.customer))];
+        notes.push(`${String(names.length)} customer(s) will be checked again at the next check (in about 15 minutes), from the window that failed: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}.`);
       }
     } catch (error) {
       fatal = `The ticket check stopped: ${describeError(error)}`;
       log.error(fatal);
+    } finally {
+      state.flush();
     }
-    const count = (action: TicketAction['action']) => actions.filter((a) => a.action === action).length;
+    const count = (...kinds: TicketAction['action'][]) => actions.filter((a) => kinds.includes(a.action)).length;
+    const problems = actions.filter((a) => a.action === 'failed' || a.action === 'unticketed' || a.action === 'lost').map((a) => ({
+      orgId: a.orgId, name: a.customer, status: 'failed' as const,
+      reason: a.action === 'failed' ? `${a.identity ? `${a.identity}: ` : ''}${windowText(a.window)}: ${a.reason ?? 'failed'}${checkNow ? '' : ' (checked again at the next check)'}` : a.reason ?? a.action,
+    }));
+    const processedWindows = fatal ? [] : [...attempted].filter((w) => !failedWindows.has(w)).sort((a, b) => a - b);
     const record: RunRecord = {
       id: `tickets-${startedAt.toISOString()}`,
       kind: 'tickets',
@@ -148,55 +254,82 @@ export class TicketEngine {
       dryRun: false,
       startedAt: startedAt.toISOString(),
       finishedAt: this.now().toISOString(),
-      counts: { created: count('created'), updated: count('noted'), unchanged: count('unchanged'), skipped: skipped.length, failed: count('failed') },
+      counts: { created: count('created'), updated: count('noted'), unchanged: count('unchanged'), skipped: skipped.length, failed: count('failed', 'unticketed', 'lost') },
       requests: { umbrella: umbrella.stats.requests - umbrellaBefore, psa: psa.requestCount() - psaBefore },
-      problems: actions.filter((a) => a.action === 'failed').map((a) => ({ orgId: a.orgId, name: a.customer, status: 'failed' as const, reason: a.reason ?? 'failed' })),
+      problems,
       notes,
       tickets: actions.flatMap((a) => ((a.action === 'created' || a.action === 'noted') && a.ticketId !== undefined
         ? [{ customer: a.customer, identity: a.identity ?? '', ticketId: a.ticketId, action: a.action, count: a.count ?? 0 }]
         : [])).slice(0, RECENT_TICKETS_PER_RUN),
       ...(fatal ? { error: fatal } : {}),
+      ...(checkNow ? { checkNow: true } : {}),
     };
     state.updateNow((s) => { s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT); });
     this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done: 0, total: 0, finished: true });
-    return { record, actions, processedWindows: windows, skippedWindows: skipped };
+    return { record, actions, processedWindows, skippedWindows: skipped, retries };
   }
 
-  private async checkCustomer(customer: UmbrellaCustomer, company: PsaCompany, window: number, end: number, botnet: number[]): Promise<TicketAction[]> {
+  private setProgress(orgId: number, doneThrough: number, lastError?: string): void {
+    const key = configurationKey(this.deps.psa.kind, orgId);
+    this.deps.state.update((s) => { s.tickets.progress[key] = { doneThrough, ...(lastError ? { lastError } : {}) }; });
+  }
+
+  /** One customer, one window: ok when every hit was ticketed, noted or reported as unticketable. */
+  private async checkCustomer(target: Target, window: number, end: number, botnet: number[]): Promise<{ ok: boolean; actions: TicketAction[]; error?: string }> {
+    const { customer, company } = target;
     const base = { orgId: customer.customerId, customer: customer.customerName, window };
+    let hits;
     try {
-      const range = { from: window, to: end };
-      const hits = (await this.deps.umbrella.topIdentities(customer.customerId, range, { verdict: 'blocked', categories: botnet }))
+      hits = (await this.deps.umbrella.topIdentities(customer.customerId, { from: window, to: end }, { verdict: 'blocked', categories: botnet }))
         .filter((row) => row.counts.blockedrequests > this.deps.threshold());
-      const actions: TicketAction[] = [];
-      for (const hit of hits) {
-        try {
-          actions.push(await this.handleHit(customer, company, hit.identity, hit.counts.blockedrequests, window, end, botnet));
-        } catch (error) {
-          actions.push({ ...base, identity: hit.identity.label, action: 'failed', reason: describeError(error) });
-        }
-      }
-      return actions;
     } catch (error) {
-      return [{ ...base, action: 'failed', reason: describeError(error) }];
+      const reason = describeError(error);
+      return { ok: false, actions: [{ ...base, action: 'failed', reason }], error: reason };
     }
+    const actions: TicketAction[] = [];
+    let error: string | undefined;
+    for (const hit of hits) {
+      const count = hit.counts.blockedrequests;
+      if (!company) {
+        actions.push({
+          ...base, identity: hit.identity.label, count, action: 'unticketed',
+          reason: `${hit.identity.label}: ${String(count)} blocked botnet request(s) in ${windowText(window)} could not be ticketed: ${target.unmappedReason ?? 'no PSA company'}. Map the customer to an active PSA company, or choose a fallback company in step 3 of the setup wizard.`,
+        });
+        continue;
+      }
+      try {
+        actions.push(await this.handleHit(target, company, hit.identity, count, window, end, botnet));
+      } catch (e) {
+        error = describeError(e);
+        actions.push({ ...base, identity: hit.identity.label, count, action: 'failed', reason: error });
+      }
+    }
+    return { ok: error === undefined, actions, ...(error ? { error } : {}) };
   }
 
-  private async details(customer: UmbrellaCustomer, identity: UmbrellaIdentity, count: number, window: number, end: number, botnet: number[]): Promise<string> {
+  private async details(target: Target, identity: UmbrellaIdentity, count: number, window: number, end: number, botnet: number[]): Promise<string> {
+    const { customer } = target;
     const domains = await this.deps.umbrella.topDestinations(customer.customerId, { from: window, to: end }, { verdict: 'blocked', categories: botnet, identityIds: [identity.id] }, 10);
     return [
       `Cisco Umbrella blocked ${String(count)} request(s) from ${identity.label} (${identity.type.label ?? identity.type.type}) to botnet (command-and-control) destinations between ${utc(window)} and ${utc(end + 1)} UTC.`,
       `Customer: ${customer.customerName} (Umbrella organization ${String(customer.customerId)})`,
+      ...(target.unmappedReason ? [`This ticket is on the fallback company because ${target.unmappedReason}.`] : []),
       'Top blocked domains:',
       ...domains.map((d) => `  ${d.domain} (${String(d.counts?.blockedrequests ?? d.count)})`),
     ].join('\n');
   }
 
-  private async handleHit(customer: UmbrellaCustomer, company: PsaCompany, identity: UmbrellaIdentity, count: number, window: number, end: number, botnet: number[]): Promise<TicketAction> {
+  private async handleHit(target: Target, company: PsaCompany, identity: UmbrellaIdentity, count: number, window: number, end: number, botnet: number[]): Promise<TicketAction> {
     const { psa, state } = this.deps;
+    const { customer } = target;
     const key = ledgerKey(psa.kind, customer.customerId, identity.id);
     const base = { orgId: customer.customerId, customer: customer.customerName, identity: identity.label, window, count };
     const save = (entry: TicketLedgerEntry) => { state.updateNow((s) => { s.tickets.ledger[key] = entry; }); };
+    const note = async (ticketId: number, title: string, entry: TicketLedgerEntry) => {
+      await psa.addNote(ticketId, title, await this.details(target, identity, count, window, end, botnet));
+      save(entry);
+      return { ...base, action: 'noted' as const, ticketId };
+    };
     let entry = state.get().tickets.ledger[key];
 
     // A create that was sent but whose id was never stored (lost answer, crash): find it first.
@@ -207,24 +340,33 @@ export class TicketEngine {
     }
 
     if (entry?.ticketId != null) {
-      if (entry.lastWindow === window) {
-        // Already reported for this window (by "Check now"): add only what is new.
-        const more = count - entry.lastCount;
-        if (more <= 0) return { ...base, action: 'unchanged', ticketId: entry.ticketId };
-        await psa.addNote(entry.ticketId, `Umbrella: ${String(more)} more blocked botnet request(s)`, await this.details(customer, identity, count, window, end, botnet));
-        save({ ...entry, lastCount: count });
-        return { ...base, action: 'noted', ticketId: entry.ticketId };
-      }
       const ticketState = await psa.ticketState(entry.ticketId);
       if (ticketState === 'open') {
-        await psa.addNote(entry.ticketId, `Umbrella: botnet activity continues on ${identity.label}`, await this.details(customer, identity, count, window, end, botnet));
-        save({ ...entry, lastWindow: window, lastCount: count });
-        return { ...base, action: 'noted', ticketId: entry.ticketId };
+        if (entry.lastWindow === window) {
+          // Already reported for this window (by "Check now" or another process): add only what is new.
+          const more = count - entry.lastCount;
+          if (more <= 0) return { ...base, action: 'unchanged', ticketId: entry.ticketId };
+          return note(entry.ticketId, `Umbrella: ${String(more)} more blocked botnet request(s)`, { ...entry, lastCount: count });
+        }
+        return note(entry.ticketId, `Umbrella: botnet activity continues on ${identity.label}`, { ...entry, lastWindow: window, lastCount: count });
       }
     }
 
-    const marker = `umbrella-psa-sync/${String(customer.customerId)}/${String(identity.id)}/${String(window)}`;
-    const description = await this.details(customer, identity, count, window, end, botnet);
+    // The PSA decides, not the ledger: an open ticket this app opened for the customer and identity,
+    // whichever window, process or lost state file it came from, gets the note.
+    const prefix = markerPrefix(customer.customerId, identity.id);
+    const open = await psa.findOpenTicket(prefix);
+    if (open) {
+      if (open.marker === `${prefix}${String(window)}`) {
+        // Opened for this very window by a run whose ledger entry is gone: its count is unknown, so report nothing twice.
+        save({ ticketId: open.id, pendingMarker: null, lastWindow: window, lastCount: count });
+        return { ...base, action: 'unchanged', ticketId: open.id };
+      }
+      return note(open.id, `Umbrella: botnet activity continues on ${identity.label}`, { ticketId: open.id, pendingMarker: null, lastWindow: window, lastCount: count });
+    }
+
+    const marker = `${prefix}${String(window)}`;
+    const description = await this.details(target, identity, count, window, end, botnet);
     save({ ticketId: null, pendingMarker: marker, lastWindow: window, lastCount: count });
     const ticket = { company, summary: ticketSummary(identity.label, customer.customerName), description, marker };
     let ticketId: number;
@@ -239,8 +381,7 @@ export class TicketEngine {
     return { ...base, action: 'created', ticketId };
   }
 
-  /** "Send test ticket": one clearly labelled ticket with the chosen settings; the ledger is not touched. */
-  /** A labelled ticket to the PSA company given, or to the first customer mapped to an active company. */
+  /** "Send test ticket": a labelled ticket to the PSA company given, or to the first customer mapped to an active company. */
   async sendTestTicket(reference?: string): Promise<{ ticketId: number; company: PsaCompany }> {
     const companies = await this.deps.companies();
     let company: PsaCompany | undefined;
@@ -262,4 +403,11 @@ export class TicketEngine {
     });
     return { ticketId, company };
   }
+}
+
+/** Window starts from `first` to `last`, inclusive. */
+function range(first: number, last: number): number[] {
+  const all: number[] = [];
+  for (let w = first; w <= last; w += WINDOW_MS) all.push(w);
+  return all;
 }

@@ -31,7 +31,7 @@ function recordingHandlers() {
     runSync: record('runSync', { record: { id: 'sync-x', kind: 'sync', psa: 'connectwise', dryRun: true, startedAt: 'a', finishedAt: 'b', counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, requests: { umbrella: 0, psa: 0 }, problems: [], notes: [] }, outcomes: [] }),
     getRunHistory: record('getRunHistory', []),
     getScheduleStatus: record('getScheduleStatus', []),
-    checkTickets: record('checkTickets', { record: { id: 't', kind: 'tickets', psa: 'autotask', dryRun: false, startedAt: 'a', finishedAt: 'b', counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, requests: { umbrella: 0, psa: 0 }, problems: [], notes: [] }, actions: [], processedWindows: [], skippedWindows: [] }),
+    checkTickets: record('checkTickets', { record: { id: 't', kind: 'tickets', psa: 'autotask', dryRun: false, startedAt: 'a', finishedAt: 'b', counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, requests: { umbrella: 0, psa: 0 }, problems: [], notes: [] }, actions: [], processedWindows: [], skippedWindows: [], retries: [] }),
     sendTestTicket: record('sendTestTicket', { ticketId: 5, company: 'Acme' }),
     testConnection: record('testConnection', { message: 'Connected' }),
     getCustomerOverview: record('getCustomerOverview', { psa: 'connectwise', customers: [], companies: [] }),
@@ -99,7 +99,7 @@ describe('IPC contract', () => {
     const result = await r.handle(CHANNELS.saveSettings, trusted, { ticketing: { enabled: true, threshold: 4, connectwise: {}, autotask: {} } });
     expect(result.ok).toBe(true);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.request).toEqual({ ticketing: { enabled: true, threshold: 4, connectwise: { boardId: null, statusId: null, priorityId: null, typeId: null, subTypeId: null, itemId: null }, autotask: { queueId: null, statusId: null, priorityId: null, issueTypeId: null, subIssueTypeId: null } } });
+    expect(calls[0]?.request).toEqual({ ticketing: { enabled: true, threshold: 4, connectwise: { boardId: null, statusId: null, priorityId: null, typeId: null, subTypeId: null, itemId: null }, autotask: { queueId: null, statusId: null, priorityId: null, issueTypeId: null, subIssueTypeId: null }, fallbackCompany: null } });
   });
 
   it('reduces a pasted ConnectWise address to its host, keeping http only for loopback', () => {

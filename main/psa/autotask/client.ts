@@ -349,6 +349,12 @@ export class AutotaskClient {
     return this.query('Tickets', [{ op: 'eq', field: 'externalID', value: externalID }], TicketSchema);
   }
 
+  /** Tickets not Complete whose externalID starts with `prefix` (checked again here, whatever the filter did). */
+  async findOpenTicketsByExternalIdPrefix(prefix: string): Promise<AutotaskTicket[]> {
+    const rows = await this.query('Tickets', [{ op: 'beginsWith', field: 'externalID', value: prefix }, { op: 'noteq', field: 'status', value: TICKET_STATUS_COMPLETE }], TicketSchema);
+    return rows.filter((t) => t.status !== TICKET_STATUS_COMPLETE && (t.externalID ?? '').startsWith(prefix));
+  }
+
   /** Adds a note to a ticket, with the tenant's default note type and publish setting. */
   async addNote(ticketId: number, title: string, description: string): Promise<number> {
     const fields = await this.fields('TicketNotes');

@@ -335,9 +335,19 @@ export class ConnectWiseClient {
     return this.list('/service/tickets', TicketSchema, `externalXRef = ${conditionString(externalXRef)}`);
   }
 
+  /**
+   * Open tickets whose externalXRef starts with `prefix`. Filtered with `contains` (a `like` can be
+   * silently ignored by ConnectWise) and checked again here, so an unfiltered answer cannot mislead.
+   */
+  async findOpenTicketsByExternalRefPrefix(prefix: string): Promise<ConnectWiseTicket[]> {
+    const rows = await this.list('/service/tickets', TicketSchema, `externalXRef contains ${conditionString(prefix)} and closedFlag = false`);
+    return rows.filter((t) => !t.closedFlag && (t.externalXRef ?? '').startsWith(prefix));
+  }
+
   /** Adds a note shown in the ticket's discussion (ConnectWise rejects notes with no display flag). */
   async addNote(ticketId: number, text: string) {
     const body = { text, detailDescriptionFlag: true, internalAnalysisFlag: false, resolutionFlag: false };
     return (await this.request('POST', `/service/tickets/${String(ticketId)}/notes`, NoteSchema, { body })).value;
   }
 }
+

@@ -87,6 +87,15 @@ export function TicketingStep({ kind, settings, onContinue }: { kind: PsaKind; s
           aria-describedby={errors.threshold ? 'threshold-error' : undefined} onChange={(e) => { setThreshold(e.target.value); }} />
         {errors.threshold ? <span id="threshold-error" className="error field-error">{errors.threshold}</span> : null}
       </div>
+      <div className="field">
+        <label htmlFor="ticketing-fallback">Fallback company (optional)</label>
+        <select id="ticketing-fallback" aria-describedby="ticketing-fallback-hint" value={draft.fallbackCompany ?? ''} disabled={overview.isPending}
+          onChange={(e) => { setDraft({ ...draft, fallbackCompany: e.target.value === '' ? null : e.target.value }); }}>
+          <option value="">None: name such hits as problems in the run</option>
+          {companies.map((c) => <option key={c.reference} value={c.reference}>{c.name} ({c.reference})</option>)}
+        </select>
+        <span id="ticketing-fallback-hint" className="hint">Receives the tickets of customers that are not mapped, or whose PSA company is inactive or missing; each ticket names the Umbrella customer.</span>
+      </div>
       <fieldset className="vendor">
         <legend>Test ticket</legend>
         <div className="field">

@@ -1,0 +1,23 @@
+/**
+ * The app's own composition (createAppServices, as main/index.ts builds it, without Electron) on a
+ * settings folder, running what its schedule finds due once, then exiting: "the app's scheduled
+ * check" as a real process, beside a CLI run on the same folder.
+ * Usage: node --import tsx test/processes/app-scheduled-check.ts DATA_DIR
+ */
+import { createAppServices } from '../../main/app-services';
+import { consoleLogger } from '../../main/log';
+import { createSecretStore, loadKeytar } from '../../main/store/secrets';
+
+const dataDir = process.argv[2];
+if (!dataDir) throw new Error('usage: app-scheduled-check.ts DATA_DIR');
+const services = createAppServices({
+  identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: '0.0.0-test', demo: false, dataDir },
+  secrets: createSecretStore(await loadKeytar()),
+  log: consoleLogger,
+  fetch: (url, init) => fetch(url, init),
+  umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
+});
+await services.scheduler.check();
+const [last] = services.service.getRunHistory();
+process.stdout.write(`${JSON.stringify({ run: last?.id ?? null, created: last?.counts.created ?? 0 })}\n`);
+services.close();

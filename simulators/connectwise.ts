@@ -162,6 +162,11 @@ export class ConnectWiseSimulator extends HostedSimulator {
 
   // ---- test hooks: act as a PSA user ----
 
+  /** Test hook: pages no larger than this, whatever pageSize asked (a server may send fewer). */
+  maxPageSize = 1000;
+  /** Test hook: the origin written into Link headers instead of this server's (a hostile or broken proxy). */
+  nextPageOrigin: string | null = null;
+
   moveTicket(id: number, boardId: number): void {
     const ticket = this.tickets.find((t) => t.id === id);
     const board = this.boards.find((b) => b.id === boardId);
@@ -249,14 +254,15 @@ export class ConnectWiseSimulator extends HostedSimulator {
       }
     }
     const page = Number(req.query.get('page') ?? '1');
-    const pageSize = Number(req.query.get('pageSize') ?? '25');
+    let pageSize = Number(req.query.get('pageSize') ?? '25');
     if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
       return error(400, 'InvalidObject', 'page must be 1 or more and pageSize between 1 and 1000');
     }
     const sorted = [...filtered].sort((a, b) => a.id - b.id);
+    pageSize = Math.min(pageSize, this.maxPageSize);
     const last = Math.max(1, Math.ceil(sorted.length / pageSize));
     const link = (p: number, rel: string) => {
-      const url = new URL(`${this.url}${req.path}`);
+      const url = new URL(`${this.nextPageOrigin ?? this.url}${req.path}`);
       for (const [k, v] of req.query) url.searchParams.set(k, v);
       url.searchParams.set('page', String(p));
       return `<${url.href}>; rel="${rel}"`;

@@ -110,6 +110,8 @@ export class UmbrellaSimulator {
   }
 
   private readonly failingOrgs = new Map<number, number>();
+  /** Test hook: where report redirects point instead of the regional host (e.g. a trap on another host). */
+  redirectOrigin: string | null = null;
 
   /** Test hook: the org's next `times` Reporting calls answer 500 (a fault on Umbrella's side). */
   failReportsFor(orgId: number, times = Number.POSITIVE_INFINITY): void {
@@ -236,7 +238,7 @@ export class UmbrellaSimulator {
     parentOnly = false,
   ): SimResponse {
     if (this.options.redirectReports && !regional) {
-      const target = new URL(req.path, this.regional.url.replace('127.0.0.1', 'localhost'));
+      const target = new URL(req.path, this.redirectOrigin ?? this.regional.url);
       target.search = req.query.toString();
       return { status: 302, headers: { Location: target.href } };
     }

@@ -21,6 +21,8 @@ export interface HttpRequest {
   limiters?: readonly RateLimiter[];
   /** Follow redirects by hand, re-sending headers (Umbrella's reporting 302 to a regional host). */
   followRedirects?: boolean;
+  /** Where a redirect may lead (the headers, credentials included, go with it); default: anywhere https. */
+  allowRedirect?: (target: URL) => boolean;
 }
 
 export interface HttpResponse {
@@ -30,7 +32,8 @@ export interface HttpResponse {
   url: string;
 }
 
-export type HttpErrorKind = 'timeout' | 'network' | 'status';
+/** refused: this client would not send the request (e.g. a redirect to a host the credentials are not for). */
+export type HttpErrorKind = 'timeout' | 'network' | 'status' | 'refused';
 
 /** A failed request. The message names the vendor, method, path and reason — never a secret. */
 export class HttpError extends Error {
@@ -139,7 +142,7 @@ export class HttpClient {
         if (response.status >= 400) throw this.statusError(request, response);
         return response;
       } catch (error) {
-        if (error instanceof HttpError && error.kind === 'status') throw error;
+        if (error instanceof HttpError && (error.kind === 'status' || error.kind === 'refused')) throw error;
         failure = error instanceof HttpError ? error : this.networkError(request, error);
         if (!idempotent || attempt >= retries) throw failure;
         delay = this.backoff(attempt);
@@ -182,7 +185,10 @@ export class HttpClient {
       if (!location || hop >= MAX_REDIRECTS) return response;
       const next = new URL(location, url);
       if (next.protocol !== 'https:' && new URL(url).protocol === 'https:') {
-        throw new HttpError(`${this.vendor}: refused a redirect from https to ${next.protocol} (${describeUrl(request.url)})`, 'network', null, null, false);
+        throw new HttpError(`${this.vendor}: refused a redirect from https to ${next.protocol} (${describeUrl(request.url)})`, 'refused', null, null, false);
+      }
+      if (request.allowRedirect && !request.allowRedirect(next)) {
+        throw new HttpError(`${this.vendor} redirected ${request.method} ${describeUrl(request.url)} to ${next.protocol}//${next.host}, which is not ${this.vendor}'s: refused, and no credential was sent there`, 'refused', null, null, false);
       }
       url = next.href;
     }

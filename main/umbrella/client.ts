@@ -183,7 +183,7 @@ export class UmbrellaClient {
       try {
         const response = await this.http.send({
           method: 'GET', url: url.href, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-          limiters: [limiter], followRedirects: reports,
+          limiters: [limiter], followRedirects: reports, allowRedirect: (target) => this.isUmbrellaHost(target),
         });
         return parseBody(VENDOR, response, schema);
       } catch (error) {
@@ -195,6 +195,13 @@ export class UmbrellaClient {
         throw this.explainDataError(error, path);
       }
     }
+  }
+
+  /** Cisco's own hosts over https (the regional reporting hosts included), or the host the endpoint was configured as. */
+  private isUmbrellaHost(target: URL): boolean {
+    const base = new URL(this.baseUrl);
+    if (target.hostname === base.hostname && target.protocol === base.protocol) return true;
+    return target.protocol === 'https:' && (target.hostname === 'umbrella.com' || target.hostname.endsWith('.umbrella.com'));
   }
 
   private explainDataError(error: unknown, path: string): unknown {

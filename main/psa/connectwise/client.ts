@@ -12,7 +12,7 @@ import { HttpClient, HttpError, type FetchLike, type HttpStats } from '../../htt
 import { VendorError } from '../../http/vendor-error';
 import { errorText, parseBody } from '../../http/parse';
 import { RateLimiter, realClock, type Clock } from '../../http/rate-limiter';
-import { conditionString, nextLink, normaliseSite, type ConnectWiseSite } from './site';
+import { conditionString, nextLink, normaliseSite, trustedNextPage, type ConnectWiseSite } from './site';
 import {
   AssociationSchema,
   BoardSchema,
@@ -168,7 +168,7 @@ export class ConnectWiseClient {
           ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
           ...(options.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
         });
-        return { value: parseBody(VENDOR, response, schema, method), link: response.headers.get('link') };
+        return { value: parseBody(VENDOR, response, schema, method), link: response.headers.get('link'), url: url.href };
       } catch (error) {
         // A 404 on the codebase itself means the cloud moved us: read companyinfo again, once.
         if (error instanceof HttpError && error.status === 404 && attempt === 0 && /Codebase/i.test(error.responseText ?? '')) continue;
@@ -195,12 +195,17 @@ export class ConnectWiseClient {
     if (conditions) query.conditions = conditions;
     let next: string | null = null;
     for (let page = 0; page < 1000; page++) {
-      const { value, link }: { value: z.output<T>[]; link: string | null } = next
+      const { value, link, url }: { value: z.output<T>[]; link: string | null; url: string } = next
         ? await this.request('GET', path, z.array(item), { absoluteUrl: next })
         : await this.request('GET', path, z.array(item), { query });
       all.push(...value);
-      next = nextLink(link);
-      if (!next || value.length === 0) return all;
+      const target = nextLink(link);
+      if (!target || value.length === 0) return all;
+      next = trustedNextPage(target, url, this.site.apiOrigin);
+      if (next === null) {
+        // Never follow: the Basic credentials would go with the request.
+        throw new ConnectWiseError(`ConnectWise sent a next-page address outside ${this.site.apiOrigin} (${describeLink(target)}); refusing to send the API keys there. Nothing was changed.`, null);
+      }
     }
     return all;
   }
@@ -351,3 +356,12 @@ export class ConnectWiseClient {
   }
 }
 
+/** Scheme and host of a link, for a message (never its query). */
+function describeLink(link: string): string {
+  try {
+    const url = new URL(link);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return 'an invalid address';
+  }
+}

@@ -1,3 +1,4 @@
+import LinkHeader from 'http-link-header';
 /** Turns what a user types as "ConnectWise site" into the hosts the API needs. */
 
 const CLOUD_SITES: Record<string, string> = {
@@ -44,12 +45,26 @@ export function conditionString(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** The URL of rel="next" in an RFC 5988 Link header, or null. */
+/** The URL of rel="next" in an RFC 8288 Link header (parsed by http-link-header: quoted commas, several rels), or null. */
 export function nextLink(header: string | null): string | null {
   if (!header) return null;
-  for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part.trim());
-    if (match?.[1]) return match[1];
+  try {
+    return LinkHeader.parse(header).rel('next')[0]?.uri ?? null;
+  } catch {
+    return null;
   }
-  return null;
+}
+
+/**
+ * A next-page address the credentials may be sent to: resolved against the page that named it, and
+ * of the same origin (scheme, host and port) as the API itself, so never plain http or another host.
+ */
+export function trustedNextPage(link: string, pageUrl: string, apiOrigin: string): string | null {
+  let next: URL;
+  try {
+    next = new URL(link, pageUrl);
+  } catch {
+    return null;
+  }
+  return next.origin === apiOrigin ? next.href : null;
 }

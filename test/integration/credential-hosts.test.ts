@@ -1,0 +1,67 @@
+/**
+ * Credentials go only to the host they were saved for: a ConnectWise next-page link or an Umbrella
+ * redirect to another origin is refused with a clear error, and the other host receives nothing.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectWiseClient } from '../../main/psa/connectwise/client';
+import { trustedNextPage } from '../../main/psa/connectwise/site';
+import { UmbrellaClient } from '../../main/umbrella/client';
+import { ConnectWiseSimulator } from '../../simulators/connectwise';
+import { DEMO_CREDENTIALS } from '../../simulators/demo';
+import { buildWorld } from '../../simulators/seed';
+import { UmbrellaSimulator } from '../../simulators/umbrella';
+
+interface Trap { url: string; requests: http.IncomingHttpHeaders[]; close(): Promise<void> }
+
+/** A loopback server on another origin that records what reaches it. */
+async function trap(host: string): Promise<Trap> {
+  const requests: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((req, res) => { requests.push(req.headers); res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]'); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://${host}:${String((server.address() as AddressInfo).port)}`, requests, close: () => new Promise((resolve) => { server.close(() => { resolve(); }); }) };
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => { for (const stop of stops.splice(0)) await stop(); });
+const fetchLike = (u: string, i: RequestInit) => fetch(u, i);
+
+describe('credentials only to their own host', () => {
+  it('a ConnectWise next-page link on another origin receives no request; pages on the site are still followed', async () => {
+    const world = buildWorld({ anchor: Date.UTC(2026, 10, 25) });
+    const cw = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise });
+    await cw.start();
+    const other = await trap('127.0.0.1');
+    stops.push(() => cw.stop(), () => other.close());
+    cw.maxPageSize = 10;
+    const client = new ConnectWiseClient({ ...DEMO_CREDENTIALS.connectwise, site: cw.url, fetch: fetchLike });
+    expect((await client.listCompanies()).length).toBe(world.connectwise.companies.filter((c) => !c.deletedFlag).length);
+    cw.nextPageOrigin = other.url;
+    await expect(client.listCompanies()).rejects.toThrow(/next-page address outside http:\/\/127\.0\.0\.1:\d+ \(http:\/\/127\.0\.0\.1:\d+\); refusing to send the API keys there/);
+    expect(other.requests).toEqual([]);
+  });
+
+  it('a next-page link must keep the API\'s scheme, host and port', () => {
+    const api = 'https://api-na.myconnectwise.net';
+    expect(trustedNextPage('/v4_6_release/apis/3.0/company/companies?page=2', `${api}/v4_6_release/apis/3.0/company/companies`, api)).toBe(`${api}/v4_6_release/apis/3.0/company/companies?page=2`);
+    expect(trustedNextPage('http://api-na.myconnectwise.net/x?page=2', `${api}/x`, api)).toBeNull();
+    expect(trustedNextPage('https://api-na.myconnectwise.net.evil.example/x', `${api}/x`, api)).toBeNull();
+    expect(trustedNextPage('https://api-na.myconnectwise.net:8443/x', `${api}/x`, api)).toBeNull();
+  });
+
+  it('an Umbrella reporting redirect is followed to the regional host, and refused to any other, which gets no token', async () => {
+    const world = buildWorld({ anchor: Date.UTC(2026, 10, 25), customers: 3 });
+    const umbrella = new UmbrellaSimulator({ world, ...DEMO_CREDENTIALS.umbrella, redirectReports: true, rateLimits: false });
+    await umbrella.start();
+    const other = await trap('localhost');
+    stops.push(() => umbrella.stop(), () => other.close());
+    const client = new UmbrellaClient({ ...DEMO_CREDENTIALS.umbrella, fetch: fetchLike, baseUrl: umbrella.url, limits: { token: [], admin: [], reportsPerOrg: [] } });
+    const org = world.customers[0]!.customerId;
+    const range = { from: Date.UTC(2026, 9, 1), to: Date.UTC(2026, 10, 1) - 1 };
+    expect(await client.totalDnsRequests(org, range)).toBeGreaterThan(0);
+    umbrella.redirectOrigin = other.url;
+    await expect(client.totalDnsRequests(org, range)).rejects.toThrow(/Cisco Umbrella redirected GET \/reports\/v2\/total-requests\/dns to http:\/\/localhost:\d+, which is not Cisco Umbrella's: refused, and no credential was sent there/);
+    expect(other.requests).toEqual([]);
+  });
+});

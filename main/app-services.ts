@@ -16,6 +16,7 @@ import type { RunProgress, RunRecord } from '../preload/contract';
 import { materialBillingCodes, ticketingOptions } from './setup-lists';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from './sync/setup';
 import { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits } from './umbrella/client';
+import { UmbrellaTokenCache } from './umbrella/tokens';
 
 export interface AppServicesOptions {
   identity: AppIdentity;
@@ -55,10 +56,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const { identity, log } = options;
   const settings = openSettingsStore({ dir: identity.dataDir, log, ...(options.openSettings ? { open: options.openSettings } : {}) });
   const state = openStateStore({ dir: identity.dataDir, log });
+  const umbrellaTokens = new UmbrellaTokenCache();
   const setup: SyncSetup = {
     settings: () => settings.get(), secrets: options.secrets, state, log, fetch: options.fetch,
     // One set of limiters for every client built from this setup (they supersede setup.umbrellaLimits).
     umbrellaLimiters: new UmbrellaLimiters(options.umbrellaLimits ?? UMBRELLA_LIMITS),
+    umbrellaTokens,
     ...(options.onRunProgress ? { onRunProgress: options.onRunProgress } : {}),
   };
   const sync = new EngineSlot(() => createSyncEngine(setup));
@@ -88,6 +91,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   ], log, options.schedulerClock);
   const service = new AppService({
     identity, settings, secrets: options.secrets, state, sync, tickets, scheduler,
+    dropCachedTokens: () => { umbrellaTokens.clear(); },
     testConnection: (target) => testConnection(setup, target),
     customerOverview: () => customerOverview(setup),
     billingCodes: () => materialBillingCodes(setup),

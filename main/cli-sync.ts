@@ -70,7 +70,7 @@ async function demoSetup(settingsStore: SettingsStore, kind: PsaKind, io: CliIo,
     ...settingsStore.get(),
     psa: { kind },
     connectwise: { site: demo.urls.connectwiseSite },
-    autotask: { materialBillingCodeId: DEMO_MATERIAL_BILLING_CODE },
+    autotask: { ...settingsStore.get().autotask, materialBillingCodeId: DEMO_MATERIAL_BILLING_CODE },
     ticketing: DEMO_TICKETING,
     endpoints: { umbrellaBaseUrl: demo.urls.umbrella, autotaskDiscoveryUrl: demo.urls.autotaskDiscovery },
   });
@@ -85,8 +85,12 @@ async function demoSetup(settingsStore: SettingsStore, kind: PsaKind, io: CliIo,
  * keychain (or, with --demo, the in-process simulators and their demo credentials), the state file,
  * and one error report; everything is closed afterwards.
  */
-async function withCommandSetup(command: Omit<SyncCommand, 'dryRun'>, io: CliIo, log: Logger, demoAnchor: number | undefined, body: (setup: SyncSetup) => Promise<number>): Promise<number> {
+async function withCommandSetup(command: Omit<SyncCommand, 'dryRun'>, io: CliIo, baseLog: Logger, demoAnchor: number | undefined, body: (setup: SyncSetup, reportError: (message: string) => void) => Promise<number>): Promise<number> {
   let demo: DemoSimulators | null = null;
+  // An engine logs its fatal error and also returns it in the run: say it once.
+  const said = new Set<string>();
+  const log: Logger = { ...baseLog, error: (message) => { said.add(message); io.err(`Error: ${message}`); } };
+  const reportError = (message: string) => { if (!said.has(message)) io.err(`Error: ${message}`); };
   try {
     const settingsStore = openSettingsStore({ dir: command.dataDir, log });
     let settings: () => Settings = () => settingsStore.get();
@@ -100,12 +104,12 @@ async function withCommandSetup(command: Omit<SyncCommand, 'dryRun'>, io: CliIo,
     try {
       // The demo simulators do not throttle, so neither does the client (a real console would).
       const limits = command.demo ? { umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] } } : {};
-      return await body({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), role: 'the command line', ...limits });
+      return await body({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), role: 'the command line', ...limits }, reportError);
     } finally {
       state.close();
     }
   } catch (error) {
-    io.err(`Error: ${describeError(error)}`);
+    reportError(describeError(error));
     return 1;
   } finally {
     await demo?.stop();
@@ -113,11 +117,11 @@ async function withCommandSetup(command: Omit<SyncCommand, 'dryRun'>, io: CliIo,
 }
 
 export function runSyncCommand(command: SyncCommand, io: CliIo, log: Logger): Promise<number> {
-  return withCommandSetup(command, io, log, undefined, async (setup) => {
+  return withCommandSetup(command, io, log, undefined, async (setup, reportError) => {
     const engine = await createSyncEngine(setup);
     const run = await engine.run({ dryRun: command.dryRun, onProgress: ({ outcome }) => { io.out(outcomeLine(outcome, command.dryRun)); } });
     for (const note of run.record.notes) io.out(`note: ${note}`);
-    if (run.record.error) io.err(`Error: ${run.record.error}`);
+    if (run.record.error) reportError(run.record.error);
     io.out(summaryLine(run));
     return run.record.error || run.record.counts.failed > 0 ? 1 : 0;
   });
@@ -146,12 +150,12 @@ export function ticketActionLine(action: TicketAction): string {
 /** `umbrella-psa-sync tickets [--demo [--psa KIND]] [--data-dir DIR]` */
 export function runTicketsCommand(command: Omit<SyncCommand, 'dryRun'>, io: CliIo, log: Logger): Promise<number> {
   // In the demo, activity is anchored inside the previous 4-hour window, the one a check processes.
-  return withCommandSetup(command, io, log, windowOf(Date.now()) - 30 * 60_000, async (setup) => {
+  return withCommandSetup(command, io, log, windowOf(Date.now()) - 30 * 60_000, async (setup, reportError) => {
     const engine = await createTicketEngine(setup);
     const run = await engine.run();
     for (const action of run.actions) io.out(ticketActionLine(action));
     for (const note of run.record.notes) io.out(`note: ${note}`);
-    if (run.record.error) io.err(`Error: ${run.record.error}`);
+    if (run.record.error) reportError(run.record.error);
     const { counts } = run.record;
     const windows = run.processedWindows.map((w) => new Date(w).toISOString().slice(0, 16).replace('T', ' ')).join(', ') || 'none';
     const pending = new Set(run.retries.map((r) => r.orgId)).size;

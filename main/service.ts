@@ -50,6 +50,8 @@ export interface ServiceDeps {
   /** The OS save dialog (Electron's in the app, a stub in tests); null when the user cancels. */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   ticketingOptions: (boardId: number | null) => Promise<TicketingOptions>;
+  /** Credentials or endpoints changed: no cached Umbrella token is used again. */
+  dropCachedTokens?: () => void;
 }
 
 export class AppService {
@@ -58,6 +60,7 @@ export class AppService {
   private invalidate(): void {
     this.deps.sync.invalidate();
     this.deps.tickets.invalidate();
+    this.deps.dropCachedTokens?.();
   }
 
   getAppInfo(): AppInfo {

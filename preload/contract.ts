@@ -42,6 +42,8 @@ export const ConnectWiseSettingsSchema = z.object({
 
 export const AutotaskSettingsSchema = z.object({
   materialBillingCodeId: OptionalIdSchema.default(null),
+  /** The share of the tenant's hourly API threshold (shared by every integration) this app may bring it to. */
+  apiSharePercent: z.number().int('The API share is a whole percentage').min(5, 'The API share is at least 5%').max(90, 'The API share is at most 90%').default(50),
 });
 
 /** A ConnectWise company identifier or an Autotask company id (as text). */
@@ -238,6 +240,8 @@ export const RunRecordSchema = z.object({
   error: z.string().optional(),
   /** A "Check now" of the current partial window: it marks nothing done, so the schedule ignores it. */
   checkNow: z.boolean().optional(),
+  /** The PSA tenant's API usage as last read in the run (Autotask's hourly threshold, shared by every integration). */
+  psaUsage: z.object({ used: z.number(), limit: z.number(), cap: z.number(), at: z.string() }).optional(),
 });
 export const RECENT_TICKETS_PER_RUN = 100;
 export type RunRecord = z.infer<typeof RunRecordSchema>;

@@ -61,6 +61,14 @@ export class AutotaskSimulator extends HostedSimulator {
   readonly ticketPicklists: Record<string, Picklist[]>;
   private readonly inFlight = new Map<string, number>();
   private requestCount = 0;
+  /** Test hook: requests other integrations of the tenant made this hour (they share the threshold). */
+  otherUsage = 0;
+  /** The tenant's hourly threshold (Autotask: 10,000 by default). */
+  threshold = 10_000;
+  /** The highest usage (every integration) the tenant reached. */
+  peakUsage = 0;
+  /** Test hook: how long each request holds its thread (a real server takes time to answer). */
+  serviceTimeMs = 0;
 
   constructor(options: AutotaskSimOptions) {
     super();
@@ -87,6 +95,10 @@ export class AutotaskSimulator extends HostedSimulator {
       seed: options.seed ?? 31,
       caseInsensitivePaths: true,
       notFound: () => ({ status: 404, body: '<html><body><h2>404 - File or directory not found.</h2></body></html>', raw: true }),
+      // Autotask's own words for a fault on its side, with the errors array it sends for everything.
+      faultBody: (status) => (status === 503
+        ? { errors: ['The service is temporarily unavailable. Please try again later.'] }
+        : { errors: ['An unexpected error has occurred. Please contact Autotask support. Error ID: 54634.'], errorId: 54634 }),
     });
     this.register();
   }
@@ -135,7 +147,7 @@ export class AutotaskSimulator extends HostedSimulator {
       s.on(method, `/ATServicesRest/V1.0${path}`, (req) => this.authorized(req, entity, handler));
     };
     api('GET', '/Version', 'Version', () => json(200, { majorVersion: '2026', minorVersion: '1', build: '112', customerType: '1' }));
-    api('GET', '/ThresholdInformation', 'ThresholdInformation', () => json(200, { externalRequestThreshold: 10000, requestThresholdTimeframe: 60, currentTimeframeRequestCount: this.requestCount }));
+    api('GET', '/ThresholdInformation', 'ThresholdInformation', () => json(200, { externalRequestThreshold: this.threshold, requestThresholdTimeframe: 60, currentTimeframeRequestCount: this.requestCount + this.otherUsage }));
     this.queryable('Companies', () => this.companies);
     api('GET', '/Companies/{id}', 'Companies', (req) => this.byId(this.companies, req));
     this.queryable('BillingCodes', () => this.billingCodes);
@@ -184,7 +196,10 @@ export class AutotaskSimulator extends HostedSimulator {
   }
 
   private authorized(req: SimRequest, entity: string, handler: (req: SimRequest) => SimResponse): SimResponse | Promise<SimResponse> {
+    // Over the hourly threshold the API is disabled for every integration of the tenant.
+    if (this.requestCount + this.otherUsage >= this.threshold) return errors(429, `The request threshold of ${String(this.threshold)} requests per hour has been exceeded for this database; requests are refused until usage falls.`);
     this.requestCount++;
+    this.peakUsage = Math.max(this.peakUsage, this.requestCount + this.otherUsage);
     const header = (name: string) => {
       const value = req.headers[name.toLowerCase()];
       return typeof value === 'string' ? value : undefined;
@@ -196,14 +211,18 @@ export class AutotaskSimulator extends HostedSimulator {
     const busy = this.inFlight.get(entity) ?? 0;
     if (busy >= limit) return errors(429, `Thread Threshold Exceeded — The Autotask API thread threshold of ${String(limit)} threads has been exceeded. (Itgenatr005)`);
     this.inFlight.set(entity, busy + 1);
-    // Hold the "thread" across a tick so that concurrent requests overlap as on a real server.
-    return new Promise<SimResponse>((resolve) => setImmediate(() => {
-      try {
-        resolve(handler(req));
-      } finally {
-        this.inFlight.set(entity, (this.inFlight.get(entity) ?? 1) - 1);
-      }
-    }));
+    // Hold the "thread" while the request is served, so that concurrent requests overlap as on a real server.
+    return new Promise<SimResponse>((resolve) => {
+      const serve = () => {
+        try {
+          resolve(handler(req));
+        } finally {
+          this.inFlight.set(entity, (this.inFlight.get(entity) ?? 1) - 1);
+        }
+      };
+      if (this.serviceTimeMs > 0) setTimeout(serve, this.serviceTimeMs);
+      else setImmediate(serve);
+    });
   }
 
   private queryable(entity: string, rows: () => Entity[]): void {

@@ -46,6 +46,8 @@ export interface Exchange {
 export interface Faults {
   /** Added to every response. */
   latencyMs: number;
+  /** Up to this much more, at random per request (networks do not deliver in lockstep). */
+  latencyJitterMs?: number;
   /** Probability of a 500 answer instead of handling the request. */
   errorRate: number;
   /** Probability of resetting the connection without an answer. */
@@ -104,14 +106,23 @@ export class SimServer {
   private baseUrl = '';
 
   private readonly caseInsensitive: boolean;
+  /** The body of an injected 5xx, in the vendor's own error format. */
+  private readonly faultBody: (status: number) => unknown;
+  /** Targeted faults: the next `times` requests matching `path` (and `method`) get `status`. */
+  private readonly targeted: { method?: string; path: RegExp; status: number; times: number }[] = [];
   /** Vendors differ in how they say "no such path" (Autotask: an IIS HTML page). */
   private readonly notFound: SimHandler | undefined;
 
+  /** Headers of an injected 429 (Umbrella sends no Retry-After). */
+  private readonly rateLimitHeaders: Record<string, string>;
+
   constructor(
     readonly vendor: string,
-    options: { seed?: number; caseInsensitivePaths?: boolean; notFound?: SimHandler } = {},
+    options: { seed?: number; caseInsensitivePaths?: boolean; notFound?: SimHandler; rateLimitHeaders?: Record<string, string>; faultBody?: (status: number) => unknown } = {},
   ) {
     this.random = seededRandom(options.seed ?? 1);
+    this.rateLimitHeaders = options.rateLimitHeaders ?? { 'Retry-After': '1' };
+    this.faultBody = options.faultBody ?? (() => ({ message: 'Internal server error (simulated)' }));
     this.caseInsensitive = options.caseInsensitivePaths ?? false;
     this.notFound = options.notFound;
   }
@@ -137,6 +148,12 @@ export class SimServer {
 
   resetFaults(): void {
     this.faults = { ...NO_FAULTS };
+    this.targeted.length = 0;
+  }
+
+  /** The next `times` requests to a matching path answer `status` (with the vendor's error body). */
+  failNext(path: RegExp, options: { status?: number; times?: number; method?: string } = {}): void {
+    this.targeted.push({ path, status: options.status ?? 500, times: options.times ?? 1, ...(options.method ? { method: options.method } : {}) });
   }
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
@@ -195,7 +212,8 @@ export class SimServer {
     };
 
     const faults = this.faults;
-    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    const latency = faults.latencyMs + (faults.latencyJitterMs ? this.random() * faults.latencyJitterMs : 0);
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     if (faults.resetRate > 0 && this.random() < faults.resetRate) {
       record(0, undefined, true);
       req.socket.destroy();
@@ -205,13 +223,16 @@ export class SimServer {
       faults.rateLimitBurst--;
       const answer = { message: 'Too many requests (simulated burst)' };
       record(429, answer, true);
-      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end(JSON.stringify(answer));
+      res.writeHead(429, { 'Content-Type': 'application/json', ...this.rateLimitHeaders }).end(JSON.stringify(answer));
       return;
     }
-    if (faults.errorRate > 0 && this.random() < faults.errorRate) {
-      const answer = { message: 'Internal server error (simulated)' };
-      record(500, answer, true);
-      res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
+    const target = this.targeted.find((t) => t.times > 0 && t.path.test(request.path) && (t.method === undefined || t.method === request.method));
+    const status = target ? target.status : faults.errorRate > 0 && this.random() < faults.errorRate ? 500 : null;
+    if (status !== null) {
+      if (target) target.times--;
+      const answer = this.faultBody(status);
+      record(status, answer, true);
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
       return;
     }
 

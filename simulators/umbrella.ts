@@ -76,8 +76,8 @@ export class UmbrellaSimulator {
     const scale = options.limitScale ?? 1;
     const scaled = (windows: { limit: number; ms: number }[]) => windows.map((w) => ({ limit: w.limit, ms: w.ms / scale }));
     this.limits = { token: scaled(TOKEN_LIMITS), admin: scaled(ADMIN_LIMITS), reports: scaled(REPORT_LIMITS) };
-    this.server = new SimServer('umbrella', { seed: options.seed ?? 11 });
-    this.regional = new SimServer('umbrella', { seed: (options.seed ?? 11) + 1 });
+    this.server = new SimServer('umbrella', { seed: options.seed ?? 11, rateLimitHeaders: {} });
+    this.regional = new SimServer('umbrella', { seed: (options.seed ?? 11) + 1, rateLimitHeaders: {} });
     this.register(this.server, false);
     this.register(this.regional, true);
   }
@@ -138,7 +138,8 @@ export class UmbrellaSimulator {
   private limited(bucket: string, windows: readonly { limit: number; ms: number }[]): SimResponse | null {
     if (!this.options.rateLimits) return null;
     const wait = this.counter.take(bucket, windows);
-    return wait === null ? null : json(429, { message: 'Exceeded Limit: Too many requests made within a specific time period.' }, { 'Retry-After': String(wait) });
+    // As Umbrella answers: no Retry-After (none is documented or sent); the client must know the window.
+    return wait === null ? null : json(429, { message: 'Exceeded Limit: Too many requests made within a specific time period. You may have exceeded the rate limits for your organization or package.' });
   }
 
   private register(server: SimServer, regional: boolean): void {

@@ -21,6 +21,12 @@ export interface HttpRequest {
   limiters?: readonly RateLimiter[];
   /** Follow redirects by hand, re-sending headers (Umbrella's reporting 302 to a regional host). */
   followRedirects?: boolean;
+  /**
+   * What a 429 without Retry-After means for this request: how long the vendor's window takes to
+   * turn over, and how many times to wait for it. The request's limiters are paused meanwhile, so
+   * nothing else is sent into the full window. Default: a short backoff (at least 1 s), `retries` times.
+   */
+  rateLimit?: { waitMs: number | ((attempt: number) => number); retries: number };
   /** Where a redirect may lead (the headers, credentials included, go with it); default: anywhere https. */
   allowRedirect?: (target: URL) => boolean;
 }
@@ -62,10 +68,14 @@ export interface HttpClientOptions {
   /** Turns an error response body into the vendor's own words, for messages. */
   describeError?: (status: number, text: string) => string | null;
   /** Whether a 5xx answer is worth retrying (default: all are). Autotask reports validation errors as 500. */
-  isTransient?: (status: number, text: string) => boolean;
+  isTransient?: (status: number, text: string, request: HttpRequest) => boolean;
+  /** Whether an answer that is not a 429 means the same (Autotask's thread limit can come as a 500). */
+  isRateLimited?: (status: number, text: string) => boolean;
 }
 
 export interface HttpStats {
+  /** Time spent waiting for a vendor's rate-limit window after a 429. */
+  rateLimitWaitMs: number;
   requests: number;
   attempts: number;
   retries: number;
@@ -89,6 +99,28 @@ export function describeUrl(url: string): string {
   }
 }
 
+/** The host (and port) a request went to, for messages. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(invalid address)';
+  }
+}
+
+/** Why a connection failed, in words an administrator can act on: DNS, refused, TLS, reset, or the code. */
+export function networkReason(error: unknown, host: string): string {
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const code = cause?.code ?? (error instanceof Error ? error.message : 'unknown error');
+  const name = host.replace(/:\d+$/, '');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the name ${name} could not be resolved (DNS: ${code}); check the address and the network's DNS`;
+  if (code === 'ECONNREFUSED') return `${host} refused the connection (ECONNREFUSED); check the address and port, and any firewall`;
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `the connection was reset (${code})`;
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return `the connection timed out (${code}); check the network and any proxy`;
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) return `the TLS connection failed (${code}): the certificate of ${name} was not accepted; check the address, or a proxy that intercepts TLS`;
+  return code;
+}
+
 /** Seconds or an HTTP date; null when absent or unreadable. */
 export function retryAfterMs(value: string | null, now: number): number | null {
   if (!value) return null;
@@ -99,7 +131,7 @@ export function retryAfterMs(value: string | null, now: number): number | null {
 }
 
 export class HttpClient {
-  readonly stats: HttpStats = { requests: 0, attempts: 0, retries: 0, rateLimited: 0, peakInFlight: 0 };
+  readonly stats: HttpStats = { requests: 0, attempts: 0, retries: 0, rateLimited: 0, peakInFlight: 0, rateLimitWaitMs: 0 };
   private inFlight = 0;
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -122,18 +154,22 @@ export class HttpClient {
       let delay: number;
       try {
         const response = await this.attempt(request);
-        if (response.status === 429) {
+        if (response.status === 429 || (response.status >= 400 && this.options.isRateLimited?.(response.status, response.text) === true)) {
           this.stats.rateLimited++;
           failure = this.statusError(request, response);
-          delay = retryAfterMs(response.headers.get('retry-after'), this.clock.now()) ?? this.backoff(attempt, 1000);
-          if (attempt < retries) {
+          const policy = request.rateLimit;
+          const policyWait = typeof policy?.waitMs === 'function' ? policy.waitMs(attempt) : policy?.waitMs;
+          delay = retryAfterMs(response.headers.get('retry-after'), this.clock.now()) ?? policyWait ?? this.backoff(attempt, 1000);
+          if (attempt < (policy?.retries ?? retries)) {
             this.stats.retries++;
+            if (policy) for (const limiter of request.limiters ?? []) limiter.pauseFor(delay);
+            this.stats.rateLimitWaitMs += delay;
             await this.clock.sleep(delay);
             continue;
           }
           throw failure;
         }
-        const transient = response.status >= 500 && (this.options.isTransient?.(response.status, response.text) ?? true);
+        const transient = response.status >= 500 && (this.options.isTransient?.(response.status, response.text, request) ?? true);
         if (transient && idempotent && attempt < retries) {
           this.stats.retries++;
           await this.clock.sleep(this.backoff(attempt));
@@ -207,7 +243,7 @@ export class HttpClient {
     } catch (error) {
       if (controller.signal.aborted) {
         throw new HttpError(
-          `${this.vendor} did not answer ${request.method} ${describeUrl(request.url)} within ${String(Math.round(timeoutMs / 1000))} s`,
+          `${this.vendor} at ${hostOf(request.url)} did not answer ${request.method} ${describeUrl(request.url)} within ${String(Math.round(timeoutMs / 1000))} s (timeout)`,
           'timeout', null, null, true,
         );
       }
@@ -218,9 +254,9 @@ export class HttpClient {
   }
 
   private networkError(request: HttpRequest, error: unknown): HttpError {
-    const cause = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.message) : 'unknown error';
+    const host = hostOf(request.url);
     return new HttpError(
-      `${this.vendor} could not be reached for ${request.method} ${describeUrl(request.url)} (${cause})`,
+      `${this.vendor} could not be reached at ${host} for ${request.method} ${describeUrl(request.url)}: ${networkReason(error, host)}`,
       'network', null, null, true,
     );
   }

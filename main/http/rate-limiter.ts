@@ -40,6 +40,8 @@ export class RateLimiter {
   /** Acquirers waiting for a request in flight to finish (its window starts then). */
   private readonly finishing: (() => void)[] = [];
   private active = 0;
+  /** Nothing is admitted before this time: the vendor said its window is full (a 429), whoever filled it. */
+  private pausedUntil = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly waiters: (() => void)[] = [];
   peakActive = 0;
@@ -49,6 +51,11 @@ export class RateLimiter {
     private readonly maxConcurrent: number = Number.POSITIVE_INFINITY,
     private readonly clock: Clock = realClock,
   ) {}
+
+  /** Admits nothing for `ms`: another program using the same key filled the vendor's window. */
+  pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+  }
 
   /** Runs `task` once every window and the concurrency cap allow it. */
   async run<T>(task: () => Promise<T>): Promise<T> {
@@ -96,9 +103,10 @@ export class RateLimiter {
   /** How long until every window has room; Infinity when that depends on a request still in flight. */
   private waitTime(now: number): number {
     const longest = Math.max(0, ...this.windows.map((w) => w.ms + RateLimiter.margin(w)));
+    const paused = Math.max(0, this.pausedUntil - now);
     // Finished requests older than every window no longer count (entries are in sending order).
     while (this.entries.length > 0 && (this.entries[0]?.done ?? 0) <= now - longest) this.entries.shift();
-    let wait = 0;
+    let wait = paused;
     for (const window of this.windows) {
       const span = window.ms + RateLimiter.margin(window);
       const counted = this.entries.map((e) => (window.countFrom === 'response' ? e.done : e.sent)).filter((t) => t > now - span).sort((a, b) => a - b);

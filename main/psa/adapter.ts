@@ -28,6 +28,19 @@ export class PsaSetupError extends Error {
   override readonly name = 'PsaSetupError';
 }
 
+/** The tenant's shared API budget as last read, and the time paused for it (Autotask; ConnectWise has none to read). */
+export interface PsaApiUsage {
+  usage: { used: number; limit: number; cap: number; at: string } | null;
+  pausedMs: number;
+}
+export const NO_API_USAGE: PsaApiUsage = { usage: null, pausedMs: 0 };
+
+/** The run note for time paused to keep the tenant within its share of the hourly API budget, or null. */
+export function budgetNote(pausedMs: number, usage: PsaApiUsage['usage']): string | null {
+  if (pausedMs <= 0 || !usage) return null;
+  return `Paused ${String(Math.round(pausedMs / 1000))} s: the PSA tenant's API usage reached ${String(Math.round(usage.cap * 100))}% of its ${String(usage.limit)} requests an hour (shared by every integration; this app stays under that share).`;
+}
+
 export interface PsaSyncAdapter {
   readonly kind: PsaKind;
   /** Ensures the configuration type and questions (CW) or product and UDFs (Autotask) exist. */
@@ -42,6 +55,7 @@ export interface PsaSyncAdapter {
   updateConfiguration(id: number, company: PsaCompany, values: FieldValues): Promise<'updated' | 'missing'>;
   /** Requests sent so far. */
   requestCount(): number;
+  apiUsage(): PsaApiUsage;
 }
 
 /** The reference form a mapping is compared in. */

@@ -3,7 +3,7 @@
  * Ticket options (board/queue, status, priority, types) come from the wizard's settings.
  */
 import { missingTicketingChoice, type PsaKind, type Settings } from '../../preload/contract';
-import type { PsaCompany } from './adapter';
+import { NO_API_USAGE, type PsaApiUsage, type PsaCompany } from './adapter';
 import type { ConnectWiseClient } from './connectwise/client';
 import type { AutotaskClient } from './autotask/client';
 import { TICKET_STATUS_COMPLETE } from './autotask/client';
@@ -30,6 +30,7 @@ export interface PsaTicketAdapter {
   ticketState(id: number): Promise<TicketState>;
   addNote(id: number, title: string, text: string): Promise<void>;
   requestCount(): number;
+  apiUsage(): PsaApiUsage;
 }
 
 export const CW_SUMMARY_MAX = 100;
@@ -44,6 +45,10 @@ export class ConnectWiseTicketAdapter implements PsaTicketAdapter {
 
   requestCount(): number {
     return this.client.stats.requests;
+  }
+
+  apiUsage(): PsaApiUsage {
+    return NO_API_USAGE;
   }
 
   async createTicket(ticket: NewBotnetTicket): Promise<number> {
@@ -86,6 +91,10 @@ export class AutotaskTicketAdapter implements PsaTicketAdapter {
 
   requestCount(): number {
     return this.client.stats.requests;
+  }
+
+  apiUsage(): PsaApiUsage {
+    return { usage: this.client.budget.usage, pausedMs: this.client.budget.pausedMs };
   }
 
   createTicket(ticket: NewBotnetTicket): Promise<number> {

@@ -14,9 +14,9 @@ import type { CustomerMapping, RunProgress } from '../../preload/contract';
 import { describeError } from '../errors';
 import { RateLimiter } from '../http/rate-limiter';
 import type { Logger } from '../log';
-import { companyKey, PsaSetupError, type PsaCompany, type PsaSyncAdapter } from '../psa/adapter';
+import { budgetNote, companyKey, PsaSetupError, type PsaCompany, type PsaSyncAdapter } from '../psa/adapter';
 import { configurationKey, HISTORY_LIMIT, type CustomerResult, type RunRecord, type StateStore } from '../store/state';
-import type { UmbrellaClient, UmbrellaCustomer } from '../umbrella/client';
+import { rateLimitWaitNote, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
 import { collectFields, securityCategories, type SecurityCategories } from '../umbrella/collector';
 import { FIELDS, formatFields, type FieldKey, type FieldValues } from './fields';
 
@@ -99,6 +99,8 @@ export class SyncEngine {
   private async execute(dryRun: boolean, runAt: Date, onProgress?: (progress: SyncProgress) => void): Promise<SyncRun> {
     const { umbrella, psa, state, log } = this.deps;
     const umbrellaBefore = umbrella.stats.requests;
+    const waitedBefore = umbrella.stats.rateLimitWaitMs;
+    const pausedBefore = psa.apiUsage().pausedMs;
     const psaBefore = psa.requestCount();
     const notes: string[] = [];
     const outcomes: CustomerOutcome[] = [];
@@ -140,6 +142,11 @@ export class SyncEngine {
       log.error(fatal);
     }
 
+    const waited = rateLimitWaitNote(umbrella.stats.rateLimitWaitMs - waitedBefore);
+    if (waited) notes.push(waited);
+    const usage = psa.apiUsage();
+    const paused = budgetNote(usage.pausedMs - pausedBefore, usage.usage);
+    if (paused) notes.push(paused);
     for (const note of notes) log.info(note);
     const count = (status: CustomerResult['status']) => outcomes.filter((o) => o.status === status).length;
     const record: RunRecord = {
@@ -154,6 +161,8 @@ export class SyncEngine {
       problems: outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped').map(({ orgId, name, status, reason }) => ({ orgId, name, status, ...(reason ? { reason } : {}) })),
       notes,
       ...(fatal ? { error: fatal } : {}),
+
+      ...(usage.usage ? { psaUsage: usage.usage } : {}),
     };
     state.updateNow((s) => {
       s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT);

@@ -15,6 +15,7 @@ import type { CredentialValues, SecretStore } from '../store/secrets';
 import type { StateStore } from '../store/state';
 import { UmbrellaClient, type UmbrellaLimiters, type UmbrellaLimits } from '../umbrella/client';
 import { SyncEngine } from './engine';
+import type { UmbrellaTokenCache } from '../umbrella/tokens';
 import { TicketEngine } from '../tickets/engine';
 import { AutotaskTicketAdapter, ConnectWiseTicketAdapter, type PsaTicketAdapter } from '../psa/tickets';
 
@@ -33,6 +34,8 @@ export interface SyncSetup {
   umbrellaLimits?: UmbrellaLimits;
   /** One set for all the app's Umbrella clients (sync, tickets, connection test, mapping table). */
   umbrellaLimiters?: UmbrellaLimiters;
+  /** One token cache for all the app's Umbrella clients, so a token minted by one engine serves the others. */
+  umbrellaTokens?: UmbrellaTokenCache;
   concurrency?: number;
   /** Live progress of every sync and ticket check (the window shows it). */
   onRunProgress?: (progress: RunProgress) => void;
@@ -70,6 +73,7 @@ export async function createVendorClients(setup: SyncSetup): Promise<{ settings:
     ...(settings.endpoints.umbrellaBaseUrl ? { baseUrl: settings.endpoints.umbrellaBaseUrl } : {}),
     ...(setup.umbrellaLimits ? { limits: setup.umbrellaLimits } : {}),
     ...(setup.umbrellaLimiters ? { limiters: setup.umbrellaLimiters } : {}),
+    ...(setup.umbrellaTokens ? { tokens: setup.umbrellaTokens } : {}),
   });
   if (kind === 'connectwise') {
     if (!settings.connectwise.site) throw new NotConfiguredError('The ConnectWise site is not set: enter it in step 2 of the setup wizard (for example na.myconnectwise.net).');
@@ -80,6 +84,7 @@ export async function createVendorClients(setup: SyncSetup): Promise<{ settings:
     ...(await credentials(setup.secrets, 'autotask', 'Autotask')),
     fetch: setup.fetch,
     ...(settings.endpoints.autotaskDiscoveryUrl ? { discoveryUrl: settings.endpoints.autotaskDiscoveryUrl } : {}),
+    budget: { share: settings.autotask.apiSharePercent / 100 },
   });
   return { settings, umbrella, psa: { kind, client } };
 }

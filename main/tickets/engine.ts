@@ -19,10 +19,10 @@ import { describeError } from '../errors';
 import { HttpError } from '../http/client';
 import { RateLimiter } from '../http/rate-limiter';
 import type { Logger } from '../log';
-import { companyKey, type PsaCompany } from '../psa/adapter';
+import { budgetNote, companyKey, type PsaCompany } from '../psa/adapter';
 import type { PsaTicketAdapter } from '../psa/tickets';
 import { configurationKey, HISTORY_LIMIT, ledgerKey, type RunRecord, type StateStore, type TicketLedgerEntry } from '../store/state';
-import type { UmbrellaClient, UmbrellaCustomer } from '../umbrella/client';
+import { rateLimitWaitNote, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
 import { securityCategories } from '../umbrella/collector';
 import type { UmbrellaIdentity } from '../umbrella/schemas';
 import { RECENT_TICKETS_PER_RUN, type CustomerMapping, type RunProgress } from '../../preload/contract';
@@ -173,6 +173,8 @@ export class TicketEngine {
     const startedAt = this.now();
     const now = startedAt.getTime();
     const umbrellaBefore = umbrella.stats.requests;
+    const waitedBefore = umbrella.stats.rateLimitWaitMs;
+    const pausedBefore = psa.apiUsage().pausedMs;
     const psaBefore = psa.requestCount();
     const actions: TicketAction[] = [];
     const notes: string[] = [];
@@ -241,6 +243,11 @@ export class TicketEngine {
     } finally {
       state.flush();
     }
+    const waited = rateLimitWaitNote(umbrella.stats.rateLimitWaitMs - waitedBefore);
+    if (waited) notes.push(waited);
+    const usage = psa.apiUsage();
+    const paused = budgetNote(usage.pausedMs - pausedBefore, usage.usage);
+    if (paused) notes.push(paused);
     const count = (...kinds: TicketAction['action'][]) => actions.filter((a) => kinds.includes(a.action)).length;
     const problems = actions.filter((a) => a.action === 'failed' || a.action === 'unticketed' || a.action === 'lost').map((a) => ({
       orgId: a.orgId, name: a.customer, status: 'failed' as const,
@@ -263,6 +270,8 @@ export class TicketEngine {
         : [])).slice(0, RECENT_TICKETS_PER_RUN),
       ...(fatal ? { error: fatal } : {}),
       ...(checkNow ? { checkNow: true } : {}),
+
+      ...(usage.usage ? { psaUsage: usage.usage } : {}),
     };
     state.updateNow((s) => { s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT); });
     this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done: 0, total: 0, finished: true });

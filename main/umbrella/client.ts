@@ -15,6 +15,7 @@ import { VendorError } from '../http/vendor-error';
 import { errorText, parseBody } from '../http/parse';
 import { realClock, type Clock } from '../http/rate-limiter';
 import { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits } from './limits';
+import { UmbrellaTokenCache, type MintedToken, type OrgKey } from './tokens';
 import {
   ActivityResponse,
   CategoriesResponse,
@@ -47,6 +48,19 @@ const VENDOR = 'Cisco Umbrella';
 const TOKEN_MARGIN_MS = 5 * 60_000;
 const PAGE_LIMIT = 100;
 const REPORT_PAGE_LIMIT = 1000;
+/** After a token 429, waits of 1, 2, 4 ... s up to the window (a minute): about 3 minutes at most in all. */
+const TOKEN_RATE_LIMIT_RETRIES = 8;
+/** Admin and deployments count per key over a second, a minute and 30 minutes. */
+const ADMIN_RATE_LIMIT_WAIT = { waitMs: (attempt: number) => windowWait(attempt, 15_000), retries: 6 };
+
+/**
+ * Umbrella sends no Retry-After. Its advice is to wait a second and retry, which is right for a
+ * passing burst; a window that stays full (another program on the same key) needs longer: the wait
+ * doubles from 1 s up to the whole window, so the retries together always outlast it.
+ */
+function windowWait(attempt: number, windowMs: number): number {
+  return Math.min(1000 * 2 ** attempt, windowMs + 1000) + Math.round(Math.random() * 250);
+}
 
 export { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits };
 
@@ -78,9 +92,17 @@ export interface UmbrellaClientOptions {
   limits?: UmbrellaLimits;
   /** Shared with the app's other Umbrella clients (the limits are per key and per org); without it, the client has its own. */
   limiters?: UmbrellaLimiters;
+  /** The process's token cache, shared by every engine; without it, the client has its own. */
+  tokens?: UmbrellaTokenCache;
   clock?: Clock;
   timeoutMs?: number;
   retries?: number;
+}
+
+/** The run note for time spent waiting on Umbrella's rate limits (a 429 from a window another program also fills), or null. */
+export function rateLimitWaitNote(waitedMs: number): string | null {
+  if (waitedMs <= 0) return null;
+  return `Waited ${String(Math.round(waitedMs / 1000))} s in all for Cisco Umbrella's rate limits (20 tokens a minute per API key, shared with every program using the key): the run went on once the window had room.`;
 }
 
 /** A failure the user can act on, e.g. wrong keys or a missing scope. */
@@ -96,13 +118,12 @@ function describeUmbrellaError(_status: number, text: string): string | null {
   });
 }
 
-type OrgKey = number | 'provider';
 
 export class UmbrellaClient {
   readonly http: HttpClient;
   private readonly baseUrl: string;
-  private readonly tokens = new Map<OrgKey, { token: string; expiresAt: number }>();
-  private readonly minting = new Map<OrgKey, Promise<string>>();
+  private readonly tokens: UmbrellaTokenCache;
+  private readonly owner: string;
   private readonly limiters: UmbrellaLimiters;
   private readonly clock: Clock;
   private customersEndpoint: 'providers' | 'managed' | null = null;
@@ -120,6 +141,8 @@ export class UmbrellaClient {
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
     });
     this.limiters = options.limiters ?? new UmbrellaLimiters(options.limits ?? UMBRELLA_LIMITS, this.clock);
+    this.tokens = options.tokens ?? new UmbrellaTokenCache(this.clock);
+    this.owner = UmbrellaTokenCache.owner(this.baseUrl, options.apiKey, options.apiSecret);
   }
 
   get stats(): HttpStats {
@@ -128,17 +151,11 @@ export class UmbrellaClient {
 
   // ---- tokens ----
 
-  private async token(org: OrgKey): Promise<string> {
-    const cached = this.tokens.get(org);
-    if (cached && cached.expiresAt > this.clock.now()) return cached.token;
-    const pending = this.minting.get(org);
-    if (pending) return pending;
-    const minting = this.mint(org).finally(() => this.minting.delete(org));
-    this.minting.set(org, minting);
-    return minting;
+  private token(org: OrgKey): Promise<string> {
+    return this.tokens.get(this.owner, org, () => this.mint(org));
   }
 
-  private async mint(org: OrgKey): Promise<string> {
+  private async mint(org: OrgKey): Promise<MintedToken> {
     const headers: Record<string, string> = {
       Authorization: `Basic ${Buffer.from(`${this.options.apiKey}:${this.options.apiSecret}`).toString('base64')}`,
       'Content-Type': 'application/x-www-form-urlencoded',
@@ -147,14 +164,14 @@ export class UmbrellaClient {
     if (org !== 'provider') headers['X-Umbrella-OrgId'] = String(org);
     try {
       // Minting creates nothing lasting, so it is safe to repeat after an unknown outcome.
+      // A 429 here means the key's 20-a-minute budget is full, perhaps by another program or process
+      // using the same key: wait for the minute to turn over (bounded), never fail the customer at once.
       const response = await this.http.send({
         method: 'POST', url: `${this.baseUrl}/auth/v2/token`, headers, body: 'grant_type=client_credentials',
-        idempotent: true, limiters: [this.limiters.token],
+        idempotent: true, limiters: [this.limiters.token], rateLimit: { waitMs: (attempt) => windowWait(attempt, this.limiters.tokenWindowMs), retries: TOKEN_RATE_LIMIT_RETRIES },
       });
       const token = parseBody(VENDOR, response, TokenSchema, 'POST');
-      const lifetime = Math.max(60_000, token.expires_in * 1000 - TOKEN_MARGIN_MS);
-      this.tokens.set(org, { token: token.access_token, expiresAt: this.clock.now() + lifetime });
-      return token.access_token;
+      return { token: token.access_token, lifetimeMs: Math.max(60_000, token.expires_in * 1000 - TOKEN_MARGIN_MS) };
     } catch (error) {
       throw this.explainTokenError(error, org);
     }
@@ -184,12 +201,13 @@ export class UmbrellaClient {
         const response = await this.http.send({
           method: 'GET', url: url.href, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
           limiters: [limiter], followRedirects: reports, allowRedirect: (target) => this.isUmbrellaHost(target),
+          ...(reports ? {} : { rateLimit: ADMIN_RATE_LIMIT_WAIT }),
         });
         return parseBody(VENDOR, response, schema);
       } catch (error) {
         const expired = error instanceof HttpError && (error.status === 401 || (error.status === 400 && /invalid_request/.test(error.responseText ?? '')));
         if (expired && attempt === 0) {
-          this.tokens.delete(org);
+          this.tokens.drop(this.owner, org);
           continue;
         }
         throw this.explainDataError(error, path);

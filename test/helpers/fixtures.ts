@@ -30,3 +30,13 @@ export async function realSecretStore(): Promise<{ store: SecretStore; service: 
   const service = `umbrella-psa-sync-test-${randomUUID()}`;
   return { store: createSecretStore(await loadKeytar(), service), service };
 }
+
+/** A loopback port nothing listens on (bound, then closed): connecting to it is refused. */
+export async function closedPort(): Promise<number> {
+  const net = await import('node:net');
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  return port;
+}

@@ -9,12 +9,12 @@ import type { PsaSyncAdapter } from '../../main/psa/adapter';
 import { openStateStore, type StateStore } from '../../main/store/state';
 import { SyncEngine } from '../../main/sync/engine';
 import { formatLastUpdated, type FieldValues } from '../../main/sync/fields';
-import { UmbrellaClient } from '../../main/umbrella/client';
+import { UmbrellaClient, type UmbrellaLimits } from '../../main/umbrella/client';
 import { AutotaskSimulator } from '../../simulators/autotask';
 import { ConnectWiseSimulator } from '../../simulators/connectwise';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { buildWorld, DAY, type DemoWorld, type UmbrellaCustomer } from '../../simulators/seed';
-import { UmbrellaSimulator } from '../../simulators/umbrella';
+import { UmbrellaSimulator, type UmbrellaSimOptions } from '../../simulators/umbrella';
 import { tempDir } from './fixtures';
 
 export const ANCHOR = Date.UTC(2026, 10, 25, 0, 5);
@@ -29,13 +29,13 @@ export interface SyncHarness {
   dir: string;
   mappings: Record<string, CustomerMapping>;
   /** A fresh engine (fresh clients, state re-read from disk), as after a restart. */
-  engine(options?: { now?: number; concurrency?: number }): { engine: SyncEngine; state: StateStore; psa: PsaSyncAdapter };
+  engine(options?: { now?: number; concurrency?: number; umbrellaLimits?: UmbrellaLimits; autotaskBudget?: EngineTarget['autotaskBudget'] }): { engine: SyncEngine; state: StateStore; psa: PsaSyncAdapter };
   stop(): Promise<void>;
 }
 
-export async function startSyncHarness(kind: PsaKind, options: { world?: DemoWorld; noDefaultStatus?: boolean; billingCode?: number | null } = {}): Promise<SyncHarness> {
+export async function startSyncHarness(kind: PsaKind, options: { world?: DemoWorld; noDefaultStatus?: boolean; billingCode?: number | null; umbrella?: Partial<UmbrellaSimOptions> } = {}): Promise<SyncHarness> {
   const world = options.world ?? buildWorld({ anchor: ANCHOR });
-  const umbrella = new UmbrellaSimulator({ world, ...DEMO_CREDENTIALS.umbrella, rateLimits: false, now: () => ANCHOR });
+  const umbrella = new UmbrellaSimulator({ world, ...DEMO_CREDENTIALS.umbrella, rateLimits: false, now: () => ANCHOR, ...options.umbrella });
   const connectwise = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise, noDefaultConfigurationStatus: options.noDefaultStatus ?? false, now: () => ANCHOR });
   const autotask = new AutotaskSimulator({ world, ...DEMO_CREDENTIALS.autotask, now: () => ANCHOR });
   await Promise.all([umbrella.start(), connectwise.start(), autotask.start()]);
@@ -54,6 +54,8 @@ export async function startSyncHarness(kind: PsaKind, options: { world?: DemoWor
         umbrellaUrl: umbrella.url, connectwiseSite: connectwise.url, autotaskDiscovery: autotask.discoveryUrl, dir, mappings,
         now: engineOptions.now ?? ANCHOR, billingCode: options.billingCode === undefined ? 29682801 : options.billingCode,
         ...(engineOptions.concurrency ? { concurrency: engineOptions.concurrency } : {}),
+        ...(engineOptions.umbrellaLimits ? { umbrellaLimits: engineOptions.umbrellaLimits } : {}),
+        ...(engineOptions.autotaskBudget ? { autotaskBudget: engineOptions.autotaskBudget } : {}),
       });
       stores.push(built.state);
       return built;
@@ -74,16 +76,20 @@ export interface EngineTarget {
   now: number;
   billingCode: number | null;
   concurrency?: number;
+  /** Umbrella's limits as the client enforces them (default: none, for simulators that do not throttle). */
+  umbrellaLimits?: UmbrellaLimits;
+  /** The Autotask client's share of the tenant's hourly budget. */
+  autotaskBudget?: { share: number; pauseMs?: number; checkEvery?: number };
 }
 
 /** A sync engine on fresh clients, with the state read from `dir` (as after a restart). */
 export function createEngine(kind: PsaKind, target: EngineTarget): { engine: SyncEngine; state: StateStore; psa: PsaSyncAdapter } {
   const log = memoryLogger();
   const state = openStateStore({ dir: target.dir, log, flushMs: 50 });
-  const umbrellaClient = new UmbrellaClient({ ...DEMO_CREDENTIALS.umbrella, fetch: fetchLike, baseUrl: target.umbrellaUrl, limits: NO_LIMITS, retries: 6 });
+  const umbrellaClient = new UmbrellaClient({ ...DEMO_CREDENTIALS.umbrella, fetch: fetchLike, baseUrl: target.umbrellaUrl, limits: target.umbrellaLimits ?? NO_LIMITS, retries: 6 });
   const psa: PsaSyncAdapter = kind === 'connectwise'
     ? new ConnectWiseSyncAdapter(new ConnectWiseClient({ ...DEMO_CREDENTIALS.connectwise, site: target.connectwiseSite, fetch: fetchLike, retries: 6 }), state)
-    : new AutotaskSyncAdapter(new AutotaskClient({ ...DEMO_CREDENTIALS.autotask, discoveryUrl: target.autotaskDiscovery, fetch: fetchLike, retries: 6 }), state, target.billingCode, () => new Date(target.now));
+    : new AutotaskSyncAdapter(new AutotaskClient({ ...DEMO_CREDENTIALS.autotask, discoveryUrl: target.autotaskDiscovery, fetch: fetchLike, retries: 6, ...(target.autotaskBudget ? { budget: target.autotaskBudget } : {}) }), state, target.billingCode, () => new Date(target.now));
   const engine = new SyncEngine({
     umbrella: umbrellaClient, psa, state, mappings: () => target.mappings, log, now: () => new Date(target.now),
     ...(target.concurrency ? { concurrency: target.concurrency } : {}),

@@ -34,9 +34,11 @@ describe('Autotask client against the simulator', () => {
   it('discovers the zone without credentials, then sends the three auth headers', async () => {
     const result = await client().testConnection();
     expect(result.zoneUrl).toBe(`${sim.url}/ATServicesRest`);
-    const [zone, version] = sim.exchanges;
+    const [zone, usage, version] = sim.exchanges;
     expect(zone!.path).toBe('/atservicesrest/v1.0/zoneInformation');
     expect(zone!.headers.secret).toBeUndefined();
+    // Before anything else, the tenant's API usage (the hourly threshold is shared by every integration).
+    expect(usage!.path).toBe('/ATServicesRest/V1.0/ThresholdInformation');
     expect(version!.path).toBe('/ATServicesRest/V1.0/Version');
     expect(version!.headers).toMatchObject({ apiintegrationcode: CREDS.integrationCode, username: CREDS.username, secret: CREDS.secret });
   });
@@ -48,16 +50,18 @@ describe('Autotask client against the simulator', () => {
     expect(badSecret).toBeInstanceOf(AutotaskError);
     expect((badSecret as Error).message).toMatch(/rejected the API user's secret \(401\)/);
     expect((badSecret as Error).message).not.toMatch(/not-the-secret/);
-    const versionCalls = sim.exchanges.filter((e) => e.path.endsWith('/Version'));
-    // wrong code: one 500, not retried; wrong secret: 401, zone re-resolved once, 401 again.
-    expect(versionCalls.map((e) => e.status)).toEqual([500, 401, 401]);
+    // The first authenticated call reads the tenant's budget: wrong code, one 500, not retried;
+    // wrong secret: 401, zone re-resolved once, 401 again.
+    const firstCalls = sim.exchanges.filter((e) => e.path.endsWith('/ThresholdInformation'));
+    expect(firstCalls.map((e) => e.status)).toEqual([500, 401, 401]);
   });
 
   it('reads the tenant\'s API usage against its hourly threshold', async () => {
     const c = client();
     await c.testConnection();
     const usage = await c.thresholdInformation();
-    expect(usage).toEqual({ used: 2, limit: 10000, share: 0.0002 });
+    // The budget check before the first request, the Version call, and this reading.
+    expect(usage).toEqual({ used: 3, limit: 10000, share: 0.0003 });
   });
 
   it('lists only active Material billing codes, finding the Material use type by its label', async () => {

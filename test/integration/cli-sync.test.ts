@@ -6,7 +6,7 @@ import { runCli } from '../../main/cli-app';
 import { KEYCHAIN_SERVICE } from '../../main/store/secrets';
 import { openSettingsStore } from '../../main/store/settings';
 import { memoryLogger } from '../../main/log';
-import { requireSecretService, tempDir } from '../helpers/fixtures';
+import { closedPort, realSecretStore, requireSecretService, tempDir } from '../helpers/fixtures';
 
 const run = promisify(execFile);
 
@@ -50,6 +50,25 @@ describe('umbrella-psa-sync sync', () => {
     expect((error as { code: number }).code).toBe(1);
     expect((error as { stdout: string }).stdout).toMatch(/21 created/);
   });
+});
+
+describe('a fatal error', () => {
+  it('is printed once, naming the host and the reason', async () => {
+    const { service } = await realSecretStore();
+    const dir = tempDir();
+    const env = {
+      ...process.env, UMBRELLA_PSA_KEYCHAIN_SERVICE: service, UMBRELLA_API_KEY: 'k', UMBRELLA_API_SECRET: 's',
+      CONNECTWISE_COMPANY_ID: 'acme', CONNECTWISE_PUBLIC_KEY: 'pub', CONNECTWISE_PRIVATE_KEY: 'priv', CONNECTWISE_CLIENT_ID: 'cid',
+    };
+    const cliRun = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'main/cli.ts', ...args, '--data-dir', dir], { env }).catch((e: unknown) => e as { code: number; stdout: string; stderr: string });
+    const port = await closedPort();
+    await cliRun(['configure', '--psa', 'connectwise', '--site', `http://127.0.0.1:${String(port)}`, '--umbrella-url', `http://127.0.0.1:${String(port)}`]);
+    const { stderr, code } = await cliRun(['sync']) as { code: number; stderr: string };
+    expect(code).toBe(1);
+    const lines = stderr.split('\n').filter((l) => l.startsWith('Error:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`127.0.0.1:${String(port)} refused the connection (ECONNREFUSED)`);
+  }, 60_000);
 });
 
 describe('umbrella-psa-sync tickets', () => {

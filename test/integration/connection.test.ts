@@ -6,6 +6,7 @@ import { memoryLogger } from '../../main/log';
 import { openStateStore } from '../../main/store/state';
 import type { SyncSetup } from '../../main/sync/setup';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';
+import { closedPort } from '../helpers/fixtures';
 import { startSyncHarness, type SyncHarness } from '../helpers/sync';
 
 let h: SyncHarness;
@@ -37,7 +38,7 @@ describe('Test connection', () => {
     await expect(testConnection(setup('connectwise', { umbrella: { apiSecret: 'nope' } }), 'umbrella')).rejects.toThrow(/rejected the API key and secret \(401\)/);
     await expect(testConnection(setup('connectwise', { connectwise: { privateKey: 'nope' } }), 'psa')).rejects.toThrow(/ConnectWise rejected the credentials \(401\)/);
     await expect(testConnection(setup('connectwise', { connectwise: { companyId: 'nosuch' } }), 'psa')).rejects.toThrow(/does not know the company ID "nosuch"/);
-    await expect(testConnection(setup('connectwise', {}, 'http://127.0.0.1:9'), 'psa')).rejects.toThrow(/could not be reached: check the site name/);
+    await expect(testConnection(setup('connectwise', {}, `http://127.0.0.1:${String(await closedPort())}`), 'psa')).rejects.toThrow(/could not be reached \(tried http:\/\/127\.0\.0\.1:\d+: 127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\).*\)\. Check the site name/);
     await expect(testConnection(setup('autotask', { autotask: { username: 'someone@else.example' } }), 'psa')).rejects.toThrow(/does not know the API username/);
   });
 

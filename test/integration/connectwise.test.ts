@@ -4,6 +4,7 @@ import { HttpError } from '../../main/http/client';
 import { ConnectWiseSimulator } from '../../simulators/connectwise';
 import { buildWorld } from '../../simulators/seed';
 import { checkContractsAndStop } from '../helpers/contract';
+import { closedPort } from '../helpers/fixtures';
 
 const CREDS = { companyId: 'umbrellademo', publicKey: 'pubKey123', privateKey: 'privKey-9d8c7b', clientId: '6b1c3a2e-0000-4000-8000-00000000abcd' };
 let sim: ConnectWiseSimulator;
@@ -47,7 +48,14 @@ describe('ConnectWise client against the simulator', () => {
     expect((badKey as Error).message).toMatch(/rejected the credentials \(401\)/);
     expect((badKey as Error).message).not.toMatch(/wrong-private-key|pubKey123/);
     await expect(client({ clientId: 'not-registered' }).testConnection()).rejects.toThrow(/401/);
-    await expect(client({ site: 'http://127.0.0.1:9' }).testConnection()).rejects.toThrow(/could not be reached: check the site name/);
+    const port = String(await closedPort());
+    await expect(client({ site: `http://127.0.0.1:${port}` }).testConnection()).rejects.toThrow(new RegExp(`could not be reached \\(tried http://127\\.0\\.0\\.1:${port}: 127\\.0\\.0\\.1:${port} refused the connection \\(ECONNREFUSED\\).*\\)\\. Check the site name`));
+  });
+
+  it('a site typed without a scheme says it was tried over https, and why it failed (refused, DNS)', async () => {
+    const port = String(await closedPort());
+    await expect(client({ site: `127.0.0.1:${port}` }).testConnection()).rejects.toThrow(`The ConnectWise site 127.0.0.1:${port} could not be reached (tried https://127.0.0.1:${port}: 127.0.0.1:${port} refused the connection`);
+    await expect(client({ site: 'no-such-site.invalid' }).testConnection()).rejects.toThrow(/tried https:\/\/no-such-site\.invalid: the name no-such-site\.invalid could not be resolved \(DNS: (ENOTFOUND|EAI_AGAIN)\)/);
   });
 
   it('finds a company by its identifier, quoting it properly', async () => {

@@ -48,8 +48,9 @@ describe('Daily sync into Autotask', () => {
     expect(record.counts.created).toBe(0);
     expect(calls.filter((e) => e.method === 'POST' && !e.path.includes('/query'))).toEqual([]);
     expect(calls.filter((e) => e.method === 'PATCH')).toHaveLength(synced);
-    // zone discovery, one page of companies and one query for deactivated items, for the whole run
-    expect(record.requests.psa).toBe(synced + 3);
+    // zone discovery, the tenant's API usage (read before the run), one page of companies and one
+    // query for deactivated items, for the whole run
+    expect(record.requests.psa).toBe(synced + 4);
   });
 
   it('a configuration item deactivated in Autotask is replaced by one new item', async () => {

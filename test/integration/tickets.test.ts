@@ -85,7 +85,7 @@ describe.each(['connectwise', 'autotask'] as const)('botnet tickets in %s', (kin
     h = await startSyncHarness(kind);
     let crashed = false;
     const crashing = (psa: PsaTicketAdapter): PsaTicketAdapter => ({
-      kind: psa.kind, requestCount: () => psa.requestCount(), findTicketByMarker: (m) => psa.findTicketByMarker(m), findOpenTicket: (p) => psa.findOpenTicket(p), ticketState: (id) => psa.ticketState(id), addNote: (id, t, x) => psa.addNote(id, t, x),
+      kind: psa.kind, requestCount: () => psa.requestCount(), apiUsage: () => psa.apiUsage(), findTicketByMarker: (m) => psa.findTicketByMarker(m), findOpenTicket: (p) => psa.findOpenTicket(p), ticketState: (id) => psa.ticketState(id), addNote: (id, t, x) => psa.addNote(id, t, x),
       createTicket: async (ticket) => {
         const id = await psa.createTicket(ticket);
         if (!crashed) { crashed = true; throw new Error('process killed'); }

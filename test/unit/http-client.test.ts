@@ -45,7 +45,7 @@ describe('HttpClient', () => {
     const error = await client().send({ method: 'POST', url: `${url}/tickets`, body: '{}' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).outcomeUnknown).toBe(true);
-    expect((error as HttpError).message).toMatch(/^TestVendor could not be reached for POST \/tickets/);
+    expect((error as HttpError).message).toMatch(/^TestVendor could not be reached at 127\.0\.0\.1:\d+ for POST \/tickets: the connection was reset/);
     expect(seen).toHaveLength(1);
   });
 

@@ -1,6 +1,7 @@
 /** The sync side of Autotask: product `OpenDNS_Umbrella`, 16 configuration item UDFs, one configuration item per company. */
 import { HttpError } from '../../http/client';
 import { FIELDS, normaliseFieldName, type FieldKey, type FieldValues } from '../../sync/fields';
+import type { PsaApiUsage } from './budget';
 import type { StateStore } from '../../store/state';
 import { companyKey, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaCompany, type PsaSyncAdapter } from '../adapter';
 import { AutotaskError, type AutotaskClient } from './client';
@@ -33,6 +34,10 @@ export class AutotaskSyncAdapter implements PsaSyncAdapter {
 
   requestCount(): number {
     return this.client.stats.requests;
+  }
+
+  apiUsage(): PsaApiUsage {
+    return { usage: this.client.budget.usage, pausedMs: this.client.budget.pausedMs };
   }
 
   async prepare(dryRun: boolean, force = false): Promise<PrepareResult> {

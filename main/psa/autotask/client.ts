@@ -8,10 +8,11 @@
  * as HTTP 500 with an `errors` array turned into clear messages, not retried.
  */
 import { z } from 'zod';
-import { HttpClient, HttpError, type FetchLike, type HttpStats } from '../../http/client';
+import { HttpClient, HttpError, type FetchLike, type HttpRequest, type HttpStats } from '../../http/client';
 import { VendorError } from '../../http/vendor-error';
 import { errorText, parseBody } from '../../http/parse';
 import { RateLimiter, realClock, type Clock } from '../../http/rate-limiter';
+import { AutotaskBudget, type AutotaskBudgetOptions } from './budget';
 import {
   BillingCodeSchema,
   CompanySchema,
@@ -54,6 +55,8 @@ export interface AutotaskClientOptions extends AutotaskCredentials {
   clock?: Clock;
   timeoutMs?: number;
   retries?: number;
+  /** The tenant's hourly budget: the share of the threshold this app may bring the tenant to (default 50%). */
+  budget?: Omit<AutotaskBudgetOptions, 'clock'>;
 }
 
 export type AutotaskFilter =
@@ -78,10 +81,23 @@ function describeAutotaskError(_status: number, text: string): string | null {
   return errorText(text, (raw) => ErrorBodySchema.safeParse(raw).data?.errors?.join('; '));
 }
 
-/** Autotask says "invalid input" with a 500 and an errors array: only other 5xx are worth a retry. */
-function isTransient(_status: number, text: string): boolean {
+/** Answers that no retry can change: the tenant does not know the user or the tracking identifier. */
+const PERMANENT = /Zone information could not be determined|IntegrationCode is invalid|filter is required|not valid JSON|MaxRecords must be/i;
+
+/**
+ * Autotask says "invalid input" with a 500 and an errors array, so for a write only a fault that says
+ * it is temporary is worth repeating (and writes that create are never repeated at all). A read
+ * (GET, or a query POST) changes nothing: any 5xx is retried, unless it names a permanent problem.
+ */
+function isTransient(_status: number, text: string, request: HttpRequest): boolean {
   const messages = vendorErrors(text);
+  if (request.method === 'GET' || /\/query(\/next|\/count)?(\?|$)/i.test(new URL(request.url).pathname)) return !messages.some((m) => PERMANENT.test(m));
   return messages.length === 0 || messages.some((m) => /timeout|try again|temporar/i.test(m));
+}
+
+/** The thread limit ("Itgenatr005") may come with another status than 429: the request was not carried out. */
+function isThreadLimit(_status: number, text: string): boolean {
+  return /Thread Threshold Exceeded|Itgenatr005/i.test(text);
 }
 
 export interface NewTicket {
@@ -106,6 +122,7 @@ export class AutotaskClient {
   private zonePending: Promise<Zone> | null = null;
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly clock: Clock;
+  readonly budget: AutotaskBudget;
 
   constructor(private readonly options: AutotaskClientOptions) {
     this.clock = options.clock ?? realClock;
@@ -115,8 +132,13 @@ export class AutotaskClient {
       clock: this.clock,
       describeError: describeAutotaskError,
       isTransient,
+      isRateLimited: isThreadLimit,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    });
+    this.budget = new AutotaskBudget({ share: 0.5, ...options.budget, clock: this.clock }, async () => {
+      const info = await this.request('GET', '/V1.0/ThresholdInformation', ThresholdSchema, { unbudgeted: true });
+      return { used: info.currentTimeframeRequestCount, limit: info.externalRequestThreshold };
     });
   }
 
@@ -167,7 +189,8 @@ export class AutotaskClient {
     return limiter;
   }
 
-  private async request<T extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH', path: string, schema: T, options: { body?: unknown; idempotent?: boolean; absoluteUrl?: string } = {}): Promise<z.output<T>> {
+  private async request<T extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH', path: string, schema: T, options: { body?: unknown; idempotent?: boolean; absoluteUrl?: string; unbudgeted?: boolean } = {}): Promise<z.output<T>> {
+    if (!options.unbudgeted) await this.budget.admit();
     for (let attempt = 0; ; attempt++) {
       const url = options.absoluteUrl ?? `${await this.zoneUrl(attempt > 0)}${path}`;
       if (options.absoluteUrl && this.zone && new URL(url).origin !== new URL(this.zone.url).origin) {
@@ -269,7 +292,7 @@ export class AutotaskClient {
 
   /** The tenant's API usage: requests in the current hour against the threshold (10,000/h, shared by all integrations). */
   async thresholdInformation(): Promise<{ used: number; limit: number; share: number }> {
-    const info = await this.request('GET', '/V1.0/ThresholdInformation', ThresholdSchema);
+    const info = await this.request('GET', '/V1.0/ThresholdInformation', ThresholdSchema, { unbudgeted: true });
     return { used: info.currentTimeframeRequestCount, limit: info.externalRequestThreshold, share: info.currentTimeframeRequestCount / Math.max(1, info.externalRequestThreshold) };
   }
 

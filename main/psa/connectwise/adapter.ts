@@ -1,6 +1,7 @@
 /** The sync side of ConnectWise: configuration type `OpenDNS_Umbrella`, its 16 questions, one configuration per company. */
 import { HttpError } from '../../http/client';
 import { FIELDS, normaliseFieldName, type FieldKey, type FieldValues } from '../../sync/fields';
+import { NO_API_USAGE, type PsaApiUsage } from '../adapter';
 import type { StateStore } from '../../store/state';
 import { companyKey, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaCompany, type PsaSyncAdapter } from '../adapter';
 import { ConnectWiseError, type ConnectWiseClient } from './client';
@@ -25,6 +26,10 @@ export class ConnectWiseSyncAdapter implements PsaSyncAdapter {
 
   requestCount(): number {
     return this.client.stats.requests;
+  }
+
+  apiUsage(): PsaApiUsage {
+    return NO_API_USAGE;
   }
 
   /** Uses the ids stored by an earlier run (no request); otherwise finds or creates type, questions and status. */

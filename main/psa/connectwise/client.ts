@@ -137,7 +137,8 @@ export class ConnectWiseClient {
       info = parseBody(VENDOR, response, CompanyInfoSchema);
     } catch (error) {
       if (error instanceof HttpError && error.kind === 'network') {
-        throw new ConnectWiseError(`The ConnectWise site ${this.site.siteOrigin.replace(/^https?:\/\//, '')} could not be reached: check the site name (for example na.myconnectwise.net) and your network.`, null);
+        const reason = error.message.replace(/^.*?: /, '');
+        throw new ConnectWiseError(`The ConnectWise site ${this.site.siteOrigin.replace(/^https?:\/\//, '')} could not be reached (tried ${this.site.siteOrigin}: ${reason}). Check the site name (for example na.myconnectwise.net) and your network.`, null);
       }
       throw error;
     }

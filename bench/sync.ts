@@ -25,12 +25,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import type { CustomerMapping, PsaKind, Settings } from '../preload/contract';
+import type { CustomerMapping, PsaKind, RunRecord, Settings } from '../preload/contract';
 import { SettingsSchema } from '../preload/contract';
 import { memoryLogger } from '../main/log';
 import { openStateStore } from '../main/store/state';
-import { createSyncEngine } from '../main/sync/setup';
-import { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits } from '../main/umbrella/client';
+import { createSyncEngine, createTicketEngine } from '../main/sync/setup';
+import { DEMO_TICKETING } from '../main/cli-sync';
+import { UmbrellaTokenCache } from '../main/umbrella/tokens';
+import { UMBRELLA_LIMITS, UmbrellaLimiters } from '../main/umbrella/client';
+import { scaleUmbrellaLimits } from '../main/umbrella/limits';
 import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE } from '../simulators/demo';
 import type { DemoWorld } from '../simulators/seed';
 
@@ -44,20 +47,6 @@ const latencyMs = Number(values.latency);
 const kinds = values.psa.split(',') as PsaKind[];
 const ANCHOR = Date.UTC(2026, 11, 2, 0, 5);
 const AUTOTASK_THREADS = 3;
-
-/**
- * The app's Umbrella limits, compressed like the simulator's. Windows counted from sending keep the
- * app's margin (5% of the window) with a floor of 10 ms for send-time jitter, which compression does
- * not shrink; windows counted from the answer (token minting) need none beyond the app's own, scaled.
- */
-function scaledLimits(scale: number): UmbrellaLimits {
-  const scaleWindows = (windows: UmbrellaLimits['token']) => windows.map((w) => ({
-    ...w,
-    ms: w.ms / scale,
-    marginMs: w.countFrom === 'response' ? Math.max(1, (w.marginMs ?? 0) / scale) : Math.max(10, (w.ms / scale) * 0.05),
-  }));
-  return { token: scaleWindows(UMBRELLA_LIMITS.token), admin: scaleWindows(UMBRELLA_LIMITS.admin), reportsPerOrg: scaleWindows(UMBRELLA_LIMITS.reportsPerOrg) };
-}
 
 /**
  * The fastest any client could go: one token per customer synced plus the provider's, at 20 per
@@ -82,22 +71,63 @@ async function startServer(customers: number, scale: number) {
   return { ...ready, stop: () => { child.kill('SIGTERM'); } };
 }
 
-interface Row { rateLimited: number; n: number; psa: PsaKind; run: string; wallMs: number; boundMs: number; umbrellaPerCustomer: number; psaPerCustomer: number; peakUmbrella: number; peakPsa: number; rssMb: number; synced: number }
+interface Row { umbrella429: number; psa429: number; n: number; psa: PsaKind; run: string; wallMs: number; boundMs: number; umbrellaPerCustomer: number; psaPerCustomer: number; peakUmbrella: number; peakPsa: number; rssMb: number; synced: number }
 
-async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typeof startServer>>, dir: string, run: string, limiters: UmbrellaLimiters): Promise<Row> {
+function settingsFor(kind: PsaKind, server: Awaited<ReturnType<typeof startServer>>): Settings {
   const mappings: Record<string, CustomerMapping> = {};
   for (const [orgId, match] of Object.entries(server.matches)) {
     const reference = kind === 'connectwise' ? match.connectwise : match.autotask?.toString();
     if (reference) mappings[orgId] = { psaCompany: reference, excluded: false };
   }
-  const settings: Settings = SettingsSchema.parse({
+  return SettingsSchema.parse({
     psa: { kind }, connectwise: { site: server.urls.connectwiseSite }, autotask: { materialBillingCodeId: DEMO_MATERIAL_BILLING_CODE },
-    endpoints: { umbrellaBaseUrl: server.urls.umbrella, autotaskDiscoveryUrl: server.urls.autotaskDiscovery }, mappings,
+    endpoints: { umbrellaBaseUrl: server.urls.umbrella, autotaskDiscoveryUrl: server.urls.autotaskDiscovery }, mappings, ticketing: DEMO_TICKETING,
   });
+}
+
+const demoSecrets = { get: (credentialKind: keyof typeof DEMO_CREDENTIALS) => Promise.resolve({ ...DEMO_CREDENTIALS[credentialKind] } as never) };
+
+/**
+ * The app's sync and ticket check (one process: shared limiters and token cache) and a CLI sync (a
+ * second process: its own), started together on one settings folder and one Umbrella key.
+ */
+async function together(n: number, kind: PsaKind): Promise<void> {
+  const scale = scaleFor(n);
+  const server = await startServer(n, scale);
+  try {
+    const settings = settingsFor(kind, server);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-bench-'));
+    const log = memoryLogger();
+    const state = openStateStore({ dir, log });
+    const limits = scaleUmbrellaLimits(UMBRELLA_LIMITS, scale);
+    const app = { umbrellaLimiters: new UmbrellaLimiters(limits), umbrellaTokens: new UmbrellaTokenCache() };
+    const cli = { umbrellaLimiters: new UmbrellaLimiters(limits), umbrellaTokens: new UmbrellaTokenCache(), role: 'the command line' };
+    const base = { settings: () => settings, secrets: demoSecrets, state, log, fetch: (u: string, i: RequestInit) => fetch(u, i), jobWaitMs: 600_000 };
+    const at = (ms: number) => () => new Date(ms);
+    const started = performance.now();
+    const [appSync, appTickets, cliSync] = await Promise.all([
+      createSyncEngine({ ...base, ...app, now: at(ANCHOR) }).then((e) => e.run()),
+      createTicketEngine({ ...base, ...app, now: at(ANCHOR + 4 * 3_600_000 + 300_000) }).then((e) => e.run()),
+      createSyncEngine({ ...base, ...cli, now: at(ANCHOR + 60_000) }).then((e) => e.run()),
+    ]);
+    state.close();
+    // Customers whose PSA company is inactive fail by design (the seed has some); anything else is a real failure.
+    const failed = (r: { record: RunRecord }) => {
+      const real = r.record.problems.filter((p) => p.status === 'failed' && !/inactive/i.test(p.reason ?? ''));
+      return `${String(real.length)} failed${real.length > 0 ? ` (${real.map((p) => p.reason ?? '').slice(0, 2).join('; ')})` : ''}${r.record.error ? `, stopped: ${r.record.error}` : ''}`;
+    };
+    console.log(`Together, N=${String(n)} ${kind} (${String(scale)}x): app sync ${failed(appSync)}, app ticket check ${failed(appTickets)} (${String(appTickets.record.counts.created)} opened), CLI sync ${failed(cliSync)}; wall ${((performance.now() - started) / 1000).toFixed(1)} s; notes: ${[...appSync.record.notes, ...cliSync.record.notes].filter((note) => /Waited|Paused/.test(note)).join(' ') || 'no waits'}`);
+  } finally {
+    server.stop();
+  }
+}
+
+async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typeof startServer>>, dir: string, run: string, limiters: UmbrellaLimiters): Promise<Row> {
+  const settings = settingsFor(kind, server);
   const log = memoryLogger();
   const state = openStateStore({ dir, log });
   const engine = await createSyncEngine({
-    settings: () => settings, secrets: { get: (credentialKind) => Promise.resolve({ ...DEMO_CREDENTIALS[credentialKind] } as never) },
+    settings: () => settings, secrets: demoSecrets,
     state, log, fetch: (u, i) => fetch(u, i), umbrellaLimiters: limiters, now: () => new Date(ANCHOR + (run === 'first' ? 0 : 86_400_000)),
   });
   global.gc?.();
@@ -117,7 +147,7 @@ async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typ
     umbrellaPerCustomer: requests.umbrella / synced, psaPerCustomer: requests.psa / synced,
     peakUmbrella: umbrellaStats.umbrella.stats.peakInFlight, peakPsa: umbrellaStats.psa.client.stats.peakInFlight,
     rssMb: rss / 1_048_576,
-    rateLimited: umbrellaStats.umbrella.stats.rateLimited + umbrellaStats.psa.client.stats.rateLimited,
+    umbrella429: umbrellaStats.umbrella.stats.rateLimited, psa429: umbrellaStats.psa.client.stats.rateLimited,
   };
 }
 
@@ -126,7 +156,7 @@ console.log(`Sync benchmark: latency ${String(latencyMs)} ms per response, Umbre
 for (const n of sizes) {
   const server = await startServer(n, scaleFor(n));
   // As in the app: one set of Umbrella limiters for every run against this key (Umbrella counts per key, not per client).
-  const limiters = new UmbrellaLimiters(scaledLimits(scaleFor(n)));
+  const limiters = new UmbrellaLimiters(scaleUmbrellaLimits(UMBRELLA_LIMITS, scaleFor(n)));
   try {
     for (const kind of kinds) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-bench-'));
@@ -139,7 +169,7 @@ for (const n of sizes) {
           `Umbrella ${row.umbrellaPerCustomer.toFixed(2)}/customer`,
           // Steady state: one write per customer; the rest is per run (companies listing, codebase or zone).
           `PSA ${row.psaPerCustomer.toFixed(3)}/customer${run === 'steady' ? ` (${String(Math.round(row.psaPerCustomer * row.synced) - row.synced)} per run)` : ''}`,
-          `peak in flight U ${String(row.peakUmbrella)} P ${String(row.peakPsa)}`, `peak RSS ${row.rssMb.toFixed(0)} MB`, `429s ${String(row.rateLimited)}`, `synced ${String(row.synced)}`,
+          `peak in flight U ${String(row.peakUmbrella)} P ${String(row.peakPsa)}`, `peak RSS ${row.rssMb.toFixed(0)} MB`, `429s U ${String(row.umbrella429)} P ${String(row.psa429)}`, `synced ${String(row.synced)}`,
         ].join('  '));
       }
     }
@@ -147,3 +177,5 @@ for (const n of sizes) {
     server.stop();
   }
 }
+
+for (const kind of kinds) await together(Math.min(...sizes), kind);

@@ -99,8 +99,9 @@ export const test = base.extend<{ demoMode: boolean; app: AppHarness; sims: Demo
         ...(demoEnvironment ? { demoConnectWiseSite: demoEnvironment.sims.urls.connectwiseSite } : {}),
       },
       secrets, log, fetch: (url, init) => fetch(url, init),
-      // The simulators used here do not throttle; Umbrella's real limits would make a sync take minutes.
-      umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
+      // Demo mode: the demo's compressed limits, as the app uses them. Otherwise the simulators used
+      // here do not throttle (Umbrella's real limits would make a sync take minutes).
+      umbrellaLimits: demoEnvironment?.umbrellaLimits ?? { token: [], admin: [], reportsPerOrg: [] },
       onRunProgress: (progress) => { sendToPage(page, EVENTS.runProgress, progress); },
       // Test-only stand-in for Electron's dialog.showSaveDialog.
       chooseSavePath: (name) => {

@@ -9,6 +9,7 @@ import { consoleLogger } from './log';
 import { defaultDataDir, PRODUCT_NAME } from './paths';
 import { createSecretStore, loadKeytar } from './store/secrets';
 import { openSettingsStore } from './store/settings';
+import { openStateStore } from './store/state';
 import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind } from '../preload/contract';
 import { configure, map, parseSecretLines, UsageError } from './cli-configure';
 import { demoDataDir, runSyncCommand, runTicketsCommand, type CliIo } from './cli-sync';
@@ -30,7 +31,7 @@ Commands:
                          most the last 48 hours): opens a ticket per identity over the threshold,
                          or adds a note to its open ticket; a line per action and a summary.
   configure [--psa KIND] [--site HOST] [--billing-code ID] [--threshold N]
-            [--fallback-company COMPANY|none]
+            [--fallback-company COMPANY|none] [--autotask-api-share PERCENT]
             [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin]
                          Save settings; credentials are read from environment variables
                          (UMBRELLA_API_KEY, UMBRELLA_API_SECRET, CONNECTWISE_COMPANY_ID,
@@ -39,6 +40,8 @@ Commands:
                          --secrets-stdin, from KEY=VALUE lines on stdin. Never from arguments.
                          --fallback-company: the PSA company that receives botnet tickets of
                          customers not mapped to an active company (off by default; none = off).
+                         --autotask-api-share: how far this app may bring the tenant's shared
+                         hourly API usage (5-90%, default 50); it pauses there.
   map ORG_ID COMPANY | map ORG_ID --exclude | map ORG_ID --clear
                          Map an Umbrella customer to a PSA company (ConnectWise company
                          identifier or Autotask company id), exclude it, or clear it.
@@ -74,6 +77,7 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
         'billing-code': { type: 'string' },
         threshold: { type: 'string' },
         'fallback-company': { type: 'string' },
+        'autotask-api-share': { type: 'string' },
         'umbrella-url': { type: 'string' },
         'autotask-url': { type: 'string' },
         'secrets-stdin': { type: 'boolean', default: false },
@@ -129,7 +133,7 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
       const secrets = createSecretStore(await loadKeytar());
       const lines = await configure({
         psa: values.psa, site: values.site, billingCode: values['billing-code'], threshold: values.threshold,
-        umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], fallbackCompany: values['fallback-company'],
+        umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], fallbackCompany: values['fallback-company'], autotaskApiShare: values['autotask-api-share'],
       }, provided, settings, secrets);
       for (const line of lines) io.out(line);
       return 0;
@@ -142,10 +146,12 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
   try {
     // Read-only: status writes nothing, not even to repair a damaged file.
     const settings = openSettingsStore({ dir: dataDir, log, readOnly: true }).get();
+    const runs = openStateStore({ dir: dataDir, log, readOnly: true }).get().runs;
+    const usage = runs.find((r) => r.psaUsage)?.psaUsage;
     const credentials = await createSecretStore(await loadKeytar()).status();
     const mapped = Object.values(settings.mappings).filter((m) => m.psaCompany !== null && !m.excluded).length;
     if (values.json) {
-      io.out(JSON.stringify({ dataDir, psa: settings.psa.kind, credentials, ticketing: settings.ticketing, mapped }, null, 2));
+      io.out(JSON.stringify({ dataDir, psa: settings.psa.kind, credentials, ticketing: settings.ticketing, mapped, psaUsage: usage ?? null }, null, 2));
       return 0;
     }
     io.out(`Settings folder: ${dataDir}`);
@@ -155,7 +161,10 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
       const missing = Object.entries(status.fields).filter(([, saved]) => !saved).map(([field]) => field);
       io.out(`${`${kind} credentials:`.padEnd(24)} ${status.complete ? 'saved' : `missing ${missing.join(', ')}`}`);
     }
-    io.out(`Ticketing:       ${settings.ticketing.enabled ? `on (threshold ${String(settings.ticketing.threshold)})` : 'off'}`);
+    io.out(`Ticketing:       ${settings.ticketing.enabled ? `on (threshold ${String(settings.ticketing.threshold)}${settings.ticketing.fallbackCompany ? `, fallback company ${settings.ticketing.fallbackCompany}` : ''})` : 'off'}`);
+    if (usage) io.out(`PSA API usage:   ${String(usage.used)} of ${String(usage.limit)} requests this hour, every integration together (read ${usage.at.slice(0, 16).replace('T', ' ')} UTC; this app keeps it under ${String(Math.round(usage.cap * 100))}%)`);
+    const lastTickets = runs.find((r) => r.kind === 'tickets' && r.checkNow !== true);
+    if (lastTickets) io.out(`Last ticket check: ${lastTickets.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${String(lastTickets.counts.created)} opened, ${String(lastTickets.counts.failed)} problem(s)${lastTickets.error ? `; ${lastTickets.error}` : ''}`);
     io.out(`Mapped customers: ${String(mapped)}`);
     return 0;
   } catch (error) {

@@ -37,6 +37,8 @@ export interface ConfigureOptions {
   threshold?: string | undefined;
   /** A PSA company for tickets of customers without an active one; "none" turns it off. */
   fallbackCompany?: string | undefined;
+  /** Percent of Autotask's shared hourly threshold this app may bring the tenant to. */
+  autotaskApiShare?: string | undefined;
 }
 
 /** Applies settings and credentials; returns the lines to print (never a secret). */
@@ -50,7 +52,13 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
     patch.psa = { kind: kind.data };
   }
   if (options.site !== undefined) patch.connectwise = { site: options.site };
-  if (options.billingCode !== undefined) patch.autotask = { materialBillingCodeId: Number(options.billingCode) };
+  if (options.billingCode !== undefined || options.autotaskApiShare !== undefined) {
+    patch.autotask = {
+      ...current.autotask,
+      ...(options.billingCode !== undefined ? { materialBillingCodeId: Number(options.billingCode) } : {}),
+      ...(options.autotaskApiShare !== undefined ? { apiSharePercent: Number(options.autotaskApiShare.replace(/%$/, '')) } : {}),
+    };
+  }
   if (options.umbrellaUrl !== undefined || options.autotaskUrl !== undefined) {
     patch.endpoints = { ...current.endpoints, ...(options.umbrellaUrl !== undefined ? { umbrellaBaseUrl: options.umbrellaUrl || null } : {}), ...(options.autotaskUrl !== undefined ? { autotaskDiscoveryUrl: options.autotaskUrl || null } : {}) };
   }

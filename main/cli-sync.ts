@@ -2,8 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CustomerMapping, PsaKind, Settings } from '../preload/contract';
-import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
+import type { CustomerMapping, PsaKind, RunProgress, Settings } from '../preload/contract';
+import { DEMO_CREDENTIALS, DEMO_LIMIT_SCALE, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
+import { scaleUmbrellaLimits, UMBRELLA_LIMITS } from './umbrella/limits';
 import { describeError } from './errors';
 import type { Logger } from './log';
 import { createSecretStore, loadKeytar, type SecretStore } from './store/secrets';
@@ -64,7 +65,7 @@ export const DEMO_TICKETING: Settings['ticketing'] = {
 
 /** Settings and credentials for a demo run: the stored mappings, everything else pointing at the simulators. */
 async function demoSetup(settingsStore: SettingsStore, kind: PsaKind, io: CliIo, anchor?: number) {
-  const demo = await startDemoSimulators({ rateLimits: false, ...(anchor ? { anchor } : {}) });
+  const demo = await startDemoSimulators({ rateLimits: true, limitScale: DEMO_LIMIT_SCALE, ...(anchor ? { anchor } : {}) });
   if (Object.keys(settingsStore.get().mappings).length === 0) settingsStore.update({ mappings: demoMappings(demo, kind) });
   const settings = (): Settings => ({
     ...settingsStore.get(),
@@ -102,9 +103,11 @@ async function withCommandSetup(command: Omit<SyncCommand, 'dryRun'>, io: CliIo,
     }
     const state = openStateStore({ dir: command.dataDir, log });
     try {
-      // The demo simulators do not throttle, so neither does the client (a real console would).
-      const limits = command.demo ? { umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] } } : {};
-      return await body({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), role: 'the command line', ...limits }, reportError);
+      // The demo simulators enforce every limit with compressed windows: the client keeps to the same.
+      const limits = command.demo ? { umbrellaLimits: scaleUmbrellaLimits(UMBRELLA_LIMITS, DEMO_LIMIT_SCALE) } : {};
+      // Waits for a vendor's rate-limit window are said as they happen.
+      const onRunProgress = (progress: RunProgress) => { if (progress.waiting) io.out(`… ${progress.waiting}`); };
+      return await body({ settings, secrets, state, log, fetch: (u, i) => fetch(u, i), role: 'the command line', onRunProgress, ...limits }, reportError);
     } finally {
       state.close();
     }

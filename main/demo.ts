@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SettingsPatch } from '../preload/contract';
-import { startDemoSimulators, type DemoSimulators } from '../simulators/demo';
+import { DEMO_LIMIT_SCALE, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
+import { scaleUmbrellaLimits, UMBRELLA_LIMITS, type UmbrellaLimits } from './umbrella/limits';
 import { memoryKeychain } from './store/memory-keychain';
 import { createSecretStore, type SecretStore } from './store/secrets';
 
@@ -18,16 +19,19 @@ export interface DemoEnvironment {
   secrets: SecretStore;
   /** Applied once the services exist: where the simulators are, so the wizard only needs the credentials. */
   settings: SettingsPatch;
+  /** Umbrella's limits, compressed as the demo simulators' are. */
+  umbrellaLimits: UmbrellaLimits;
   stop(): Promise<void>;
 }
 
 export async function startDemoEnvironment(options: { baseDir: string }): Promise<DemoEnvironment> {
-  const sims = await startDemoSimulators({ rateLimits: false });
+  const sims = await startDemoSimulators({ rateLimits: true, limitScale: DEMO_LIMIT_SCALE });
   const dataDir = fs.mkdtempSync(path.join(options.baseDir, 'umbrella-psa-sync-demo-'));
   return {
     sims,
     dataDir,
     secrets: createSecretStore(memoryKeychain(), 'Umbrella PSA Sync (demo)'),
+    umbrellaLimits: scaleUmbrellaLimits(UMBRELLA_LIMITS, DEMO_LIMIT_SCALE),
     settings: {
       connectwise: { site: sims.urls.connectwiseSite },
       endpoints: { umbrellaBaseUrl: sims.urls.umbrella, autotaskDiscoveryUrl: sims.urls.autotaskDiscovery },

@@ -55,6 +55,7 @@ if (!app.requestSingleInstanceLock()) {
         ...(demoEnvironment ? { demoConnectWiseSite: demoEnvironment.sims.urls.connectwiseSite } : {}),
       },
       secrets: demoEnvironment?.secrets ?? createSecretStore(await loadKeytar()),
+      ...(demoEnvironment ? { umbrellaLimits: demoEnvironment.umbrellaLimits } : {}),
       log: consoleLogger,
       // Electron's net.fetch goes through the system proxy settings, as an MSP network expects.
       fetch: (url, init) => net.fetch(url, init),

@@ -305,6 +305,8 @@ export const RunProgressSchema = z.object({
   done: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
   finished: z.boolean(),
+  /** Why the run is waiting right now, e.g. for a vendor's rate-limit window. */
+  waiting: z.string().max(300).optional(),
 });
 export type RunProgress = z.infer<typeof RunProgressSchema>;
 

@@ -17,6 +17,8 @@ export interface AutotaskSimOptions {
   integrationCode: string;
   /** Requests in flight per endpoint before "thread threshold exceeded" (Autotask: 3). */
   threadLimit?: number;
+  /** Divide the hourly threshold's rolling hour by this factor (benchmarks compress time; default 1). */
+  limitScale?: number;
   now?: () => number;
   seed?: number;
 }
@@ -60,7 +62,9 @@ export class AutotaskSimulator extends HostedSimulator {
   readonly notes: Entity[] = [];
   readonly ticketPicklists: Record<string, Picklist[]>;
   private readonly inFlight = new Map<string, number>();
-  private requestCount = 0;
+  /** When each authenticated request arrived, for the rolling hour of the threshold. */
+  private readonly arrivals: number[] = [];
+  private readonly hourMs: number;
   /** Test hook: requests other integrations of the tenant made this hour (they share the threshold). */
   otherUsage = 0;
   /** The tenant's hourly threshold (Autotask: 10,000 by default). */
@@ -74,6 +78,7 @@ export class AutotaskSimulator extends HostedSimulator {
     super();
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.hourMs = 3_600_000 / (options.limitScale ?? 1);
     this.companies = options.world.autotask.companies.map((c) => ({ ...c, userDefinedFields: [] }));
     this.billingCodes = [
       { id: 29682801, name: 'Security Software', description: 'Material: security subscriptions', useType: 4, billingCodeType: 0, isActive: true },
@@ -147,7 +152,7 @@ export class AutotaskSimulator extends HostedSimulator {
       s.on(method, `/ATServicesRest/V1.0${path}`, (req) => this.authorized(req, entity, handler));
     };
     api('GET', '/Version', 'Version', () => json(200, { majorVersion: '2026', minorVersion: '1', build: '112', customerType: '1' }));
-    api('GET', '/ThresholdInformation', 'ThresholdInformation', () => json(200, { externalRequestThreshold: this.threshold, requestThresholdTimeframe: 60, currentTimeframeRequestCount: this.requestCount + this.otherUsage }));
+    api('GET', '/ThresholdInformation', 'ThresholdInformation', () => json(200, { externalRequestThreshold: this.threshold, requestThresholdTimeframe: 60, currentTimeframeRequestCount: this.usage() }));
     this.queryable('Companies', () => this.companies);
     api('GET', '/Companies/{id}', 'Companies', (req) => this.byId(this.companies, req));
     this.queryable('BillingCodes', () => this.billingCodes);
@@ -195,11 +200,20 @@ export class AutotaskSimulator extends HostedSimulator {
     ] }));
   }
 
+  /** Requests in the rolling hour (real time: the data clock may be pinned), every integration's. */
+  private usage(): number {
+    const since = Date.now() - this.hourMs;
+    let drop = 0;
+    while (drop < this.arrivals.length && (this.arrivals[drop] ?? 0) <= since) drop++;
+    if (drop > 0) this.arrivals.splice(0, drop);
+    return this.arrivals.length + this.otherUsage;
+  }
+
   private authorized(req: SimRequest, entity: string, handler: (req: SimRequest) => SimResponse): SimResponse | Promise<SimResponse> {
     // Over the hourly threshold the API is disabled for every integration of the tenant.
-    if (this.requestCount + this.otherUsage >= this.threshold) return errors(429, `The request threshold of ${String(this.threshold)} requests per hour has been exceeded for this database; requests are refused until usage falls.`);
-    this.requestCount++;
-    this.peakUsage = Math.max(this.peakUsage, this.requestCount + this.otherUsage);
+    if (this.usage() >= this.threshold) return errors(429, `The request threshold of ${String(this.threshold)} requests per hour has been exceeded for this database; requests are refused until usage falls.`);
+    this.arrivals.push(Date.now());
+    this.peakUsage = Math.max(this.peakUsage, this.usage());
     const header = (name: string) => {
       const value = req.headers[name.toLowerCase()];
       return typeof value === 'string' ? value : undefined;

@@ -11,6 +11,12 @@ import { DEMO_CREDENTIALS } from './demo-credentials';
 
 export { DEMO_CREDENTIALS };
 
+/**
+ * Demo mode runs with every vendor limit on, its windows compressed 10x (Umbrella's token minute is
+ * 6 s, Autotask's hour 6 minutes), so that trying the app shows the real pacing without the waits.
+ */
+export const DEMO_LIMIT_SCALE = 10;
+
 /** The simulator's "Security Software" material billing code, pre-chosen for the demo. */
 export const DEMO_MATERIAL_BILLING_CODE = 29682801;
 
@@ -38,7 +44,9 @@ export async function startDemoSimulators(options: DemoOptions = {}): Promise<De
   const world = buildWorld(options);
   const umbrella = new UmbrellaSimulator({ world, ...DEMO_CREDENTIALS.umbrella, rateLimits: options.rateLimits ?? true, ...(options.limitScale ? { limitScale: options.limitScale } : {}), ...(options.anchor ? { now: () => options.anchor ?? Date.now() } : {}) });
   const connectwise = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise, ...(options.anchor ? { now: () => options.anchor ?? Date.now() } : {}) });
-  const autotask = new AutotaskSimulator({ world, ...DEMO_CREDENTIALS.autotask });
+  const autotask = new AutotaskSimulator({ world, ...DEMO_CREDENTIALS.autotask, ...(options.limitScale ? { limitScale: options.limitScale } : {}) });
+  // A request holds its Autotask thread while it is served, so the 3-per-endpoint limit bites as on a real tenant.
+  autotask.serviceTimeMs = 5;
   await Promise.all([umbrella.start(), connectwise.start(), autotask.start()]);
   const servers = [umbrella.server, connectwise.server, autotask.server];
   const setFaults = (faults: Partial<Faults>) => {

@@ -69,6 +69,8 @@ export interface HttpClientOptions {
   describeError?: (status: number, text: string) => string | null;
   /** Whether a 5xx answer is worth retrying (default: all are). Autotask reports validation errors as 500. */
   isTransient?: (status: number, text: string, request: HttpRequest) => boolean;
+  /** Told before each wait for a vendor's rate-limit window, with its length (for progress). */
+  onRateLimitWait?: (ms: number, request: HttpRequest) => void;
   /** Whether an answer that is not a 429 means the same (Autotask's thread limit can come as a 500). */
   isRateLimited?: (status: number, text: string) => boolean;
 }
@@ -164,6 +166,7 @@ export class HttpClient {
             this.stats.retries++;
             if (policy) for (const limiter of request.limiters ?? []) limiter.pauseFor(delay);
             this.stats.rateLimitWaitMs += delay;
+            this.options.onRateLimitWait?.(delay, request);
             await this.clock.sleep(delay);
             continue;
           }

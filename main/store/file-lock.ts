@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import type { Logger } from '../log';
 
 const STALE_MS = 10_000;
 const SYNC_WAIT_MS = 15_000;
@@ -19,6 +20,25 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 function isLocked(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ELOCKED';
+}
+
+/** How a store file on the shared settings folder is opened. */
+export interface StoreFileOptions {
+  dir: string;
+  log: Logger;
+  now?: () => Date;
+  /** For read-only commands (`status`): never writes, never moves a file. */
+  readOnly?: boolean;
+}
+
+/** What identifies one version of a file (null: none): every atomic write makes a new inode and mtime. */
+export function fileStamp(file: string): string | null {
+  try {
+    const s = fs.statSync(file);
+    return `${String(s.ino)}:${String(s.mtimeMs)}:${String(s.ctimeMs)}:${String(s.size)}`;
+  } catch {
+    return null;
+  }
 }
 
 /** Another process held the lock for longer than we could wait. */

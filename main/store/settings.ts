@@ -27,7 +27,7 @@ import {
 } from '../../preload/contract';
 import type { Logger } from '../log';
 import { describeError } from '../errors';
-import { withFileLockSync } from './file-lock';
+import { fileStamp as stampOf, withFileLockSync, type StoreFileOptions } from './file-lock';
 
 export const SETTINGS_FILE_NAME = 'settings';
 export const SETTINGS_SCHEMA_VERSION = 1;
@@ -64,23 +64,9 @@ export interface SettingsStore {
   readonly path: string;
 }
 
-export interface OpenSettingsOptions {
-  dir: string;
-  log: Logger;
+export interface OpenSettingsOptions extends StoreFileOptions {
   open?: BackendFactory;
   migrations?: readonly Migration[];
-  now?: () => Date;
-  /** For read-only commands (`status`): never writes, never moves a file. */
-  readOnly?: boolean;
-}
-
-function stampOf(file: string): string | null {
-  try {
-    const s = fs.statSync(file);
-    return `${String(s.ino)}:${String(s.mtimeMs)}:${String(s.ctimeMs)}:${String(s.size)}`;
-  } catch {
-    return null;
-  }
 }
 
 export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {

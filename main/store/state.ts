@@ -17,8 +17,7 @@ import { z } from 'zod';
 import { RunRecordSchema, type CustomerResult, type RunRecord } from '../../preload/contract';
 import { FIELD_KEYS, type FieldKey } from '../sync/fields';
 import { describeError } from '../errors';
-import type { Logger } from '../log';
-import { withFileLockSync } from './file-lock';
+import { fileStamp as stampOf, withFileLockSync, type StoreFileOptions } from './file-lock';
 
 export const STATE_FILE = 'state.json';
 export const HISTORY_LIMIT = 200;
@@ -101,23 +100,8 @@ export interface StateStore {
   readonly path: string;
 }
 
-export interface OpenStateOptions {
-  dir: string;
-  log: Logger;
+export interface OpenStateOptions extends StoreFileOptions {
   flushMs?: number;
-  now?: () => Date;
-  /** For read-only commands (`status`): never writes, never moves a file. */
-  readOnly?: boolean;
-}
-
-/** What identifies one version of the file: every atomic write makes a new inode and mtime. */
-function stampOf(file: string): string | null {
-  try {
-    const s = fs.statSync(file);
-    return `${String(s.ino)}:${String(s.mtimeMs)}:${String(s.ctimeMs)}:${String(s.size)}`;
-  } catch {
-    return null;
-  }
 }
 
 export function openStateStore(options: OpenStateOptions): StateStore {

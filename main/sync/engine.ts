@@ -16,7 +16,7 @@ import { RateLimiter } from '../http/rate-limiter';
 import type { Logger } from '../log';
 import { budgetNote, companyKey, PsaSetupError, type PsaCompany, type PsaSyncAdapter } from '../psa/adapter';
 import { configurationKey, HISTORY_LIMIT, type CustomerResult, type RunRecord, type StateStore } from '../store/state';
-import { rateLimitWaitNote, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
+import { progressReporter, rateLimitWaitNote, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
 import { collectFields, securityCategories, type SecurityCategories } from '../umbrella/collector';
 import { FIELDS, formatFields, type FieldKey, type FieldValues } from './fields';
 
@@ -105,6 +105,7 @@ export class SyncEngine {
     const notes: string[] = [];
     const outcomes: CustomerOutcome[] = [];
     let fatal: string | undefined;
+    const { report, stop } = progressReporter(umbrella, (p) => this.deps.onRunProgress?.({ kind: 'sync', dryRun, ...p }));
 
     try {
       // The PSA's companies do not depend on Umbrella's list: read both at once.
@@ -121,7 +122,7 @@ export class SyncEngine {
         else todo.push({ customer, reference: mapping.psaCompany });
       }
       for (const outcome of outcomes) onProgress?.({ done: 0, total: todo.length, outcome });
-      this.deps.onRunProgress?.({ kind: 'sync', dryRun, done: 0, total: todo.length, finished: false });
+      report({ done: 0, total: todo.length });
 
       if (todo.length > 0) {
         const [prepared, companies, categoryList] = await Promise.all([psa.prepare(dryRun), companiesPending, umbrella.categories(todo[0]?.customer.customerId ?? 0)]);
@@ -134,12 +135,14 @@ export class SyncEngine {
           outcomes.push(outcome);
           done++;
           onProgress?.({ done, total: todo.length, outcome });
-          this.deps.onRunProgress?.({ kind: 'sync', dryRun, done, total: todo.length, finished: false });
+          report({ done, total: todo.length });
         })));
       }
     } catch (error) {
       fatal = error instanceof PsaSetupError ? error.message : `The sync stopped: ${describeError(error)}`;
       log.error(fatal);
+    } finally {
+      stop();
     }
 
     const waited = rateLimitWaitNote(umbrella.stats.rateLimitWaitMs - waitedBefore);

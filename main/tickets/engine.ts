@@ -22,7 +22,7 @@ import type { Logger } from '../log';
 import { budgetNote, companyKey, type PsaCompany } from '../psa/adapter';
 import type { PsaTicketAdapter } from '../psa/tickets';
 import { configurationKey, HISTORY_LIMIT, ledgerKey, type RunRecord, type StateStore, type TicketLedgerEntry } from '../store/state';
-import { rateLimitWaitNote, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
+import { progressReporter, rateLimitWaitNote, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
 import { securityCategories } from '../umbrella/collector';
 import type { UmbrellaIdentity } from '../umbrella/schemas';
 import { RECENT_TICKETS_PER_RUN, type CustomerMapping, type RunProgress } from '../../preload/contract';
@@ -186,6 +186,7 @@ export class TicketEngine {
     let fatal: string | undefined;
     const attempted = new Set<number>();
     const failedWindows = new Set<number>();
+    const { report, stop } = progressReporter(umbrella, (p) => this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, ...p }));
     try {
       const [customers, companies] = await Promise.all([umbrella.listCustomers(), this.deps.companies()]);
       const planned = this.targets(customers, companies, now, checkNow);
@@ -205,7 +206,7 @@ export class TicketEngine {
       const botnet = first ? securityCategories(await umbrella.categories(first.customer.customerId)).botnet : [];
       const total = targets.reduce((n, t) => n + t.windows.length, 0);
       let done = 0;
-      this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done, total, finished: false });
+      report({ done, total });
       const limiter = new RateLimiter([], 8);
       await Promise.all(targets.map((target) => limiter.run(async () => {
         for (const [i, window] of target.windows.entries()) {
@@ -225,7 +226,7 @@ export class TicketEngine {
             done += target.windows.length - i - 1;
             if (!checkNow) this.setProgress(target.customer.customerId, window - WINDOW_MS, result.error);
           }
-          this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done, total, finished: false });
+          report({ done, total });
           if (!result.ok) break;
         }
       })));
@@ -241,6 +242,7 @@ export class TicketEngine {
       fatal = `The ticket check stopped: ${describeError(error)}`;
       log.error(fatal);
     } finally {
+      stop();
       state.flush();
     }
     const waited = rateLimitWaitNote(umbrella.stats.rateLimitWaitMs - waitedBefore);

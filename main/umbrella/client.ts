@@ -105,6 +105,20 @@ export function rateLimitWaitNote(waitedMs: number): string | null {
   return `Waited ${String(Math.round(waitedMs / 1000))} s in all for Cisco Umbrella's rate limits (20 tokens a minute per API key, shared with every program using the key): the run went on once the window had room.`;
 }
 
+/**
+ * A run's progress reports, with Umbrella's rate-limit waits shown in them while they last: the
+ * engines call `report` as customers finish and `stop` when the run ends.
+ */
+export function progressReporter(umbrella: UmbrellaClient, emit: (progress: { done: number; total: number; finished: false; waiting?: string }) => void) {
+  let current = { done: 0, total: 0 };
+  const stop = umbrella.onRateLimitWait((waiting) => { emit({ ...current, finished: false, waiting }); });
+  const report = (progress: { done: number; total: number }) => {
+    current = progress;
+    emit({ ...progress, finished: false });
+  };
+  return { report, stop };
+}
+
 /** A failure the user can act on, e.g. wrong keys or a missing scope. */
 export class UmbrellaError extends VendorError {
   override readonly name = 'UmbrellaError';
@@ -127,6 +141,7 @@ export class UmbrellaClient {
   private readonly limiters: UmbrellaLimiters;
   private readonly clock: Clock;
   private customersEndpoint: 'providers' | 'managed' | null = null;
+  private readonly waitListeners = new Set<(message: string) => void>();
   private categoryCache: Promise<UmbrellaCategory[]> | null = null;
 
   constructor(private readonly options: UmbrellaClientOptions) {
@@ -137,6 +152,10 @@ export class UmbrellaClient {
       fetch: options.fetch,
       clock: this.clock,
       describeError: describeUmbrellaError,
+      onRateLimitWait: (ms, request) => {
+        const what = request.url.endsWith('/auth/v2/token') ? 'token limit (20 a minute per API key, shared with every program using it)' : 'rate limit';
+        for (const listener of this.waitListeners) listener(`Waiting ${String(Math.ceil(ms / 1000))} s for Cisco Umbrella's ${what}`);
+      },
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
     });
@@ -147,6 +166,12 @@ export class UmbrellaClient {
 
   get stats(): HttpStats {
     return this.http.stats;
+  }
+
+  /** Tells `listener` whenever a request waits for a rate-limit window; returns the unsubscribe. */
+  onRateLimitWait(listener: (message: string) => void): () => void {
+    this.waitListeners.add(listener);
+    return () => { this.waitListeners.delete(listener); };
   }
 
   // ---- tokens ----

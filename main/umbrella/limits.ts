@@ -22,6 +22,21 @@ export const UMBRELLA_LIMITS: UmbrellaLimits = {
   reportsPerOrg: [{ limit: 5, ms: 1000, countFrom: 'response', marginMs: 50 }],
 };
 
+/**
+ * Umbrella's limits compressed in time, to match a simulator whose windows are compressed (the
+ * benchmark, demo mode). Windows counted from sending keep the app's margin (5% of the window) with
+ * a floor of 10 ms for send-time jitter, which compression does not shrink; windows counted from the
+ * answer need none beyond the app's own, scaled.
+ */
+export function scaleUmbrellaLimits(limits: UmbrellaLimits, scale: number): UmbrellaLimits {
+  const scaleWindows = (windows: RateWindow[]) => windows.map((w) => ({
+    ...w,
+    ms: w.ms / scale,
+    marginMs: w.countFrom === 'response' ? Math.max(1, (w.marginMs ?? 0) / scale) : Math.max(10, (w.ms / scale) * 0.05),
+  }));
+  return { token: scaleWindows(limits.token), admin: scaleWindows(limits.admin), reportsPerOrg: scaleWindows(limits.reportsPerOrg) };
+}
+
 export class UmbrellaLimiters {
   /** The window paces minting; concurrency only needs to let a full window through at once. */
   readonly token: RateLimiter;

@@ -31,6 +31,7 @@ function Progress({ progress }: { progress: RunProgress }) {
     <div className="progress">
       <progress max={Math.max(progress.total, 1)} value={progress.done} aria-label={label} aria-valuetext={text} />
       <span>{text}</span>
+      {progress.waiting ? <span className="hint">{progress.waiting}</span> : null}
     </div>
   );
 }
@@ -83,6 +84,18 @@ function LastResult({ title, run }: { title: string; run: SyncRunView | TicketRu
   );
 }
 
+/** The PSA tenant's shared hourly API usage, as the latest run read it (Autotask only). */
+function ApiUsage({ runs }: { runs: RunRecord[] }) {
+  const usage = runs.find((r) => r.psaUsage)?.psaUsage;
+  if (!usage) return null;
+  return (
+    <div className="summary-row">
+      <dt>PSA API usage</dt>
+      <dd>{usage.used.toLocaleString()} of {usage.limit.toLocaleString()} requests this hour, every integration together (at {when(usage.at)}; this app keeps it under {String(Math.round(usage.cap * 100))}%)</dd>
+    </div>
+  );
+}
+
 /** Runs going now, from main's progress events (App listens, so nothing is missed on other screens). */
 export function StatusScreen({ running }: { running: Record<RunProgress['kind'], RunProgress | null> }) {
   const settings = useSettings();
@@ -104,6 +117,7 @@ export function StatusScreen({ running }: { running: Record<RunProgress['kind'],
           <dt>Credentials</dt>
           <dd>{credentials.data && kind ? (credentials.data.umbrella.complete && credentials.data[kind].complete ? 'Saved' : 'Missing') : '\u00a0'}</dd>
           <dt>Ticketing</dt><dd>{settings.data ? (settings.data.ticketing.enabled ? `On (threshold ${String(settings.data.ticketing.threshold)})` : 'Off') : '\u00a0'}</dd>
+          <ApiUsage runs={history.data ?? []} />
           {(schedule.data ?? []).map((job) => (
             <div key={job.name} className="summary-row">
               <dt>{job.name === 'sync' ? 'Next sync' : 'Next ticket check'}</dt>

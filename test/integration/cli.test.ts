@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli-app';
@@ -46,6 +48,42 @@ describe('umbrella-psa-sync CLI', () => {
     expect(status.psa).toBe('connectwise');
     expect(status.mapped).toBe(1);
     expect(typeof status.credentials.umbrella.complete).toBe('boolean');
+  });
+
+  it('configure sets the Autotask API share and the fallback company, and refuses a share out of range', async () => {
+    requireSecretService();
+    const dir = tempDir();
+    const saved = await cli(['configure', '--data-dir', dir, '--autotask-api-share', '30%', '--fallback-company', '29683500']);
+    expect(saved.code).toBe(0);
+    const settings = openSettingsStore({ dir, log: memoryLogger() }).get();
+    expect(settings.autotask.apiSharePercent).toBe(30);
+    expect(settings.ticketing.fallbackCompany).toBe('29683500');
+    const bad = await cli(['configure', '--data-dir', dir, '--autotask-api-share', '99']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/autotask\.apiSharePercent: The API share is at most 90%/);
+    await cli(['configure', '--data-dir', dir, '--fallback-company', 'none']);
+    expect(openSettingsStore({ dir, log: memoryLogger() }).get().ticketing.fallbackCompany).toBeNull();
+  });
+
+  it('status shows the PSA API usage of the last run and writes nothing, even beside a damaged state file', async () => {
+    requireSecretService();
+    const dir = tempDir();
+    openSettingsStore({ dir, log: memoryLogger() }).update({ psa: { kind: 'autotask' } });
+    const run = {
+      id: 'sync-1', kind: 'sync', psa: 'autotask', dryRun: false, startedAt: '2026-11-25T00:00:00.000Z', finishedAt: '2026-11-25T00:01:00.000Z',
+      counts: { created: 0, updated: 1, unchanged: 0, skipped: 0, failed: 0 }, requests: { umbrella: 8, psa: 3 }, problems: [], notes: [],
+      psaUsage: { used: 1234, limit: 10000, cap: 0.5, at: '2026-11-25T00:00:30.000Z' },
+    };
+    const state = JSON.stringify({ runs: [run, { id: 'damaged' }] });
+    fs.writeFileSync(path.join(dir, 'state.json'), state);
+    const before = fs.readdirSync(dir).sort();
+    const text = await cli(['status', '--data-dir', dir]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/PSA API usage: {3}1234 of 10000 requests this hour, every integration together .*under 50%/);
+    const json = JSON.parse((await cli(['status', '--data-dir', dir, '--json'])).out) as { psaUsage: { used: number } };
+    expect(json.psaUsage.used).toBe(1234);
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
+    expect(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')).toBe(state);
   });
 
   it('the built bin runs through npx in a checkout', async () => {

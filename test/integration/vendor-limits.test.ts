@@ -53,7 +53,11 @@ describe('Umbrella limits where Umbrella counts them', () => {
     };
     // The app has just used the key's whole window: 20 tokens.
     expect(await readAll(app!, 19)).toHaveLength(19);
+    const waits: string[] = [];
+    cli!.onRateLimitWait((message) => waits.push(message));
     const cliResults = await readAll(cli!, 4);
+    // Shown in the run's progress as it happens (the window, the CLI), not only afterwards.
+    expect(waits[0]).toMatch(/^Waiting \d+ s for Cisco Umbrella's token limit \(20 a minute per API key, shared with every program using it\)$/);
     expect(cliResults).toHaveLength(4);
     const tokenCalls = sim.exchanges.filter((e) => e.path === '/auth/v2/token');
     expect(tokenCalls.filter((e) => e.status === 200)).toHaveLength(25);

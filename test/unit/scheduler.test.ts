@@ -98,4 +98,29 @@ describe('Scheduler', () => {
     await scheduler.runNow('sync');
     expect(runs).toHaveLength(1);
   });
+
+  it('after a ticket check with failed customers, the next comes after the job\'s short retry (15 minutes), not the next window', async () => {
+    const boundary = Date.UTC(2026, 10, 25, 8);
+    const { clock, advance } = fakeClock(boundary + 60_000);
+    const runs: JobRun[] = [];
+    let failing = true;
+    const job: Job = { ...syncJob(runs, () => clock.now(), () => !failing), name: 'tickets', periodMs: 4 * 3_600_000, retryMs: 15 * 60_000 };
+    const scheduler = new Scheduler([job], memoryLogger(), clock);
+    scheduler.start();
+    await flush();
+    expect(runs).toHaveLength(1);
+    expect(scheduler.status()[0]?.nextRunAt).toBe(boundary + 16 * 60_000);
+    advance(14 * 60_000);
+    await flush();
+    expect(runs).toHaveLength(1);
+    failing = false;
+    advance(60_000);
+    await flush();
+    expect(runs).toHaveLength(2);
+    advance(30 * 60_000);
+    await flush();
+    expect(runs).toHaveLength(2);
+    expect(scheduler.status()[0]?.nextRunAt).toBe(boundary + 4 * 3_600_000);
+    scheduler.stop();
+  });
 });

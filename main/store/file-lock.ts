@@ -124,7 +124,7 @@ export async function withJobLock<T>(options: JobLockOptions, body: () => Promis
     if (!isLocked(error)) throw error;
     const holder = readHolder(holderFile);
     const who = holder ? ` in ${holder.role} (process ${String(holder.pid)}, since ${holder.since.slice(0, 16).replace('T', ' ')} UTC)` : ' in another process';
-    throw new JobBusyError(`${JOB_LABELS[options.job] ?? 'A run'} is already running${who}; this one will run when that has finished.`, holder);
+    throw new JobBusyError(`${JOB_LABELS[options.job] ?? 'A run'} is still running${who} after waiting ${String(Math.round(waitMs / 1000))} s, so this one did not start: try again when that one has finished (the schedule retries by itself).`, holder);
   }
   try {
     fs.writeFileSync(holderFile, JSON.stringify({ pid: process.pid, role: options.role, since: new Date().toISOString() }));

@@ -111,10 +111,13 @@ async function together(n: number, kind: PsaKind): Promise<void> {
       createSyncEngine({ ...base, ...cli, now: at(ANCHOR + 60_000) }).then((e) => e.run()),
     ]);
     state.close();
-    // Customers whose PSA company is inactive fail by design (the seed has some); anything else is a real failure.
+    // By design (the seed has them): customers whose PSA company is inactive, hits at unmapped customers.
+    // Anything else is a real failure.
+    const byDesign = (reason: string) => /inactive|could not be ticketed/i.test(reason);
     const failed = (r: { record: RunRecord }) => {
-      const real = r.record.problems.filter((p) => p.status === 'failed' && !/inactive/i.test(p.reason ?? ''));
-      return `${String(real.length)} failed${real.length > 0 ? ` (${real.map((p) => p.reason ?? '').slice(0, 2).join('; ')})` : ''}${r.record.error ? `, stopped: ${r.record.error}` : ''}`;
+      const real = r.record.problems.filter((p) => p.status === 'failed' && !byDesign(p.reason ?? ''));
+      const named = r.record.problems.length - real.length;
+      return `${String(real.length)} failed${real.length > 0 ? ` (${real.map((p) => p.reason ?? '').slice(0, 2).join('; ')})` : ''}${named > 0 ? ` [${String(named)} inactive or unmapped, named]` : ''}${r.record.error ? `, stopped: ${r.record.error}` : ''}`;
     };
     console.log(`Together, N=${String(n)} ${kind} (${String(scale)}x): app sync ${failed(appSync)}, app ticket check ${failed(appTickets)} (${String(appTickets.record.counts.created)} opened), CLI sync ${failed(cliSync)}; wall ${((performance.now() - started) / 1000).toFixed(1)} s; notes: ${[...appSync.record.notes, ...cliSync.record.notes].filter((note) => /Waited|Paused/.test(note)).join(' ') || 'no waits'}`);
   } finally {

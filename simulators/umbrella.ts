@@ -110,6 +110,12 @@ export class UmbrellaSimulator {
   }
 
   private readonly failingOrgs = new Map<number, number>();
+  /** Test hook: false for a console that refuses the provider-wide category report (403). */
+  providerReports = true;
+  /** Test hook: orgs the provider-wide category report leaves out. */
+  readonly providerOmits = new Set<number>();
+  /** Test hook: the provider-wide category report holds at most this many orgs, whatever the limit asked. */
+  providerMaxRows = Number.POSITIVE_INFINITY;
   /** Test hook: where report redirects point instead of the regional host (e.g. a trap on another host). */
   redirectOrigin: string | null = null;
 
@@ -175,6 +181,7 @@ export class UmbrellaSimulator {
     }
     server.on('GET', '/reports/v2/identities', (req) => this.report(req, regional, (r, c) => this.identities(r, c), false));
     server.on('GET', '/reports/v2/categories', (req) => this.report(req, regional, () => json(200, { data: this.world.categories, meta: {} }), false));
+    server.on('GET', '/reports/v2/providers/category-requests-by-org', (req) => this.report(req, regional, (r, _c, from, to) => this.providerCategoryRequests(r, from, to), true, true));
     server.on('GET', '/reports/v2/providers/deployments', (req) => this.report(req, regional, (_r, _c, from, to) => this.providerDeployments(from, to), true, true));
   }
 
@@ -375,6 +382,30 @@ export class UmbrellaSimulator {
 
   private deploymentStatus(c: UmbrellaCustomer | undefined, from: number, to: number): SimResponse {
     return json(200, { data: c ? this.countsFor(c, from, to) : [], meta: {} });
+  }
+
+  /** Every org's requests per category in [from, to], from the same activity as the per-org reports. */
+  private providerCategoryRequests(req: SimRequest, from: number, to: number): SimResponse {
+    if (!this.providerReports) return json(403, { message: 'Forbidden: this console is not allowed to use provider reports' });
+    const limitText = req.query.get('limit');
+    if (limitText === null) return json(400, { message: 'limit is required' });
+    const rows = this.world.customers.map((c) => {
+      const byCategory = new Map<number, { requests: number; blocked: number }>();
+      for (const b of c.activity) {
+        if (b.ts < from || b.ts > to) continue;
+        for (const id of b.categories) {
+          const entry = byCategory.get(id) ?? { requests: 0, blocked: 0 };
+          entry.requests += b.count;
+          if (b.verdict === 'blocked') entry.blocked += b.count;
+          byCategory.set(id, entry);
+        }
+      }
+      const total = [...byCategory.values()].reduce((n, e) => n + e.requests, 0);
+      const counts = [...byCategory.entries()].map(([id, e]) => ({ category: this.categoryObjects([id])[0], requests: e.requests, requestsblocked: e.blocked, numberoforganizationswithcategorizedtraffic: 1 }));
+      return { total, row: { organization: { id: c.customerId, label: c.customerName }, counts } };
+    }).sort((a, b) => b.total - a.total || a.row.organization.id - b.row.organization.id);
+    const listed = rows.filter((r) => !this.providerOmits.has(r.row.organization.id));
+    return json(200, { data: listed.slice(0, Math.min(Number(limitText), this.providerMaxRows)).map((r) => r.row), meta: {} });
   }
 
   private providerDeployments(from: number, to: number): SimResponse {

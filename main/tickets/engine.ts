@@ -204,6 +204,7 @@ export class TicketEngine {
       }
       const first = targets.find((t) => t.windows.length > 0);
       const botnet = first ? securityCategories(await umbrella.categories(first.customer.customerId)).botnet : [];
+      const clean = await this.screen(targets, botnet, now, customers.length, notes);
       const total = targets.reduce((n, t) => n + t.windows.length, 0);
       let done = 0;
       report({ done, total });
@@ -212,7 +213,8 @@ export class TicketEngine {
         for (const [i, window] of target.windows.entries()) {
           attempted.add(window);
           const end = Math.min(window + WINDOW_MS, now) - 1;
-          const result = await this.checkCustomer(target, window, end, botnet);
+          // The provider-wide report listed it at or under the threshold: no identity can be over it.
+          const result = clean.get(window)?.has(target.customer.customerId) ? { ok: true, actions: [] } : await this.checkCustomer(target, window, end, botnet);
           actions.push(...result.actions);
           done++;
           if (result.ok) {
@@ -278,6 +280,35 @@ export class TicketEngine {
     state.updateNow((s) => { s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT); });
     this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done: 0, total: 0, finished: true });
     return { record, actions, processedWindows, skippedWindows: skipped, retries };
+  }
+
+  /**
+   * Provider-wide first: one call per window with the parent token gives every org's blocked
+   * command-and-control requests. Only an org over the threshold can have an identity over it, so an
+   * org listed at or under it needs no token and no per-org call. An org not listed (or an answer cut
+   * at its limit, or refused) is checked per org: correctness first.
+   */
+  private async screen(targets: Target[], botnet: number[], now: number, customers: number, notes: string[]): Promise<Map<number, Set<number>>> {
+    const clean = new Map<number, Set<number>>();
+    const windows = [...new Set(targets.flatMap((t) => t.windows))].sort((a, b) => a - b);
+    if (botnet.length === 0) return clean;
+    const limit = Math.max(100, customers + 1);
+    const threshold = this.deps.threshold();
+    for (const window of windows) {
+      const range = { from: window, to: Math.min(window + WINDOW_MS, now) - 1 };
+      try {
+        const { blocked, cut } = await this.deps.umbrella.providerBlockedByOrg(range, botnet, limit);
+        const pending = targets.filter((t) => t.windows.includes(window));
+        const quiet = new Set(pending.filter((t) => (blocked.get(t.customer.customerId) ?? Number.POSITIVE_INFINITY) <= threshold).map((t) => t.customer.customerId));
+        clean.set(window, quiet);
+        const unlisted = pending.filter((t) => !blocked.has(t.customer.customerId)).length;
+        const over = pending.length - quiet.size - unlisted;
+        notes.push(`${windowText(window)}: the provider-wide report showed ${String(over)} customer(s) over the threshold${unlisted > 0 ? `; ${String(unlisted)} not in it${cut ? ` (the answer stopped at its limit of ${String(limit)})` : ''} were checked one by one` : ''}; the other ${String(quiet.size)} needed no per-customer call.`);
+      } catch (error) {
+        notes.push(`${windowText(window)}: the provider-wide report could not be used (${describeError(error)}); every customer was checked one by one.`);
+      }
+    }
+    return clean;
   }
 
   private setProgress(orgId: number, doneThrough: number, lastError?: string): void {

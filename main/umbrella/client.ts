@@ -25,6 +25,7 @@ import {
   ManagedCustomerSchema,
   NetworkSchema,
   ProviderCustomerSchema,
+  ProviderCategoryRequestsResponse,
   ProviderDeploymentsResponse,
   RoamingComputerSchema,
   TokenSchema,
@@ -330,6 +331,19 @@ export class UmbrellaClient {
 
   async deploymentStatus(orgId: number, range: TimeRange): Promise<DeploymentCount[]> {
     return (await this.get(orgId, '/reports/v2/deployment-status', this.reportQuery(range), DeploymentStatusResponse)).data;
+  }
+
+  /**
+   * Blocked requests per org in the given categories, for every customer in one call (provider
+   * token). `cut` when the answer holds `limit` orgs: there may be more, which it does not list.
+   */
+  async providerBlockedByOrg(range: TimeRange, categories: readonly number[], limit: number): Promise<{ blocked: Map<number, number>; cut: boolean }> {
+    const { data } = await this.get('provider', '/reports/v2/providers/category-requests-by-org', { from: String(range.from), to: String(range.to), limit }, ProviderCategoryRequestsResponse);
+    const blocked = new Map<number, number>();
+    for (const row of data) {
+      blocked.set(row.organization.id, row.counts.filter((c) => categories.includes(c.category.id)).reduce((n, c) => n + c.requestsblocked, 0));
+    }
+    return { blocked, cut: data.length >= limit };
   }
 
   /** Per-org deployment counts for every customer in one call (provider token). */

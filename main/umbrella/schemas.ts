@@ -97,6 +97,16 @@ const DeploymentCountSchema = z.object({
 export type DeploymentCount = z.infer<typeof DeploymentCountSchema>;
 export const DeploymentStatusResponse = envelope(z.array(DeploymentCountSchema));
 
+/** Per org and category, all requests and the blocked ones, for every customer (parent token). */
+export const ProviderCategoryRequestsResponse = envelope(z.array(z.object({
+  organization: z.object({ id: z.number().int(), label: z.string().optional() }),
+  counts: z.array(z.object({
+    category: z.object({ id: z.number().int(), label: z.string().optional() }),
+    requests: z.number(),
+    requestsblocked: z.number(),
+  })),
+})));
+
 export const ProviderDeploymentsResponse = envelope(z.array(z.object({
   organization: z.object({ id: z.number().int(), label: z.string().optional() }),
   counts: z.array(z.object({

@@ -125,6 +125,43 @@ async function together(n: number, kind: PsaKind): Promise<void> {
   }
 }
 
+/**
+ * The 4-hourly botnet check after the sync, on the world's 1% of orgs over the threshold: Umbrella
+ * requests and tokens per check against the target (2 + 3 per org over the threshold + the provider
+ * report), and its wall time against the token pacing it needs. Its own limiters: the check runs
+ * hours after the sync, when the key's token window is free.
+ */
+async function ticketCheck(n: number, kind: PsaKind, server: Awaited<ReturnType<typeof startServer>>, dir: string): Promise<string> {
+  const scale = scaleFor(n);
+  const settings = settingsFor(kind, server);
+  const log = memoryLogger();
+  const state = openStateStore({ dir, log });
+  const tokens = new UmbrellaTokenCache();
+  const engine = await createTicketEngine({
+    settings: () => settings, secrets: demoSecrets, state, log, fetch: (u, i) => fetch(u, i),
+    umbrellaLimiters: new UmbrellaLimiters(scaleUmbrellaLimits(UMBRELLA_LIMITS, scale)), umbrellaTokens: tokens,
+    now: () => new Date(ANCHOR + 4 * 3_600_000 + 300_000),
+  });
+  const started = performance.now();
+  const run = await engine.run();
+  const wallMs = performance.now() - started;
+  state.close();
+  if (run.record.error) throw new Error(run.record.error);
+  const over = new Set(run.actions.map((a) => a.orgId)).size;
+  const requests = run.record.requests.umbrella;
+  const target = 2 + 3 * over + run.processedWindows.length;
+  // Minting paces the check: 20 tokens a minute, the first 20 at once.
+  const boundMs = Math.max(0, Math.ceil(tokens.size / 20) - 1) * (60_000 / scale) + 4 * latencyMs;
+  const realMinutes = (Math.max(0, Math.ceil(tokens.size / 20) - 1) * 60_000 + 4 * latencyMs) / 60_000;
+  return [
+    `N=${String(n).padStart(5)}`, `${String(scale)}x`.padStart(4), kind.padEnd(11), 'ticket check',
+    `orgs over ${String(over)}`, `Umbrella requests ${String(requests)} (target <= ${String(target)})`, `tokens ${String(tokens.size)}`,
+    `wall ${(wallMs / 1000).toFixed(2)} s`, `token bound ${(boundMs / 1000).toFixed(2)} s`,
+    `real time by the token bound ${realMinutes.toFixed(1)} min (${(realMinutes / 240 * 100).toFixed(2)}% of the 4-hour window)`,
+    `${String(run.record.counts.created)} opened, ${String(run.actions.filter((a) => a.action === 'failed').length)} failed`,
+  ].join('  ');
+}
+
 async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typeof startServer>>, dir: string, run: string, limiters: UmbrellaLimiters): Promise<Row> {
   const settings = settingsFor(kind, server);
   const log = memoryLogger();
@@ -175,6 +212,7 @@ for (const n of sizes) {
           `peak in flight U ${String(row.peakUmbrella)} P ${String(row.peakPsa)}`, `peak RSS ${row.rssMb.toFixed(0)} MB`, `429s U ${String(row.umbrella429)} P ${String(row.psa429)}`, `synced ${String(row.synced)}`,
         ].join('  '));
       }
+      console.log(await ticketCheck(n, kind, server, dir));
     }
   } finally {
     server.stop();

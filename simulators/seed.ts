@@ -190,6 +190,8 @@ export interface SeedOptions {
   categoryIdOffset?: number;
   /** Days of history to generate (smaller for large benchmarks). */
   historyDays?: number;
+  /** Share of customers with botnet hits over the threshold in the current window (default: the demo's mix, on both sides of it). */
+  botnetShare?: number;
 }
 
 export function windowStart(ts: number): number {
@@ -284,17 +286,20 @@ export function buildWorld(options: SeedOptions = {}): DemoWorld {
     // malware that must never open a ticket.
     const windowTs = Math.max(windowStart(anchor), anchor - HOUR);
     const firstComputer = roamingComputers[0];
-    if (firstComputer && i % 4 === 0) {
+    if (options.botnetShare !== undefined) {
+      const every = Math.max(1, Math.round(1 / Math.max(options.botnetShare, 1e-9)));
+      if (firstComputer && i % every === 0) activity.push({ ts: windowTs, identityId: firstComputer.originId, domain: at(C2_DOMAINS, 0), categories: [categoryId('Command and Control')], verdict: 'blocked', count: 6 });
+    } else if (firstComputer && i % 4 === 0) {
       activity.push({ ts: windowTs, identityId: firstComputer.originId, domain: at(C2_DOMAINS, i % C2_DOMAINS.length), categories: [categoryId('Command and Control')], verdict: 'blocked', count: 4 + (i % 3) });
       activity.push({ ts: windowTs, identityId: firstComputer.originId, domain: at(C2_DOMAINS, (i + 1) % C2_DOMAINS.length), categories: [categoryId('Command and Control')], verdict: 'blocked', count: 2 });
     }
-    if (firstComputer && i % 4 === 1) {
+    if (options.botnetShare === undefined && firstComputer && i % 4 === 1) {
       activity.push({ ts: windowTs, identityId: firstComputer.originId, domain: at(C2_DOMAINS, 0), categories: [categoryId('Command and Control')], verdict: 'blocked', count: 3 });
     }
     if (networks[0] && i % 4 === 2) {
       activity.push({ ts: windowTs, identityId: networks[0].originId, domain: at(MALWARE_DOMAINS, 0), categories: [categoryId('Malware')], verdict: 'blocked', count: 12 });
     }
-    if (networks[0] && i % 8 === 3) {
+    if (options.botnetShare === undefined && networks[0] && i % 8 === 3) {
       activity.push({ ts: windowTs, identityId: networks[0].originId, domain: at(C2_DOMAINS, 2), categories: [categoryId('Command and Control')], verdict: 'blocked', count: 9 });
     }
 

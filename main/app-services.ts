@@ -40,13 +40,23 @@ export interface AppServices {
 }
 
 /**
- * The latest scheduled-kind run of a job in the history, as the scheduler sees it: dry runs and
- * "Check now" mark nothing done. A ticket check succeeded only if every customer's check did (a
- * failed customer is retried soon); a sync succeeded when it ran to the end.
+ * A job's history as the scheduler sees it: dry runs and "Check now" mark nothing done. A ticket
+ * check succeeded only if every customer's check did (a failed customer is retried soon); a sync
+ * succeeded when it ran to the end.
  */
-function lastRun(state: StateStore, kind: 'sync' | 'tickets', successOnly: boolean) {
+function jobHistory(state: StateStore, kind: 'sync' | 'tickets') {
   const succeeded = (r: RunRecord) => r.error === undefined && (kind === 'sync' || r.counts.failed === 0);
-  return state.get().runs.find((r) => r.kind === kind && !r.dryRun && r.checkNow !== true && (!successOnly || succeeded(r))) ?? null;
+  const scheduled = () => state.get().runs.filter((r) => r.kind === kind && !r.dryRun && r.checkNow !== true);
+  return {
+    lastRun: () => {
+      const [last] = scheduled();
+      return last ? { startedAt: Date.parse(last.startedAt), ok: succeeded(last) } : null;
+    },
+    lastSuccess: () => {
+      const last = scheduled().find(succeeded);
+      return last ? Date.parse(last.startedAt) : null;
+    },
+  };
 }
 
 /** After a ticket check with failed customers, the next one comes this soon (in-window retry). */
@@ -70,14 +80,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     name,
     periodMs,
     ...(name === 'tickets' ? { retryMs: TICKET_RETRY_MS } : {}),
-    lastRun: () => {
-      const last = lastRun(state, name, false);
-      return last ? { startedAt: Date.parse(last.startedAt), ok: last.error === undefined } : null;
-    },
-    lastSuccess: () => {
-      const last = lastRun(state, name, true);
-      return last ? Date.parse(last.startedAt) : null;
-    },
+    ...jobHistory(state, name),
     enabled,
     run: async () => { await run(); },
   });

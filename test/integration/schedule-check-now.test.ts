@@ -22,3 +22,23 @@ it('a "Check now" does not count as the scheduled check of the window', async ()
   expect(Date.parse(tickets.nextRunAt)).toBeLessThanOrEqual(Date.now());
   expect(run.record.checkNow).toBe(true);
 });
+
+it('after a ticket check in which customers failed, the next comes 15 minutes later, not at the next minute', async () => {
+  const boundary = Date.UTC(2026, 10, 25, 8);
+  const startedAt = boundary + 60_000;
+  let now = startedAt + 60_000;
+  const clock = { now: () => now, setInterval: () => 1, clearInterval: () => undefined };
+  const { services } = await wiredApp({ schedulerClock: clock });
+  services.service.saveSettings({ psa: { kind: 'connectwise' }, ticketing: { ...DEMO_TICKETING } });
+  // A check that ran to the end, but with one customer failed (retried at the next check).
+  services.state.updateNow((s) => {
+    s.runs = [{
+      id: 'tickets-x', kind: 'tickets', psa: 'connectwise', dryRun: false, startedAt: new Date(startedAt).toISOString(), finishedAt: new Date(startedAt + 5_000).toISOString(),
+      counts: { created: 3, updated: 0, unchanged: 0, skipped: 0, failed: 1 }, requests: { umbrella: 10, psa: 5 }, problems: [], notes: [],
+    }];
+  });
+  const next = () => Date.parse(services.service.getScheduleStatus().find((job) => job.name === 'tickets')!.nextRunAt);
+  expect(next()).toBe(startedAt + 15 * 60_000);
+  now = startedAt + 15 * 60_000;
+  expect(next()).toBe(now);
+});

@@ -82,22 +82,23 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
   let current = SettingsSchema.parse({});
   let seen: string | null = null;
 
-  /** Reads the file again if another process (or this one) changed it since. */
+  /**
+   * Reads the file again if another process (or this one) changed it since. A writable store reads
+   * under the lock, so that a migration or repair is said, copied aside and written back once.
+   */
   const refresh = (locked: boolean) => {
-    const stamp = stampOf(backend.path);
-    if (stamp === seen) return;
+    if (stampOf(backend.path) === seen) return;
+    if (!readOnly && !locked) {
+      withFileLockSync(file, () => { refresh(true); });
+      return;
+    }
     const { settings, raw } = load(backend, migrations, log, now, readOnly);
     current = settings;
-    seen = stamp;
+    seen = stampOf(backend.path);
     const stored = toStored(settings);
-    // Migrated or repaired: write the result once (never for a read-only command).
     if (!readOnly && raw !== null && JSON.stringify(raw) !== JSON.stringify(stored)) {
-      if (locked) {
-        backend.store = stored;
-        seen = stampOf(backend.path);
-      } else {
-        withFileLockSync(file, () => { seen = null; refresh(true); });
-      }
+      backend.store = stored;
+      seen = stampOf(backend.path);
     }
   };
 

@@ -62,6 +62,17 @@ describe('SettingsStore', () => {
     expect(log.lines[0]).toMatch(/^error: Settings file .*settings\.json could not be read .* moved to .*corrupt-2026-11-25T10-00-00-000Z/);
   });
 
+  it('a repaired file is said once and copied aside once, and the repair is written back', () => {
+    const dir = tempDir();
+    fs.writeFileSync(settingsFile(dir), JSON.stringify({ schemaVersion: 1, psa: { kind: 'halo' }, mappings: { '42': { psaCompany: 'Contoso', excluded: false } } }));
+    const log = memoryLogger();
+    const store = openSettingsStore({ dir, log, now: () => new Date(Date.now()) });
+    store.get();
+    expect(log.lines.filter((l) => l.startsWith('error'))).toHaveLength(1);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.invalid-'))).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(settingsFile(dir), 'utf8'))).toMatchObject({ psa: { kind: null }, mappings: { '42': { psaCompany: 'Contoso' } } });
+  });
+
   it('resets only the invalid section, keeping the mappings, and copies the original aside', () => {
     const dir = tempDir();
     const original = {

@@ -1,7 +1,8 @@
 /**
  * The app's own composition (createAppServices, as main/index.ts builds it, without Electron) on a
- * settings folder, running what its schedule finds due once, then exiting: "the app's scheduled
- * check" as a real process, beside a CLI run on the same folder.
+ * settings folder, firing its scheduled ticket job once (as at a 4-hour boundary), then exiting:
+ * "the app's scheduled check" as a real process, beside a CLI run on the same folder. The job is
+ * fired, not looked up as due: a CLI run that finished first would rightly make it not due.
  * Usage: node --import tsx test/processes/app-scheduled-check.ts DATA_DIR
  */
 import { createAppServices } from '../../main/app-services';
@@ -17,7 +18,7 @@ const services = createAppServices({
   fetch: (url, init) => fetch(url, init),
   umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },
 });
-await services.scheduler.check();
+await services.scheduler.runNow('tickets');
 const [last] = services.service.getRunHistory();
 process.stdout.write(`${JSON.stringify({ run: last?.id ?? null, created: last?.counts.created ?? 0 })}\n`);
 services.close();

@@ -150,9 +150,10 @@ async function ticketCheck(n: number, kind: PsaKind, server: Awaited<ReturnType<
   const over = new Set(run.actions.map((a) => a.orgId)).size;
   const requests = run.record.requests.umbrella;
   const target = 2 + 3 * over + run.processedWindows.length;
-  // Minting paces the check: 20 tokens a minute, the first 20 at once.
-  const boundMs = Math.max(0, Math.ceil(tokens.size / 20) - 1) * (60_000 / scale) + 4 * latencyMs;
-  const realMinutes = (Math.max(0, Math.ceil(tokens.size / 20) - 1) * 60_000 + 4 * latencyMs) / 60_000;
+  // Minting paces the check: 20 tokens a minute, the first 20 at once; then a few round trips.
+  const tokenMinutes = Math.max(0, Math.ceil(tokens.size / 20) - 1);
+  const boundMs = tokenMinutes * (60_000 / scale) + 4 * latencyMs;
+  const realMinutes = tokenMinutes + (4 * latencyMs) / 60_000;
   return [
     `N=${String(n).padStart(5)}`, `${String(scale)}x`.padStart(4), kind.padEnd(11), 'ticket check',
     `orgs over ${String(over)}`, `Umbrella requests ${String(requests)} (target <= ${String(target)})`, `tokens ${String(tokens.size)}`,

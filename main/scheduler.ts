@@ -82,7 +82,7 @@ export class Scheduler {
     const success = job.lastSuccess();
     if (success !== null && success >= boundary) return false;
     const last = job.lastRun();
-    if (last && !last.ok && last.startedAt >= boundary && now - last.startedAt < (job.retryMs ?? this.options.retryMs ?? 30 * 60_000)) return false;
+    if (last && !last.ok && last.startedAt >= boundary && now - last.startedAt < this.retryMsOf(job)) return false;
     return true;
   }
 
@@ -106,6 +106,10 @@ export class Scheduler {
     }));
   }
 
+  private retryMsOf(job: Job): number {
+    return job.retryMs ?? this.options.retryMs ?? 30 * 60_000;
+  }
+
   /** Now when due; after a failed run of this period, its retry; else the next boundary. */
   private nextRunAt(job: Job, now: number): number {
     if (this.isDue(job, now)) return now;
@@ -113,7 +117,7 @@ export class Scheduler {
     const last = job.lastRun();
     const success = job.lastSuccess();
     if (last && !last.ok && last.startedAt >= boundary && (success === null || success < boundary)) {
-      return Math.min(last.startedAt + (job.retryMs ?? this.options.retryMs ?? 30 * 60_000), boundary + job.periodMs);
+      return Math.min(last.startedAt + this.retryMsOf(job), boundary + job.periodMs);
     }
     return boundary + job.periodMs;
   }

@@ -89,7 +89,6 @@ export const ScheduleSettingsSchema = z.object({
   paused: z.boolean().default(false),
 });
 
-
 export const CustomerMappingSchema = z.object({
   /** ConnectWise company identifier or Autotask company id (as text); null when not mapped. */
   psaCompany: PsaCompanyRefSchema.nullable().default(null),

@@ -391,8 +391,7 @@ export class UmbrellaSimulator {
     if (limitText === null) return json(400, { message: 'limit is required' });
     const rows = this.world.customers.map((c) => {
       const byCategory = new Map<number, { requests: number; blocked: number }>();
-      for (const b of c.activity) {
-        if (b.ts < from || b.ts > to) continue;
+      for (const b of this.filter(req, c, from, to)) {
         for (const id of b.categories) {
           const entry = byCategory.get(id) ?? { requests: 0, blocked: 0 };
           entry.requests += b.count;

@@ -94,7 +94,7 @@ export class AutotaskTicketAdapter implements PsaTicketAdapter {
   }
 
   apiUsage(): PsaApiUsage {
-    return { usage: this.client.budget.usage, pausedMs: this.client.budget.pausedMs };
+    return this.client.budget.snapshot();
   }
 
   createTicket(ticket: NewBotnetTicket): Promise<number> {

@@ -14,9 +14,10 @@ import type { CustomerMapping, RunProgress } from '../../preload/contract';
 import { describeError } from '../errors';
 import { RateLimiter } from '../http/rate-limiter';
 import type { Logger } from '../log';
-import { budgetNote, companyKey, PsaSetupError, type PsaCompany, type PsaSyncAdapter } from '../psa/adapter';
+import { runWaits } from '../run-waits';
+import { companyKey, PsaSetupError, type PsaCompany, type PsaSyncAdapter } from '../psa/adapter';
 import { configurationKey, HISTORY_LIMIT, type CustomerResult, type RunRecord, type StateStore } from '../store/state';
-import { progressReporter, rateLimitWaitNote, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
+import { progressReporter, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
 import { collectFields, securityCategories, type SecurityCategories } from '../umbrella/collector';
 import { FIELDS, formatFields, type FieldKey, type FieldValues } from './fields';
 
@@ -99,8 +100,7 @@ export class SyncEngine {
   private async execute(dryRun: boolean, runAt: Date, onProgress?: (progress: SyncProgress) => void): Promise<SyncRun> {
     const { umbrella, psa, state, log } = this.deps;
     const umbrellaBefore = umbrella.stats.requests;
-    const waitedBefore = umbrella.stats.rateLimitWaitMs;
-    const pausedBefore = psa.apiUsage().pausedMs;
+    const waits = runWaits(umbrella, psa);
     const psaBefore = psa.requestCount();
     const notes: string[] = [];
     const outcomes: CustomerOutcome[] = [];
@@ -145,11 +145,8 @@ export class SyncEngine {
       stop();
     }
 
-    const waited = rateLimitWaitNote(umbrella.stats.rateLimitWaitMs - waitedBefore);
-    if (waited) notes.push(waited);
-    const usage = psa.apiUsage();
-    const paused = budgetNote(usage.pausedMs - pausedBefore, usage.usage);
-    if (paused) notes.push(paused);
+    const { notes: waitNotes, usage } = waits();
+    notes.push(...waitNotes);
     for (const note of notes) log.info(note);
     const count = (status: CustomerResult['status']) => outcomes.filter((o) => o.status === status).length;
     const record: RunRecord = {
@@ -164,8 +161,7 @@ export class SyncEngine {
       problems: outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped').map(({ orgId, name, status, reason }) => ({ orgId, name, status, ...(reason ? { reason } : {}) })),
       notes,
       ...(fatal ? { error: fatal } : {}),
-
-      ...(usage.usage ? { psaUsage: usage.usage } : {}),
+      ...(usage ? { psaUsage: usage } : {}),
     };
     state.updateNow((s) => {
       s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT);

@@ -19,10 +19,11 @@ import { describeError } from '../errors';
 import { HttpError } from '../http/client';
 import { RateLimiter } from '../http/rate-limiter';
 import type { Logger } from '../log';
-import { budgetNote, companyKey, type PsaCompany } from '../psa/adapter';
+import { runWaits } from '../run-waits';
+import { companyKey, type PsaCompany } from '../psa/adapter';
 import type { PsaTicketAdapter } from '../psa/tickets';
-import { configurationKey, HISTORY_LIMIT, ledgerKey, type RunRecord, type StateStore, type TicketLedgerEntry } from '../store/state';
-import { progressReporter, rateLimitWaitNote, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
+import { configurationKey, HISTORY_LIMIT, ledgerKey, type AppState, type RunRecord, type StateStore, type TicketLedgerEntry } from '../store/state';
+import { progressReporter, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
 import { securityCategories } from '../umbrella/collector';
 import type { UmbrellaIdentity } from '../umbrella/schemas';
 import { RECENT_TICKETS_PER_RUN, type CustomerMapping, type RunProgress } from '../../preload/contract';
@@ -126,9 +127,9 @@ export class TicketEngine {
   }
 
   /** One customer's pending windows: those it has not completed, within 48 hours; older failed ones are lost. */
-  private customerWindows(orgId: number, now: number, checkNow: boolean): { windows: number[]; lost: number[] } {
+  private customerWindows(tickets: AppState['tickets'], orgId: number, now: number, checkNow: boolean): { windows: number[]; lost: number[] } {
     if (checkNow) return { windows: [windowOf(now)], lost: [] };
-    const { lastProcessedWindow: frontier, progress } = this.deps.state.get().tickets;
+    const { lastProcessedWindow: frontier, progress } = tickets;
     const latestComplete = windowOf(now) - WINDOW_MS;
     const done = progress[configurationKey(this.deps.psa.kind, orgId)]?.doneThrough;
     const first = done !== undefined ? done + WINDOW_MS : frontier !== null ? frontier + WINDOW_MS : latestComplete;
@@ -147,12 +148,13 @@ export class TicketEngine {
       notes.push(`The fallback company "${fallbackRef}" is ${fallback ? 'inactive' : 'not in the PSA'}: tickets of customers without an active PSA company cannot go there. Choose another in step 3 of the setup wizard.`);
     }
     const targets: Target[] = [];
+    const tickets = this.deps.state.get().tickets;
     for (const customer of customers) {
       const mapping = mappings[String(customer.customerId)];
       if (mapping?.excluded) {
         // Excluded by choice: if it comes back, it starts from then, and nothing is "lost" meanwhile.
         const key = configurationKey(this.deps.psa.kind, customer.customerId);
-        if (!checkNow && key in this.deps.state.get().tickets.progress) {
+        if (!checkNow && key in tickets.progress) {
           this.deps.state.update((s) => { s.tickets.progress = Object.fromEntries(Object.entries(s.tickets.progress).filter(([k]) => k !== key)); });
         }
         continue;
@@ -163,7 +165,7 @@ export class TicketEngine {
         : !own ? `its PSA company "${mapping.psaCompany}" was not found in the PSA (deleted or renamed?)`
           : !own.active ? `its PSA company "${own.name}" is inactive` : null;
       const company = unmappedReason === null ? own ?? null : fallback?.active ? fallback : null;
-      targets.push({ customer, company, unmappedReason, ...this.customerWindows(customer.customerId, now, checkNow) });
+      targets.push({ customer, company, unmappedReason, ...this.customerWindows(tickets, customer.customerId, now, checkNow) });
     }
     return { targets, notes };
   }
@@ -173,8 +175,7 @@ export class TicketEngine {
     const startedAt = this.now();
     const now = startedAt.getTime();
     const umbrellaBefore = umbrella.stats.requests;
-    const waitedBefore = umbrella.stats.rateLimitWaitMs;
-    const pausedBefore = psa.apiUsage().pausedMs;
+    const waits = runWaits(umbrella, psa);
     const psaBefore = psa.requestCount();
     const actions: TicketAction[] = [];
     const notes: string[] = [];
@@ -247,11 +248,8 @@ export class TicketEngine {
       stop();
       state.flush();
     }
-    const waited = rateLimitWaitNote(umbrella.stats.rateLimitWaitMs - waitedBefore);
-    if (waited) notes.push(waited);
-    const usage = psa.apiUsage();
-    const paused = budgetNote(usage.pausedMs - pausedBefore, usage.usage);
-    if (paused) notes.push(paused);
+    const { notes: waitNotes, usage } = waits();
+    notes.push(...waitNotes);
     const count = (...kinds: TicketAction['action'][]) => actions.filter((a) => kinds.includes(a.action)).length;
     const problems = actions.filter((a) => a.action === 'failed' || a.action === 'unticketed' || a.action === 'lost').map((a) => ({
       orgId: a.orgId, name: a.customer, status: 'failed' as const,
@@ -274,8 +272,7 @@ export class TicketEngine {
         : [])).slice(0, RECENT_TICKETS_PER_RUN),
       ...(fatal ? { error: fatal } : {}),
       ...(checkNow ? { checkNow: true } : {}),
-
-      ...(usage.usage ? { psaUsage: usage.usage } : {}),
+      ...(usage ? { psaUsage: usage } : {}),
     };
     state.updateNow((s) => { s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT); });
     this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done: 0, total: 0, finished: true });
@@ -397,9 +394,10 @@ export class TicketEngine {
     // The PSA decides, not the ledger: an open ticket this app opened for the customer and identity,
     // whichever window, process or lost state file it came from, gets the note.
     const prefix = markerPrefix(customer.customerId, identity.id);
+    const marker = `${prefix}${String(window)}`;
     const open = await psa.findOpenTicket(prefix);
     if (open) {
-      if (open.marker === `${prefix}${String(window)}`) {
+      if (open.marker === marker) {
         // Opened for this very window by a run whose ledger entry is gone: its count is unknown, so report nothing twice.
         save({ ticketId: open.id, pendingMarker: null, lastWindow: window, lastCount: count });
         return { ...base, action: 'unchanged', ticketId: open.id };
@@ -407,7 +405,6 @@ export class TicketEngine {
       return note(open.id, `Umbrella: botnet activity continues on ${identity.label}`, { ticketId: open.id, pendingMarker: null, lastWindow: window, lastCount: count });
     }
 
-    const marker = `${prefix}${String(window)}`;
     const description = await this.details(target, identity, count, window, end, botnet);
     save({ ticketId: null, pendingMarker: marker, lastWindow: window, lastCount: count });
     const ticket = { company, summary: ticketSummary(identity.label, customer.customerName), description, marker };

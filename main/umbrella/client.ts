@@ -133,7 +133,6 @@ function describeUmbrellaError(_status: number, text: string): string | null {
   });
 }
 
-
 export class UmbrellaClient {
   readonly http: HttpClient;
   private readonly baseUrl: string;

@@ -97,9 +97,12 @@ const DeploymentCountSchema = z.object({
 export type DeploymentCount = z.infer<typeof DeploymentCountSchema>;
 export const DeploymentStatusResponse = envelope(z.array(DeploymentCountSchema));
 
+/** A customer org as the provider-wide reports name it. */
+const OrganizationRefSchema = z.object({ id: z.number().int(), label: z.string().optional() });
+
 /** Per org and category, all requests and the blocked ones, for every customer (parent token). */
 export const ProviderCategoryRequestsResponse = envelope(z.array(z.object({
-  organization: z.object({ id: z.number().int(), label: z.string().optional() }),
+  organization: OrganizationRefSchema,
   counts: z.array(z.object({
     category: z.object({ id: z.number().int(), label: z.string().optional() }),
     requests: z.number(),
@@ -108,7 +111,7 @@ export const ProviderCategoryRequestsResponse = envelope(z.array(z.object({
 })));
 
 export const ProviderDeploymentsResponse = envelope(z.array(z.object({
-  organization: z.object({ id: z.number().int(), label: z.string().optional() }),
+  organization: OrganizationRefSchema,
   counts: z.array(z.object({
     identitytype: z.object({ type: z.string(), label: z.string().optional(), id: z.number().optional() }),
     count: z.number().int(),

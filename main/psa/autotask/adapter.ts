@@ -1,9 +1,8 @@
 /** The sync side of Autotask: product `OpenDNS_Umbrella`, 16 configuration item UDFs, one configuration item per company. */
 import { HttpError } from '../../http/client';
 import { FIELDS, normaliseFieldName, type FieldKey, type FieldValues } from '../../sync/fields';
-import type { PsaApiUsage } from './budget';
 import type { StateStore } from '../../store/state';
-import { companyKey, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaCompany, type PsaSyncAdapter } from '../adapter';
+import { companyKey, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaApiUsage, type PsaCompany, type PsaSyncAdapter } from '../adapter';
 import { AutotaskError, type AutotaskClient } from './client';
 import { z } from 'zod';
 import type { ConfigurationItem, UdfValue } from './schemas';
@@ -37,7 +36,7 @@ export class AutotaskSyncAdapter implements PsaSyncAdapter {
   }
 
   apiUsage(): PsaApiUsage {
-    return { usage: this.client.budget.usage, pausedMs: this.client.budget.pausedMs };
+    return this.client.budget.snapshot();
   }
 
   async prepare(dryRun: boolean, force = false): Promise<PrepareResult> {

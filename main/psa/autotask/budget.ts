@@ -7,14 +7,7 @@
  * clear error rather than taking the tenant's other integrations down.
  */
 import { realClock, type Clock } from '../../http/rate-limiter';
-
-export interface AutotaskUsage {
-  used: number;
-  limit: number;
-  /** The share of the limit this app keeps the tenant under (0..1). */
-  cap: number;
-  at: string;
-}
+import type { PsaApiUsage } from '../adapter';
 
 export interface AutotaskBudgetOptions {
   share: number;
@@ -30,7 +23,8 @@ export class AutotaskBudgetError extends Error {
 }
 
 export class AutotaskBudget {
-  usage: AutotaskUsage | null = null;
+  /** The last reading; `cap` is the share of the limit this app keeps the tenant under (0..1). */
+  usage: PsaApiUsage['usage'] = null;
   /** Time spent paused for the budget, in all. */
   pausedMs = 0;
   private sinceCheck = 0;
@@ -40,6 +34,11 @@ export class AutotaskBudget {
 
   constructor(private readonly options: AutotaskBudgetOptions, private readonly read: () => Promise<{ used: number; limit: number }>) {
     this.clock = options.clock ?? realClock;
+  }
+
+  /** The last reading and the time paused, for the run record. */
+  snapshot(): PsaApiUsage {
+    return { usage: this.usage, pausedMs: this.pausedMs };
   }
 
   /** Call before each request: returns when the request fits in the tenant's budget. */
@@ -79,5 +78,3 @@ export class AutotaskBudget {
     }
   }
 }
-
-export type { PsaApiUsage } from '../adapter';

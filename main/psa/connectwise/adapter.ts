@@ -1,9 +1,8 @@
 /** The sync side of ConnectWise: configuration type `OpenDNS_Umbrella`, its 16 questions, one configuration per company. */
 import { HttpError } from '../../http/client';
 import { FIELDS, normaliseFieldName, type FieldKey, type FieldValues } from '../../sync/fields';
-import { NO_API_USAGE, type PsaApiUsage } from '../adapter';
 import type { StateStore } from '../../store/state';
-import { companyKey, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaCompany, type PsaSyncAdapter } from '../adapter';
+import { companyKey, NO_API_USAGE, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaApiUsage, type PsaCompany, type PsaSyncAdapter } from '../adapter';
 import { ConnectWiseError, type ConnectWiseClient } from './client';
 import type { Configuration, ConfigurationAnswer } from './schemas';
 

@@ -110,7 +110,7 @@ export class UmbrellaSimulator {
   }
 
   private readonly failingOrgs = new Map<number, number>();
-  /** Test hook: false for a console that refuses the provider-wide category report (403). */
+  /** Test hook: false for a console that refuses the provider-wide reports and categories (403). */
   providerReports = true;
   /** Test hook: orgs the provider-wide category report leaves out. */
   readonly providerOmits = new Set<number>();
@@ -132,6 +132,12 @@ export class UmbrellaSimulator {
   /** Test hook: add DNS activity for an org (e.g. botnet hits in a chosen window). */
   addActivity(customerId: number, bucket: ActivityBucket): void {
     this.customer(customerId)?.activity.push(bucket);
+  }
+
+  /** Test hook: a customer created in the console after the app last read the list. */
+  addCustomer(customer: UmbrellaCustomer): void {
+    this.world.customers.push(customer);
+    this.byId = null;
   }
 
   private byId: Map<number, UmbrellaCustomer> | null = null;
@@ -181,6 +187,9 @@ export class UmbrellaSimulator {
     }
     server.on('GET', '/reports/v2/identities', (req) => this.report(req, regional, (r, c) => this.identities(r, c), false));
     server.on('GET', '/reports/v2/categories', (req) => this.report(req, regional, () => json(200, { data: this.world.categories, meta: {} }), false));
+    server.on('GET', '/reports/v2/providers/categories', (req) => this.report(req, regional, () => (this.providerReports
+      ? json(200, { data: this.world.categories, meta: {} })
+      : json(403, { message: 'Forbidden: this console is not allowed to use provider reports' })), false, true));
     server.on('GET', '/reports/v2/providers/category-requests-by-org', (req) => this.report(req, regional, (r, _c, from, to) => this.providerCategoryRequests(r, from, to), true, true));
     server.on('GET', '/reports/v2/providers/deployments', (req) => this.report(req, regional, (_r, _c, from, to) => this.providerDeployments(from, to), true, true));
   }
@@ -231,8 +240,8 @@ export class UmbrellaSimulator {
 
   private pageOf(req: SimRequest, items: readonly unknown[]): SimResponse {
     const page = Number(req.query.get('page') ?? '1');
-    const limit = Number(req.query.get('limit') ?? '200');
-    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(limit) || limit < 1 || limit > 200) {
+    const limit = Number(req.query.get('limit') ?? '100');
+    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(limit) || limit < 1 || limit > 100) {
       return json(400, { statusCode: 400, error: 'Bad Request', message: 'page must be >= 1 and limit between 1 and 100' });
     }
     return json(200, items.slice((page - 1) * limit, page * limit));

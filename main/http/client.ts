@@ -5,7 +5,7 @@
  * it is retried whatever the method); vendor rate limits; counts per vendor; and errors that never
  * carry credentials, auth headers or bodies we sent.
  */
-import { realClock, type Clock, type RateLimiter } from './rate-limiter';
+import { realClock, type Clock, type Priority, type RateLimiter } from './rate-limiter';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -19,6 +19,8 @@ export interface HttpRequest {
   idempotent?: boolean;
   /** Limiters to pass before each attempt (vendor-wide, per org, ...). */
   limiters?: readonly RateLimiter[];
+  /** Admission order in those limiters when several requests wait: higher first (default 0). */
+  priority?: Priority;
   /** Follow redirects by hand, re-sending headers (Umbrella's reporting 302 to a regional host). */
   followRedirects?: boolean;
   /**
@@ -211,7 +213,7 @@ export class HttpClient {
       }
     };
     // Nest the limiters: each must admit the attempt.
-    const guarded = limiters.reduceRight<() => Promise<HttpResponse>>((next, limiter) => () => limiter.run(next), run);
+    const guarded = limiters.reduceRight<() => Promise<HttpResponse>>((next, limiter) => () => limiter.run(next, request.priority ?? 0), run);
     return guarded();
   }
 

@@ -25,6 +25,14 @@ interface Entry {
   done: number;
 }
 
+/** Higher is admitted first; a function when it can rise while waiting (another caller came to need the same request). */
+export type Priority = number | (() => number);
+
+interface Waiting {
+  priority: () => number;
+  resolve: (entry: Entry) => void;
+}
+
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -42,7 +50,9 @@ export class RateLimiter {
   private active = 0;
   /** Nothing is admitted before this time: the vendor said its window is full (a 429), whoever filled it. */
   private pausedUntil = 0;
-  private queue: Promise<void> = Promise.resolve();
+  /** Acquirers not yet admitted, in arrival order. */
+  private readonly pending: Waiting[] = [];
+  private admitting = false;
   private readonly waiters: (() => void)[] = [];
   peakActive = 0;
 
@@ -57,9 +67,12 @@ export class RateLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
   }
 
-  /** Runs `task` once every window and the concurrency cap allow it. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    const entry = await this.acquire();
+  /**
+   * Runs `task` once every window and the concurrency cap allow it. Waiting tasks are admitted
+   * highest `priority` first, in arrival order within a priority.
+   */
+  async run<T>(task: () => Promise<T>, priority: Priority = 0): Promise<T> {
+    const entry = await this.acquire(priority);
     try {
       return await task();
     } finally {
@@ -70,26 +83,55 @@ export class RateLimiter {
     }
   }
 
-  private acquire(): Promise<Entry> {
-    // Serialise admissions so the windows are checked and recorded atomically, in FIFO order.
-    const admitted = this.queue.then(async () => {
-      while (this.active >= this.maxConcurrent) {
-        await new Promise<void>((resolve) => this.waiters.push(resolve));
-      }
-      for (;;) {
-        const wait = this.waitTime(this.clock.now());
-        if (wait <= 0) break;
-        if (wait === Number.POSITIVE_INFINITY) await new Promise<void>((resolve) => this.finishing.push(resolve));
-        else await this.clock.sleep(wait);
-      }
-      const entry: Entry = { sent: this.clock.now(), done: Number.POSITIVE_INFINITY };
-      this.entries.push(entry);
-      this.active++;
-      this.peakActive = Math.max(this.peakActive, this.active);
-      return entry;
+  private acquire(priority: Priority): Promise<Entry> {
+    return new Promise<Entry>((resolve) => {
+      this.pending.push({ priority: typeof priority === 'number' ? () => priority : priority, resolve });
+      void this.admit();
     });
-    this.queue = admitted.then(() => undefined, () => undefined);
-    return admitted;
+  }
+
+  /** The first waiting acquirer of the highest priority, as it stands now. */
+  private takeNext(): Waiting | undefined {
+    let best = -1;
+    let bestPriority = Number.NEGATIVE_INFINITY;
+    for (const [i, waiting] of this.pending.entries()) {
+      const priority = waiting.priority();
+      if (priority > bestPriority) {
+        best = i;
+        bestPriority = priority;
+      }
+    }
+    return best < 0 ? undefined : this.pending.splice(best, 1)[0];
+  }
+
+  /** One admission loop, so the windows are checked and recorded atomically; it picks whoever is first in line when there is room. */
+  private async admit(): Promise<void> {
+    if (this.admitting) return;
+    this.admitting = true;
+    try {
+      while (this.pending.length > 0) {
+        while (this.active >= this.maxConcurrent) {
+          await new Promise<void>((resolve) => this.waiters.push(resolve));
+        }
+        for (;;) {
+          const wait = this.waitTime(this.clock.now());
+          if (wait <= 0) break;
+          // Let the tasks just admitted start first (on a clock whose sleep returns at once, they would start late).
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (wait === Number.POSITIVE_INFINITY) await new Promise<void>((resolve) => this.finishing.push(resolve));
+          else await this.clock.sleep(wait);
+        }
+        const next = this.takeNext();
+        if (!next) break;
+        const entry: Entry = { sent: this.clock.now(), done: Number.POSITIVE_INFINITY };
+        this.entries.push(entry);
+        this.active++;
+        this.peakActive = Math.max(this.peakActive, this.active);
+        next.resolve(entry);
+      }
+    } finally {
+      this.admitting = false;
+    }
   }
 
   /**

@@ -2,12 +2,13 @@
 import type { CustomerOverview } from '../../preload/contract';
 import { configurationKey } from '../store/state';
 import { createVendorClients, type SyncSetup } from '../sync/setup';
+import { CustomerCache } from '../umbrella/customer-cache';
 import { suggestMappings, type Candidate } from './suggest';
 
 export async function customerOverview(setup: SyncSetup): Promise<CustomerOverview> {
   const { settings, umbrella, psa } = await createVendorClients(setup);
   const [customers, companies] = await Promise.all([
-    umbrella.listCustomers(),
+    new CustomerCache(umbrella, setup.state, setup.now).fresh(),
     psa.kind === 'connectwise'
       ? psa.client.listCompanies().then((rows) => rows.map((c): Candidate => ({ reference: c.identifier, name: c.name, active: c.deletedFlag !== true && !/inactive/i.test(c.status?.name ?? '') })))
       : psa.client.listCompanies().then((rows) => rows.map((c): Candidate => ({ reference: String(c.id), name: c.companyName, active: c.isActive }))),

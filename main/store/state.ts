@@ -62,6 +62,15 @@ export const LastResultSchema = z.object({
 });
 export type LastResult = z.infer<typeof LastResultSchema>;
 
+/** The Umbrella console's customer list as last read, so that a 4-hourly check need not page through it again. */
+export const CachedCustomersSchema = z.object({
+  /** Which console (endpoint and API key, hashed) the list belongs to. */
+  console: z.string(),
+  fetchedAt: z.string(),
+  customers: z.array(z.object({ customerId: z.number().int(), customerName: z.string(), seats: z.number().nullable(), packageName: z.string().nullable() })),
+});
+export type CachedCustomers = z.infer<typeof CachedCustomersSchema>;
+
 export const StateSchema = z.object({
   version: z.literal(1).default(1),
   /** `${psa}:${orgId}` -> what was last written. */
@@ -71,6 +80,7 @@ export const StateSchema = z.object({
   runs: z.array(RunRecordSchema).default([]),
   /** `${psa}:${orgId}` -> that customer's outcome in the last real sync. */
   lastResults: z.record(z.string(), LastResultSchema).default({}),
+  umbrellaCustomers: CachedCustomersSchema.nullable().default(null),
   tickets: z.object({
     /** Start (epoch ms) of the last complete 4-hour window processed; null before the first check. */
     lastProcessedWindow: z.number().nullable().default(null),
@@ -225,6 +235,7 @@ export function salvageState(raw: unknown): { state: AppState; dropped: string[]
     autotaskSchema: salvageValue(input.autotaskSchema, shape.autotaskSchema, 'autotaskSchema', dropped),
     runs,
     lastResults: salvageRecord(input.lastResults, LastResultSchema, 'lastResults', dropped),
+    umbrellaCustomers: salvageValue(input.umbrellaCustomers, shape.umbrellaCustomers, 'umbrellaCustomers', dropped),
     tickets: {
       lastProcessedWindow: salvageValue(tickets.lastProcessedWindow, ticketShape.lastProcessedWindow, 'tickets.lastProcessedWindow', dropped),
       ledger: salvageRecord(tickets.ledger, TicketLedgerEntrySchema, 'tickets.ledger', dropped),

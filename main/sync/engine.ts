@@ -16,6 +16,7 @@ import { RateLimiter } from '../http/rate-limiter';
 import type { Logger } from '../log';
 import { runWaits } from '../run-waits';
 import { companyKey, PsaSetupError, type PsaCompany, type PsaSyncAdapter } from '../psa/adapter';
+import { CustomerCache } from '../umbrella/customer-cache';
 import { configurationKey, HISTORY_LIMIT, type CustomerResult, type RunRecord, type StateStore } from '../store/state';
 import { progressReporter, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
 import { collectFields, securityCategories, type SecurityCategories } from '../umbrella/collector';
@@ -111,7 +112,7 @@ export class SyncEngine {
       // The PSA's companies do not depend on Umbrella's list: read both at once.
       const companiesPending = psa.companies();
       companiesPending.catch(() => undefined); // awaited below; a run with nothing mapped never asks
-      const customers = await umbrella.listCustomers();
+      const customers = await new CustomerCache(umbrella, state, this.now).fresh(!dryRun);
       const mappings = this.deps.mappings();
       const todo: { customer: UmbrellaCustomer; reference: string }[] = [];
       for (const customer of customers) {

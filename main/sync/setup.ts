@@ -62,7 +62,7 @@ async function credentials<K extends CredentialKind>(secrets: SyncSetup['secrets
 export type PsaClients = { kind: 'connectwise'; client: ConnectWiseClient } | { kind: 'autotask'; client: AutotaskClient };
 
 /** The Umbrella client and the chosen PSA's client, from the settings and the keychain. */
-export async function createVendorClients(setup: SyncSetup): Promise<{ settings: Settings; umbrella: UmbrellaClient; psa: PsaClients }> {
+export async function createVendorClients(setup: SyncSetup, options: { priority?: number } = {}): Promise<{ settings: Settings; umbrella: UmbrellaClient; psa: PsaClients }> {
   const settings = setup.settings();
   const kind = settings.psa.kind;
   if (!kind) throw new NotConfiguredError('No PSA is chosen: pick ConnectWise or Autotask in step 1 of the setup wizard, or run "umbrella-psa-sync configure --psa connectwise|autotask".');
@@ -74,6 +74,7 @@ export async function createVendorClients(setup: SyncSetup): Promise<{ settings:
     ...(setup.umbrellaLimits ? { limits: setup.umbrellaLimits } : {}),
     ...(setup.umbrellaLimiters ? { limiters: setup.umbrellaLimiters } : {}),
     ...(setup.umbrellaTokens ? { tokens: setup.umbrellaTokens } : {}),
+    ...(options.priority !== undefined ? { priority: options.priority } : {}),
   });
   if (kind === 'connectwise') {
     if (!settings.connectwise.site) throw new NotConfiguredError('The ConnectWise site is not set: enter it in step 2 of the setup wizard (for example na.myconnectwise.net).');
@@ -106,8 +107,11 @@ export async function createSyncEngine(setup: SyncSetup): Promise<SyncEngine> {
   });
 }
 
+/** When the sync and a ticket check both wait for Umbrella's per-key limits (tokens, admin calls), the check goes first: security before statistics. */
+export const TICKET_PRIORITY = 1;
+
 export async function createTicketEngine(setup: SyncSetup): Promise<TicketEngine> {
-  const { settings, umbrella, psa } = await createVendorClients(setup);
+  const { settings, umbrella, psa } = await createVendorClients(setup, { priority: TICKET_PRIORITY });
   const tickets: PsaTicketAdapter = psa.kind === 'connectwise'
     ? new ConnectWiseTicketAdapter(psa.client, settings.ticketing.connectwise)
     : new AutotaskTicketAdapter(psa.client, settings.ticketing.autotask);

@@ -25,6 +25,7 @@ import type { PsaTicketAdapter } from '../psa/tickets';
 import { configurationKey, HISTORY_LIMIT, ledgerKey, type AppState, type RunRecord, type StateStore, type TicketLedgerEntry } from '../store/state';
 import { progressReporter, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
 import { securityCategories } from '../umbrella/collector';
+import { CustomerCache } from '../umbrella/customer-cache';
 import type { UmbrellaIdentity } from '../umbrella/schemas';
 import { RECENT_TICKETS_PER_RUN, type CustomerMapping, type RunProgress } from '../../preload/contract';
 import { NotConfiguredError } from '../sync/setup-errors';
@@ -71,6 +72,9 @@ export interface TicketDeps {
   /** Runs the check as the only one across every process on the settings folder. */
   exclusive?: <T>(body: () => Promise<T>) => Promise<T>;
 }
+
+/** One window's provider-wide answer: blocked botnet requests per org, or why there is none. */
+type ProviderReport = { ok: true; blocked: Map<number, number>; cut: boolean; limit: number } | { ok: false; error: string };
 
 /** Where a customer's tickets go, or why they cannot be opened. */
 interface Target {
@@ -189,10 +193,29 @@ export class TicketEngine {
     const failedWindows = new Set<number>();
     const { report, stop } = progressReporter(umbrella, (p) => this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, ...p }));
     try {
-      const [customers, companies] = await Promise.all([umbrella.listCustomers(), this.deps.companies()]);
-      const planned = this.targets(customers, companies, now, checkNow);
+      const mapped = Object.entries(this.deps.mappings()).filter(([, m]) => !m.excluded && m.psaCompany).map(([id]) => Number(id));
+      const cache = new CustomerCache(umbrella, state, this.now);
+      const [known, companies] = await Promise.all([cache.recent(mapped), this.deps.companies()]);
+      let customers = known.customers;
+      let planned = this.targets(customers, companies, now, checkNow);
+      const pendingOf = (list: Target[]) => list.filter((t) => t.windows.length > 0 || t.lost.length > 0);
+      const botnet = pendingOf(planned.targets).length > 0 ? await this.botnetCategories(planned.targets) : [];
+      const reports = await this.providerReports(pendingOf(planned.targets), botnet, now, customers.length);
+      if (known.cachedAt) {
+        // The saved list may be behind: read it again when a report names an org over the threshold that it does not hold, or when no report can vouch for the orgs it does not list.
+        const listed = new Set(customers.map((c) => c.customerId));
+        const threshold = this.deps.threshold();
+        const why = [...reports.values()].some((r) => !r.ok || r.cut) ? 'a provider-wide report was incomplete'
+          : [...reports.values()].some((r) => r.ok && [...r.blocked].some(([org, n]) => n > threshold && !listed.has(org))) ? 'a provider-wide report names a customer it does not hold'
+            : null;
+        if (why) {
+          customers = await cache.fresh();
+          planned = this.targets(customers, companies, now, checkNow);
+          notes.push(`The customer list saved at ${utc(known.cachedAt.getTime())} UTC was read again from Cisco Umbrella: ${why}.`);
+        }
+      }
       notes.push(...planned.notes);
-      const targets = planned.targets.filter((t) => t.windows.length > 0 || t.lost.length > 0);
+      const targets = pendingOf(planned.targets);
       for (const target of targets) {
         for (const window of target.lost) {
           const lastError = state.get().tickets.progress[configurationKey(psa.kind, target.customer.customerId)]?.lastError;
@@ -203,9 +226,7 @@ export class TicketEngine {
         }
         if (target.lost.length > 0) this.setProgress(target.customer.customerId, Math.max(...target.lost));
       }
-      const first = targets.find((t) => t.windows.length > 0);
-      const botnet = first ? securityCategories(await umbrella.categories(first.customer.customerId)).botnet : [];
-      const clean = await this.screen(targets, botnet, now, customers.length, notes);
+      const clean = this.screen(targets, reports, notes);
       const total = targets.reduce((n, t) => n + t.windows.length, 0);
       let done = 0;
       report({ done, total });
@@ -279,31 +300,55 @@ export class TicketEngine {
     return { record, actions, processedWindows, skippedWindows: skipped, retries };
   }
 
+  /** Command and Control (and the other botnet categories), read with the provider token; per org where the console refuses that. */
+  private async botnetCategories(targets: Target[]): Promise<number[]> {
+    const { umbrella } = this.deps;
+    try {
+      return securityCategories(await umbrella.providerCategories()).botnet;
+    } catch {
+      const first = targets.find((t) => t.windows.length > 0);
+      return first ? securityCategories(await umbrella.categories(first.customer.customerId)).botnet : [];
+    }
+  }
+
   /**
    * Provider-wide first: one call per window with the parent token gives every org's blocked
-   * command-and-control requests. Only an org over the threshold can have an identity over it, so an
-   * org listed at or under it needs no token and no per-org call. An org not listed (or an answer cut
-   * at its limit, or refused) is checked per org: correctness first.
+   * command-and-control requests (the answer is cut when it holds `limit` orgs).
    */
-  private async screen(targets: Target[], botnet: number[], now: number, customers: number, notes: string[]): Promise<Map<number, Set<number>>> {
-    const clean = new Map<number, Set<number>>();
-    const windows = [...new Set(targets.flatMap((t) => t.windows))].sort((a, b) => a - b);
-    if (botnet.length === 0) return clean;
+  private async providerReports(targets: Target[], botnet: number[], now: number, customers: number): Promise<Map<number, ProviderReport>> {
+    const reports = new Map<number, ProviderReport>();
+    if (botnet.length === 0) return reports;
     const limit = Math.max(100, customers + 1);
-    const threshold = this.deps.threshold();
-    for (const window of windows) {
+    for (const window of [...new Set(targets.flatMap((t) => t.windows))].sort((a, b) => a - b)) {
       const range = { from: window, to: Math.min(window + WINDOW_MS, now) - 1 };
       try {
-        const { blocked, cut } = await this.deps.umbrella.providerBlockedByOrg(range, botnet, limit);
-        const pending = targets.filter((t) => t.windows.includes(window));
-        const quiet = new Set(pending.filter((t) => (blocked.get(t.customer.customerId) ?? Number.POSITIVE_INFINITY) <= threshold).map((t) => t.customer.customerId));
-        clean.set(window, quiet);
-        const unlisted = pending.filter((t) => !blocked.has(t.customer.customerId)).length;
-        const over = pending.length - quiet.size - unlisted;
-        notes.push(`${windowText(window)}: the provider-wide report showed ${String(over)} customer(s) over the threshold${unlisted > 0 ? `; ${String(unlisted)} not in it${cut ? ` (the answer stopped at its limit of ${String(limit)})` : ''} were checked one by one` : ''}; the other ${String(quiet.size)} needed no per-customer call.`);
+        reports.set(window, { ok: true, limit, ...(await this.deps.umbrella.providerBlockedByOrg(range, botnet, limit)) });
       } catch (error) {
-        notes.push(`${windowText(window)}: the provider-wide report could not be used (${describeError(error)}); every customer was checked one by one.`);
+        reports.set(window, { ok: false, error: describeError(error) });
       }
+    }
+    return reports;
+  }
+
+  /**
+   * Only an org over the threshold can have an identity over it, so an org the provider report lists
+   * at or under it needs no token and no per-org call. An org not listed (or an answer cut at its
+   * limit, or refused) is checked per org: correctness first.
+   */
+  private screen(targets: Target[], reports: Map<number, ProviderReport>, notes: string[]): Map<number, Set<number>> {
+    const clean = new Map<number, Set<number>>();
+    const threshold = this.deps.threshold();
+    for (const [window, report] of reports) {
+      if (!report.ok) {
+        notes.push(`${windowText(window)}: the provider-wide report could not be used (${report.error}); every customer was checked one by one.`);
+        continue;
+      }
+      const pending = targets.filter((t) => t.windows.includes(window));
+      const quiet = new Set(pending.filter((t) => (report.blocked.get(t.customer.customerId) ?? Number.POSITIVE_INFINITY) <= threshold).map((t) => t.customer.customerId));
+      clean.set(window, quiet);
+      const unlisted = pending.filter((t) => !report.blocked.has(t.customer.customerId)).length;
+      const over = pending.length - quiet.size - unlisted;
+      notes.push(`${windowText(window)}: the provider-wide report showed ${String(over)} customer(s) over the threshold${unlisted > 0 ? `; ${String(unlisted)} not in it${report.cut ? ` (the answer stopped at its limit of ${String(report.limit)})` : ''} were checked one by one` : ''}; the other ${String(quiet.size)} needed no per-customer call.`);
     }
     return clean;
   }

@@ -9,6 +9,7 @@
  * - The published limits are respected: tokens 20/min per key; admin and deployments 5/s, 14/min,
  *   350/30 min per key; reporting 5/s per org.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { HttpClient, HttpError, type FetchLike, type HttpStats } from '../http/client';
 import { VendorError } from '../http/vendor-error';
@@ -98,6 +99,8 @@ export interface UmbrellaClientOptions {
   clock?: Clock;
   timeoutMs?: number;
   retries?: number;
+  /** Order in the shared limiters (tokens, admin calls) when several engines wait for the key's windows: higher first (the ticket check before the sync). */
+  priority?: number;
 }
 
 /** The run note for time spent waiting on Umbrella's rate limits (a 429 from a window another program also fills), or null. */
@@ -138,11 +141,14 @@ export class UmbrellaClient {
   private readonly baseUrl: string;
   private readonly tokens: UmbrellaTokenCache;
   private readonly owner: string;
+  /** Which console this client reads (endpoint and API key, hashed): a cached customer list belongs to one. */
+  readonly console: string;
   private readonly limiters: UmbrellaLimiters;
   private readonly clock: Clock;
   private customersEndpoint: 'providers' | 'managed' | null = null;
   private readonly waitListeners = new Set<(message: string) => void>();
   private categoryCache: Promise<UmbrellaCategory[]> | null = null;
+  private providerCategoryCache: Promise<UmbrellaCategory[]> | null = null;
 
   constructor(private readonly options: UmbrellaClientOptions) {
     this.baseUrl = (options.baseUrl ?? UMBRELLA_BASE_URL).replace(/\/+$/, '');
@@ -162,6 +168,7 @@ export class UmbrellaClient {
     this.limiters = options.limiters ?? new UmbrellaLimiters(options.limits ?? UMBRELLA_LIMITS, this.clock);
     this.tokens = options.tokens ?? new UmbrellaTokenCache(this.clock);
     this.owner = UmbrellaTokenCache.owner(this.baseUrl, options.apiKey, options.apiSecret);
+    this.console = createHash('sha256').update(`${this.baseUrl}\n${options.apiKey}`).digest('hex').slice(0, 16);
   }
 
   get stats(): HttpStats {
@@ -177,10 +184,10 @@ export class UmbrellaClient {
   // ---- tokens ----
 
   private token(org: OrgKey): Promise<string> {
-    return this.tokens.get(this.owner, org, () => this.mint(org));
+    return this.tokens.get(this.owner, org, (priority) => this.mint(org, priority), this.options.priority ?? 0);
   }
 
-  private async mint(org: OrgKey): Promise<MintedToken> {
+  private async mint(org: OrgKey, priority: () => number): Promise<MintedToken> {
     const headers: Record<string, string> = {
       Authorization: `Basic ${Buffer.from(`${this.options.apiKey}:${this.options.apiSecret}`).toString('base64')}`,
       'Content-Type': 'application/x-www-form-urlencoded',
@@ -193,7 +200,7 @@ export class UmbrellaClient {
       // using the same key: wait for the minute to turn over (bounded), never fail the customer at once.
       const response = await this.http.send({
         method: 'POST', url: `${this.baseUrl}/auth/v2/token`, headers, body: 'grant_type=client_credentials',
-        idempotent: true, limiters: [this.limiters.token], rateLimit: { waitMs: (attempt) => windowWait(attempt, this.limiters.tokenWindowMs), retries: TOKEN_RATE_LIMIT_RETRIES },
+        idempotent: true, limiters: [this.limiters.token], priority, rateLimit: { waitMs: (attempt) => windowWait(attempt, this.limiters.tokenWindowMs), retries: TOKEN_RATE_LIMIT_RETRIES },
       });
       const token = parseBody(VENDOR, response, TokenSchema, 'POST');
       return { token: token.access_token, lifetimeMs: Math.max(60_000, token.expires_in * 1000 - TOKEN_MARGIN_MS) };
@@ -225,7 +232,7 @@ export class UmbrellaClient {
       try {
         const response = await this.http.send({
           method: 'GET', url: url.href, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-          limiters: [limiter], followRedirects: reports, allowRedirect: (target) => this.isUmbrellaHost(target),
+          limiters: [limiter], priority: this.options.priority ?? 0, followRedirects: reports, allowRedirect: (target) => this.isUmbrellaHost(target),
           ...(reports ? {} : { rateLimit: ADMIN_RATE_LIMIT_WAIT }),
         });
         return parseBody(VENDOR, response, schema);
@@ -326,6 +333,15 @@ export class UmbrellaClient {
       throw error;
     });
     return this.categoryCache;
+  }
+
+  /** The same categories, read with the provider token (no customer token needed). */
+  providerCategories(): Promise<UmbrellaCategory[]> {
+    this.providerCategoryCache ??= this.get('provider', '/reports/v2/providers/categories', {}, CategoriesResponse).then((r) => r.data).catch((error: unknown) => {
+      this.providerCategoryCache = null;
+      throw error;
+    });
+    return this.providerCategoryCache;
   }
 
   async deploymentStatus(orgId: number, range: TimeRange): Promise<DeploymentCount[]> {

@@ -18,7 +18,7 @@ export interface MintedToken {
 
 export class UmbrellaTokenCache {
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
-  private readonly minting = new Map<string, Promise<string>>();
+  private readonly minting = new Map<string, { token: Promise<string>; priority: number }>();
 
   constructor(private readonly clock: Clock = realClock) {}
 
@@ -27,19 +27,26 @@ export class UmbrellaTokenCache {
     return createHash('sha256').update(`${baseUrl}\n${apiKey}\n${apiSecret}`).digest('hex').slice(0, 32);
   }
 
-  /** A valid cached token, or the one being minted for the same org, or a new one from `mint`. */
-  get(owner: string, org: OrgKey, mint: () => Promise<MintedToken>): Promise<string> {
+  /**
+   * A valid cached token, or the one being minted for the same org, or a new one from `mint`. A mint
+   * still waiting for the key's window rises to the highest priority of those waiting for it.
+   */
+  get(owner: string, org: OrgKey, mint: (priority: () => number) => Promise<MintedToken>, priority = 0): Promise<string> {
     const key = `${owner}:${String(org)}`;
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt > this.clock.now()) return Promise.resolve(cached.token);
     const pending = this.minting.get(key);
-    if (pending) return pending;
-    const minted = mint().then(({ token, lifetimeMs }) => {
+    if (pending) {
+      pending.priority = Math.max(pending.priority, priority);
+      return pending.token;
+    }
+    const entry = { token: Promise.resolve(''), priority };
+    entry.token = mint(() => entry.priority).then(({ token, lifetimeMs }) => {
       this.tokens.set(key, { token, expiresAt: this.clock.now() + lifetimeMs });
       return token;
     }).finally(() => this.minting.delete(key));
-    this.minting.set(key, minted);
-    return minted;
+    this.minting.set(key, entry);
+    return entry.token;
   }
 
   /** The token was refused (expired early, revoked): the next request mints a new one. */

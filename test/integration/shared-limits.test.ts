@@ -7,6 +7,13 @@ import { demoMappings, DEMO_TICKETING } from '../../main/cli-sync';
 import { UMBRELLA_LIMITS, type UmbrellaLimits } from '../../main/umbrella/client';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 import { wiredApp } from '../helpers/app';
+import { SettingsSchema } from '../../preload/contract';
+import { memoryLogger } from '../../main/log';
+import { openStateStore } from '../../main/store/state';
+import { createSyncEngine, createTicketEngine } from '../../main/sync/setup';
+import { UmbrellaLimiters } from '../../main/umbrella/limits';
+import { UmbrellaTokenCache } from '../../main/umbrella/tokens';
+import { realSecretStore, tempDir } from '../helpers/fixtures';
 
 const SCALE = 300; // Umbrella's minute becomes 200 ms, in the simulator and in the app alike
 let sims: DemoSimulators | null = null;
@@ -37,4 +44,46 @@ it('a sync and a ticket check running at once share the token budget: Umbrella n
   expect(new Set(orgs).size).toBe(orgs.length);
   expect(tokenRequests.length).toBeGreaterThan(20);
   expect(tokenRequests.filter((e) => e.status === 429)).toEqual([]);
+});
+
+it('a ticket check started while the sync is minting tokens goes first: its customers wait for no queued sync token', async () => {
+  sims = await startDemoSimulators({ customers: 150, botnetShare: 0.05, rateLimits: true, limitScale: SCALE });
+  const scaled = (windows: UmbrellaLimits['token']) => windows.map((w) => ({ ...w, ms: w.ms / SCALE, marginMs: Math.max(5, (w.marginMs ?? w.ms * 0.05) / SCALE) }));
+  const settings = SettingsSchema.parse({
+    psa: { kind: 'connectwise' }, connectwise: { site: sims.urls.connectwiseSite }, ticketing: DEMO_TICKETING,
+    endpoints: { umbrellaBaseUrl: sims.urls.umbrella, autotaskDiscoveryUrl: null }, mappings: demoMappings(sims, 'connectwise'),
+  });
+  const { store: secrets } = await realSecretStore();
+  await secrets.set('umbrella', { ...DEMO_CREDENTIALS.umbrella });
+  await secrets.set('connectwise', { ...DEMO_CREDENTIALS.connectwise });
+  const state = openStateStore({ dir: tempDir(), log: memoryLogger() });
+  // As in the app: one set of limiters and one token cache for both engines; the sync keeps many customers in flight.
+  const setup = {
+    settings: () => settings, secrets, state, log: memoryLogger(), fetch: (u: string, i: RequestInit) => fetch(u, i), concurrency: 100,
+    umbrellaLimiters: new UmbrellaLimiters({ token: scaled(UMBRELLA_LIMITS.token), admin: scaled(UMBRELLA_LIMITS.admin), reportsPerOrg: scaled(UMBRELLA_LIMITS.reportsPerOrg) }),
+    umbrellaTokens: new UmbrellaTokenCache(),
+  };
+  const [syncEngine, ticketEngine] = await Promise.all([createSyncEngine(setup), createTicketEngine(setup)]);
+  const umbrella = sims.umbrella;
+  const minted = () => umbrella.exchanges.filter((e) => e.path === '/auth/v2/token' && e.status === 200);
+  const sync = syncEngine.run();
+  // The check starts once the sync has filled a token window and queued many more.
+  while (minted().length < 30) await new Promise((resolve) => setTimeout(resolve, 5));
+  const startedAt = minted().length;
+  const tickets = await ticketEngine.run({ checkNow: true });
+  const doneAt = minted().length;
+  await sync;
+  state.close();
+  const orgOf = (e: { headers: Record<string, unknown> }) => Number(e.headers['x-umbrella-orgid']);
+  const checked = new Set(tickets.actions.map((a) => a.orgId));
+  const during = minted().slice(startedAt, doneAt).map(orgOf);
+  const forCheck = during.filter((org) => checked.has(org));
+  expect(forCheck.length).toBeGreaterThanOrEqual(3);
+  // Once the check asks for its tokens, they are minted next: the sync's queued requests wait. Only
+  // tokens already in flight when it asked may land in between (without priority: the sync's whole queue).
+  const first = during.findIndex((org) => checked.has(org));
+  const last = during.lastIndexOf(forCheck.at(-1)!);
+  const syncBetween = during.slice(first, last).filter((org) => !checked.has(org));
+  expect(syncBetween.length, during.map((org) => (checked.has(org) ? 'T' : 's')).join('')).toBeLessThanOrEqual(3);
+  expect(tickets.record.error).toBeUndefined();
 });

@@ -46,6 +46,27 @@ describe('RateLimiter', () => {
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('a higher priority waiting for the window goes before the lower ones queued ahead of it (the ticket check before the sync)', async () => {
+    // Time moves only when the test says so: the ticket check arrives while the sync waits for the minute to turn over.
+    let t = 0;
+    const sleepers: (() => void)[] = [];
+    const clock: Clock = { now: () => t, sleep: (ms) => new Promise<void>((resolve) => { sleepers.push(() => { t += ms; resolve(); }); }) };
+    const limiter = new RateLimiter([{ limit: 20, ms: 60_000, marginMs: 0 }], Infinity, clock);
+    const order: string[] = [];
+    const sync = Array.from({ length: 60 }, (_, i) => limiter.run(() => { order.push(`sync${String(i)}`); return Promise.resolve(); }));
+    while (sleepers.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toHaveLength(20);
+    const tick = setInterval(() => { sleepers.shift()?.(); }, 1);
+    const tickets = Array.from({ length: 5 }, (_, i) => limiter.run(() => { order.push(`tickets${String(i)}`); return Promise.resolve(clock.now()); }, 1));
+    const ticketTimes = await Promise.all(tickets);
+    await Promise.all(sync);
+    clearInterval(tick);
+    // The ticket check's five take the first places of the second minute, not the 41st to 45th.
+    expect(order.slice(20, 25)).toEqual(['tickets0', 'tickets1', 'tickets2', 'tickets3', 'tickets4']);
+    expect(Math.max(...ticketTimes)).toBe(60_000);
+    expect(order.filter((o) => o.startsWith('sync'))).toEqual(Array.from({ length: 60 }, (_, i) => `sync${String(i)}`));
+  });
+
   it('keeps going after a task fails', async () => {
     const limiter = new RateLimiter([{ limit: 1, ms: 10 }], 1, virtualClock());
     await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

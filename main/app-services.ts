@@ -30,6 +30,10 @@ export interface AppServicesOptions {
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   /** Live progress of every sync and ticket check, whoever started it. */
   onRunProgress?: (progress: RunProgress) => void;
+  /** Aborted when the process is stopping (the service's SIGTERM): running jobs start no further customer. */
+  stopSignal?: AbortSignal;
+  /** Who this process is, in "already running in ..." messages (default: the app). */
+  role?: string;
 }
 
 export interface AppServices {
@@ -46,7 +50,8 @@ export interface AppServices {
  */
 function jobHistory(state: StateStore, kind: 'sync' | 'tickets') {
   const succeeded = (r: RunRecord) => r.error === undefined && (kind === 'sync' || r.counts.failed === 0);
-  const scheduled = () => state.get().runs.filter((r) => r.kind === kind && !r.dryRun && r.checkNow !== true);
+  // A run stopped on purpose (shutdown) is no attempt: the next start runs the job at once.
+  const scheduled = () => state.get().runs.filter((r) => r.kind === kind && !r.dryRun && r.checkNow !== true && r.stopped !== true);
   return {
     lastRun: () => {
       const [last] = scheduled();
@@ -73,6 +78,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     umbrellaLimiters: new UmbrellaLimiters(options.umbrellaLimits ?? UMBRELLA_LIMITS),
     umbrellaTokens,
     ...(options.onRunProgress ? { onRunProgress: options.onRunProgress } : {}),
+    ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
+    ...(options.role ? { role: options.role } : {}),
   };
   const sync = new EngineSlot(() => createSyncEngine(setup));
   const tickets = new EngineSlot(() => createTicketEngine(setup));

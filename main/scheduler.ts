@@ -55,6 +55,7 @@ export interface JobStatus {
 export class Scheduler {
   private handle: unknown = null;
   private readonly running = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly jobs: readonly Job[],
@@ -122,14 +123,27 @@ export class Scheduler {
     return boundary + job.periodMs;
   }
 
+  /** Resolves once no job is running (after stop(), before the process ends). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
   private async runJob(job: Job): Promise<void> {
     this.running.add(job.name);
+    const run = (async () => {
+      try {
+        await job.run();
+      } catch (error) {
+        this.log.error(`Scheduled ${job.name} failed: ${describeError(error)}`);
+      } finally {
+        this.running.delete(job.name);
+      }
+    })();
+    this.inFlight.add(run);
     try {
-      await job.run();
-    } catch (error) {
-      this.log.error(`Scheduled ${job.name} failed: ${describeError(error)}`);
+      await run;
     } finally {
-      this.running.delete(job.name);
+      this.inFlight.delete(run);
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { BillingCodeOption, Option, TicketingOptions } from '../preload/contract';
 import { PsaSetupError } from './psa/adapter';
+import { TICKET_STATUS_COMPLETE } from './psa/autotask/client';
 import type { PicklistValue } from './psa/autotask/schemas';
 import { createVendorClients, type SyncSetup } from './sync/setup';
 
@@ -26,7 +27,8 @@ export async function ticketingOptions(setup: SyncSetup, boardId: number | null)
     return {
       psa: 'autotask',
       queues: lists.queueID.map(picklistOption),
-      statuses: lists.status.map(picklistOption),
+      // Complete would close the ticket as it opens.
+      statuses: lists.status.filter((v) => Number(v.value) !== TICKET_STATUS_COMPLETE).map(picklistOption),
       priorities: lists.priority.map(picklistOption),
       issueTypes: lists.issueType.map(picklistOption),
       subIssueTypes: lists.subIssueType.map((v) => ({ ...picklistOption(v), issueTypeId: v.parentValue ? Number(v.parentValue) : null })),

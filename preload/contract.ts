@@ -239,6 +239,8 @@ export const RunRecordSchema = z.object({
   error: z.string().optional(),
   /** A "Check now" of the current partial window: it marks nothing done, so the schedule ignores it. */
   checkNow: z.boolean().optional(),
+  /** Stopped on purpose before the end (the service shutting down): done again at the next start, not after the retry delay. */
+  stopped: z.boolean().optional(),
   /** The PSA tenant's API usage as last read in the run (Autotask's hourly threshold, shared by every integration). */
   psaUsage: z.object({ used: z.number(), limit: z.number(), cap: z.number(), at: z.string() }).optional(),
 });

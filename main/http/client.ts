@@ -5,7 +5,7 @@
  * it is retried whatever the method); vendor rate limits; counts per vendor; and errors that never
  * carry credentials, auth headers or bodies we sent.
  */
-import { realClock, type Clock, type Priority, type RateLimiter } from './rate-limiter';
+import { realClock, StoppedWaitingError, type Clock, type Priority, type RateLimiter } from './rate-limiter';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -75,6 +75,8 @@ export interface HttpClientOptions {
   onRateLimitWait?: (ms: number, request: HttpRequest) => void;
   /** Whether an answer that is not a 429 means the same (Autotask's thread limit can come as a 500). */
   isRateLimited?: (status: number, text: string) => boolean;
+  /** Once aborted, requests still waiting for a rate-limit window give up (StoppedWaitingError); those sent finish. */
+  stopSignal?: AbortSignal;
 }
 
 export interface HttpStats {
@@ -183,6 +185,7 @@ export class HttpClient {
         if (response.status >= 400) throw this.statusError(request, response);
         return response;
       } catch (error) {
+        if (error instanceof StoppedWaitingError) throw error;
         if (error instanceof HttpError && (error.kind === 'status' || error.kind === 'refused')) throw error;
         failure = error instanceof HttpError ? error : this.networkError(request, error);
         if (!idempotent || attempt >= retries) throw failure;
@@ -213,7 +216,7 @@ export class HttpClient {
       }
     };
     // Nest the limiters: each must admit the attempt.
-    const guarded = limiters.reduceRight<() => Promise<HttpResponse>>((next, limiter) => () => limiter.run(next, request.priority ?? 0), run);
+    const guarded = limiters.reduceRight<() => Promise<HttpResponse>>((next, limiter) => () => limiter.run(next, request.priority ?? 0, this.options.stopSignal), run);
     return guarded();
   }
 

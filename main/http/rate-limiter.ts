@@ -33,6 +33,14 @@ interface Waiting {
   resolve: (entry: Entry) => void;
 }
 
+/** A request gave up waiting for its rate-limit window because the run is stopping; nothing was sent. */
+export class StoppedWaitingError extends Error {
+  override readonly name = 'StoppedWaitingError';
+  constructor() {
+    super('Stopped while waiting for the rate limit: nothing was sent');
+  }
+}
+
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -71,8 +79,8 @@ export class RateLimiter {
    * Runs `task` once every window and the concurrency cap allow it. Waiting tasks are admitted
    * highest `priority` first, in arrival order within a priority.
    */
-  async run<T>(task: () => Promise<T>, priority: Priority = 0): Promise<T> {
-    const entry = await this.acquire(priority);
+  async run<T>(task: () => Promise<T>, priority: Priority = 0, signal?: AbortSignal): Promise<T> {
+    const entry = await this.acquire(priority, signal);
     try {
       return await task();
     } finally {
@@ -83,9 +91,24 @@ export class RateLimiter {
     }
   }
 
-  private acquire(priority: Priority): Promise<Entry> {
-    return new Promise<Entry>((resolve) => {
-      this.pending.push({ priority: typeof priority === 'number' ? () => priority : priority, resolve });
+  /** Waits for admission; an abort while still waiting gives up the place (the task never runs). */
+  private acquire(priority: Priority, signal?: AbortSignal): Promise<Entry> {
+    return new Promise<Entry>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new StoppedWaitingError());
+        return;
+      }
+      const onAbort = () => {
+        const at = this.pending.indexOf(waiting);
+        if (at >= 0) this.pending.splice(at, 1);
+        reject(new StoppedWaitingError());
+      };
+      const waiting: Waiting = {
+        priority: typeof priority === 'number' ? () => priority : priority,
+        resolve: (entry) => { signal?.removeEventListener('abort', onAbort); resolve(entry); },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.push(waiting);
       void this.admit();
     });
   }

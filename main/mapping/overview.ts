@@ -1,18 +1,20 @@
 /** The customer mapping table's data: every Umbrella customer, its mapping, a suggestion, and the PSA's companies. */
 import type { CustomerOverview } from '../../preload/contract';
 import { configurationKey } from '../store/state';
-import { createVendorClients, type SyncSetup } from '../sync/setup';
+import { createVendorClients, type PsaClients, type SyncSetup } from '../sync/setup';
 import { CustomerCache } from '../umbrella/customer-cache';
 import { suggestMappings, type Candidate } from './suggest';
 
+/** The PSA's companies as the mapping refers to them: ConnectWise by identifier, Autotask by id. */
+export async function psaCompanies(psa: PsaClients): Promise<Candidate[]> {
+  return psa.kind === 'connectwise'
+    ? (await psa.client.listCompanies()).map((c) => ({ reference: c.identifier, name: c.name, active: c.deletedFlag !== true && !/inactive/i.test(c.status?.name ?? '') }))
+    : (await psa.client.listCompanies()).map((c) => ({ reference: String(c.id), name: c.companyName, active: c.isActive }));
+}
+
 export async function customerOverview(setup: SyncSetup): Promise<CustomerOverview> {
   const { settings, umbrella, psa } = await createVendorClients(setup);
-  const [customers, companies] = await Promise.all([
-    new CustomerCache(umbrella, setup.state, setup.now).fresh(),
-    psa.kind === 'connectwise'
-      ? psa.client.listCompanies().then((rows) => rows.map((c): Candidate => ({ reference: c.identifier, name: c.name, active: c.deletedFlag !== true && !/inactive/i.test(c.status?.name ?? '') })))
-      : psa.client.listCompanies().then((rows) => rows.map((c): Candidate => ({ reference: String(c.id), name: c.companyName, active: c.isActive }))),
-  ]);
+  const [customers, companies] = await Promise.all([new CustomerCache(umbrella, setup.state, setup.now).fresh(), psaCompanies(psa)]);
   const mappings = settings.mappings;
   const lastResults = setup.state.get().lastResults;
   const mapped = new Set(Object.values(mappings).flatMap((m) => (m.psaCompany ? [m.psaCompany.toLowerCase()] : [])));

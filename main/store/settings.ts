@@ -61,6 +61,8 @@ export interface SettingsStore {
   update(patch: SettingsPatch): Settings;
   /** Sets (or, with null, removes) one customer's mapping in the latest file. */
   setMapping(orgId: string, mapping: CustomerMapping | null): Settings;
+  /** Sets (or removes) several customers' mappings in one write of the latest file; the others stay. */
+  setMappings(entries: Record<string, CustomerMapping | null>): Settings;
   readonly path: string;
 }
 
@@ -114,6 +116,18 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
     });
   };
 
+  const setMappings = (entries: Record<string, CustomerMapping | null>): Settings => {
+    const changes = Object.entries(entries).map(([orgId, mapping]) => [OrgIdSchema.parse(orgId), mapping === null ? null : CustomerMappingSchema.parse(mapping)] as const);
+    return save((latest) => {
+      const mappings = { ...latest.mappings };
+      for (const [id, value] of changes) {
+        if (value === null) Reflect.deleteProperty(mappings, id);
+        else mappings[id] = value;
+      }
+      return { ...latest, mappings };
+    });
+  };
+
   refresh(false);
   return {
     path: backend.path,
@@ -125,15 +139,8 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
       const parsed = SettingsPatchSchema.parse(patch);
       return save((latest) => ({ ...latest, ...parsed }));
     },
-    setMapping(orgId, mapping) {
-      const id = OrgIdSchema.parse(orgId);
-      const value = mapping === null ? null : CustomerMappingSchema.parse(mapping);
-      return save((latest) => {
-        const mappings = Object.fromEntries(Object.entries(latest.mappings).filter(([key]) => key !== id));
-        if (value !== null) mappings[id] = value;
-        return { ...latest, mappings };
-      });
-    },
+    setMapping: (orgId, mapping) => setMappings({ [orgId]: mapping }),
+    setMappings,
   };
 }
 

@@ -12,10 +12,11 @@
  */
 import type { CustomerMapping, RunProgress } from '../../preload/contract';
 import { describeError } from '../errors';
-import { RateLimiter } from '../http/rate-limiter';
+import { RateLimiter, StoppedWaitingError } from '../http/rate-limiter';
 import type { Logger } from '../log';
 import { runWaits } from '../run-waits';
 import { companyKey, PsaSetupError, type PsaCompany, type PsaSyncAdapter } from '../psa/adapter';
+import { RunStoppedError } from './setup-errors';
 import { CustomerCache } from '../umbrella/customer-cache';
 import { configurationKey, HISTORY_LIMIT, type CustomerResult, type RunRecord, type StateStore } from '../store/state';
 import { progressReporter, type UmbrellaClient, type UmbrellaCustomer } from '../umbrella/client';
@@ -43,6 +44,8 @@ export interface SyncProgress {
 export interface SyncRun {
   record: RunRecord;
   outcomes: CustomerOutcome[];
+  /** What stopped the run (record.error says it in words), for callers that tell kinds apart (the CLI's exit code). */
+  failure?: unknown;
 }
 
 export interface SyncDeps {
@@ -56,6 +59,8 @@ export interface SyncDeps {
   concurrency?: number;
   /** Customers done so far, for every run however it was started (window, tray, schedule). */
   onRunProgress?: (progress: RunProgress) => void;
+  /** Once aborted (the service is stopping), no further customer starts; the run ends as stopped and is done again next time. */
+  stopSignal?: AbortSignal;
   /** Runs a real sync as the only one across every process on the settings folder (dry runs write nothing and need no lock). */
   exclusive?: <T>(body: () => Promise<T>) => Promise<T>;
 }
@@ -106,6 +111,7 @@ export class SyncEngine {
     const notes: string[] = [];
     const outcomes: CustomerOutcome[] = [];
     let fatal: string | undefined;
+    let failure: unknown;
     const { report, stop } = progressReporter(umbrella, (p) => this.deps.onRunProgress?.({ kind: 'sync', dryRun, ...p }));
 
     try {
@@ -131,16 +137,30 @@ export class SyncEngine {
         const categories = securityCategories(categoryList);
         const limiter = new RateLimiter([], this.deps.concurrency ?? 32);
         let done = 0;
+        let stopped = 0;
         await Promise.all(todo.map(({ customer, reference }) => limiter.run(async () => {
-          const outcome = await this.syncCustomer(customer, reference, companies, categories, runAt, dryRun, prepared.ready);
+          if (this.deps.stopSignal?.aborted) {
+            stopped++;
+            return;
+          }
+          let outcome;
+          try {
+            outcome = await this.syncCustomer(customer, reference, companies, categories, runAt, dryRun, prepared.ready);
+          } catch (error) {
+            if (!(error instanceof StoppedWaitingError)) throw error;
+            stopped++;
+            return;
+          }
           outcomes.push(outcome);
           done++;
           onProgress?.({ done, total: todo.length, outcome });
           report({ done, total: todo.length });
         })));
+        if (stopped > 0) throw new RunStoppedError(`Stopped before the end: ${String(stopped)} customer(s) were not synced; they are synced at the next run.`);
       }
     } catch (error) {
-      fatal = error instanceof PsaSetupError ? error.message : `The sync stopped: ${describeError(error)}`;
+      fatal = error instanceof PsaSetupError || error instanceof RunStoppedError ? error.message : `The sync stopped: ${describeError(error)}`;
+      failure = error;
       log.error(fatal);
     } finally {
       stop();
@@ -162,6 +182,7 @@ export class SyncEngine {
       problems: outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped').map(({ orgId, name, status, reason }) => ({ orgId, name, status, ...(reason ? { reason } : {}) })),
       notes,
       ...(fatal ? { error: fatal } : {}),
+      ...(failure instanceof RunStoppedError ? { stopped: true } : {}),
       ...(usage ? { psaUsage: usage } : {}),
     };
     state.updateNow((s) => {
@@ -172,7 +193,7 @@ export class SyncEngine {
     });
     this.deps.onRunProgress?.({ kind: 'sync', dryRun, done: 0, total: 0, finished: true });
     outcomes.sort((a, b) => a.name.localeCompare(b.name));
-    return { record, outcomes };
+    return { record, outcomes, ...(fatal ? { failure } : {}) };
   }
 
   private async syncCustomer(
@@ -221,6 +242,8 @@ export class SyncEngine {
       const status = before === null ? 'created' : meaningful(changes).length > 0 ? 'updated' : 'unchanged';
       return { ...base, status, changes, changedFields: changes.map((c) => c.field) };
     } catch (error) {
+      // Stopping: this customer gave up before anything was written; the next run does it.
+      if (error instanceof StoppedWaitingError) throw error;
       return { ...base, status: 'failed', reason: describeError(error) };
     }
   }

@@ -2,3 +2,8 @@
 export class NotConfiguredError extends Error {
   override readonly name = 'NotConfiguredError';
 }
+
+/** The run was asked to stop (the service is shutting down) and left customers for the next run. */
+export class RunStoppedError extends Error {
+  override readonly name = 'RunStoppedError';
+}

@@ -41,6 +41,8 @@ export interface SyncSetup {
   onRunProgress?: (progress: RunProgress) => void;
   /** Who this process is, for "a ticket check is already running in ..." (default: the app). */
   role?: string;
+  /** Aborted when the process is stopping: the engines start no further customer. */
+  stopSignal?: AbortSignal;
   /** How long a job waits for the same job in another process on this folder (default 2 minutes). */
   jobWaitMs?: number;
 }
@@ -75,6 +77,7 @@ export async function createVendorClients(setup: SyncSetup, options: { priority?
     ...(setup.umbrellaLimiters ? { limiters: setup.umbrellaLimiters } : {}),
     ...(setup.umbrellaTokens ? { tokens: setup.umbrellaTokens } : {}),
     ...(options.priority !== undefined ? { priority: options.priority } : {}),
+    ...(setup.stopSignal ? { stopSignal: setup.stopSignal } : {}),
   });
   if (kind === 'connectwise') {
     if (!settings.connectwise.site) throw new NotConfiguredError('The ConnectWise site is not set: enter it in step 2 of the setup wizard (for example na.myconnectwise.net).');
@@ -101,6 +104,7 @@ export async function createSyncEngine(setup: SyncSetup): Promise<SyncEngine> {
   return new SyncEngine({
     umbrella, psa: syncAdapter(setup, settings, psa), state: setup.state, log: setup.log, mappings: () => setup.settings().mappings,
     exclusive: exclusiveJob(setup, 'sync'),
+    ...(setup.stopSignal ? { stopSignal: setup.stopSignal } : {}),
     ...(setup.now ? { now: setup.now } : {}),
     ...(setup.concurrency ? { concurrency: setup.concurrency } : {}),
     ...(setup.onRunProgress ? { onRunProgress: setup.onRunProgress } : {}),
@@ -120,6 +124,7 @@ export async function createTicketEngine(setup: SyncSetup): Promise<TicketEngine
     umbrella, psa: tickets, companies: () => companies.companies(), state: setup.state, log: setup.log,
     mappings: () => setup.settings().mappings, threshold: () => setup.settings().ticketing.threshold,
     fallbackCompany: () => setup.settings().ticketing.fallbackCompany, exclusive: exclusiveJob(setup, 'tickets'),
+    ...(setup.stopSignal ? { stopSignal: setup.stopSignal } : {}),
     ...(setup.now ? { now: setup.now } : {}),
     ...(setup.onRunProgress ? { onRunProgress: setup.onRunProgress } : {}),
   });

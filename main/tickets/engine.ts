@@ -17,7 +17,7 @@
  */
 import { describeError } from '../errors';
 import { HttpError } from '../http/client';
-import { RateLimiter } from '../http/rate-limiter';
+import { RateLimiter, StoppedWaitingError } from '../http/rate-limiter';
 import type { Logger } from '../log';
 import { runWaits } from '../run-waits';
 import { companyKey, type PsaCompany } from '../psa/adapter';
@@ -28,7 +28,7 @@ import { securityCategories } from '../umbrella/collector';
 import { CustomerCache } from '../umbrella/customer-cache';
 import type { UmbrellaIdentity } from '../umbrella/schemas';
 import { RECENT_TICKETS_PER_RUN, type CustomerMapping, type RunProgress } from '../../preload/contract';
-import { NotConfiguredError } from '../sync/setup-errors';
+import { NotConfiguredError, RunStoppedError } from '../sync/setup-errors';
 
 export const WINDOW_MS = 4 * 3_600_000;
 export const CATCH_UP_MS = 48 * 3_600_000;
@@ -54,6 +54,8 @@ export interface TicketRun {
   skippedWindows: number[];
   /** (customer, window) pairs that failed and are checked again at the next check. */
   retries: { orgId: number; customer: string; window: number }[];
+  /** What stopped the check (record.error says it in words). */
+  failure?: unknown;
 }
 
 export interface TicketDeps {
@@ -69,6 +71,8 @@ export interface TicketDeps {
   now?: () => Date;
   /** Customers checked so far, for every run however it was started. */
   onRunProgress?: (progress: RunProgress) => void;
+  /** Once aborted (the service is stopping), no further customer is checked; the rest waits for the next check. */
+  stopSignal?: AbortSignal;
   /** Runs the check as the only one across every process on the settings folder. */
   exclusive?: <T>(body: () => Promise<T>) => Promise<T>;
 }
@@ -189,6 +193,7 @@ export class TicketEngine {
       notes.push(`Skipped ${String(skipped.length)} window(s) older than 48 hours (${utc(skipped[0] ?? 0)} to ${utc((skipped.at(-1) ?? 0) + WINDOW_MS)} UTC): the app was not running then.`);
     }
     let fatal: string | undefined;
+    let failure: unknown;
     const attempted = new Set<number>();
     const failedWindows = new Set<number>();
     const { report, stop } = progressReporter(umbrella, (p) => this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, ...p }));
@@ -231,13 +236,27 @@ export class TicketEngine {
       let done = 0;
       report({ done, total });
       const limiter = new RateLimiter([], 8);
+      const stopped = new Set<number>();
       await Promise.all(targets.map((target) => limiter.run(async () => {
         for (const [i, window] of target.windows.entries()) {
+          if (this.deps.stopSignal?.aborted) {
+            // Left for the next check, from this window on: nothing of it is lost or counted done.
+            stopped.add(target.customer.customerId);
+            if (!checkNow) this.setProgress(target.customer.customerId, window - WINDOW_MS);
+            for (const w of target.windows.slice(i)) failedWindows.add(w);
+            break;
+          }
           attempted.add(window);
           const end = Math.min(window + WINDOW_MS, now) - 1;
           // The provider-wide report listed it at or under the threshold: no identity can be over it.
           const result = clean.get(window)?.has(target.customer.customerId) ? { ok: true, actions: [] } : await this.checkCustomer(target, window, end, botnet);
           actions.push(...result.actions);
+          if ('stopped' in result && result.stopped) {
+            stopped.add(target.customer.customerId);
+            if (!checkNow) this.setProgress(target.customer.customerId, window - WINDOW_MS);
+            for (const w of target.windows.slice(i)) failedWindows.add(w);
+            break;
+          }
           done++;
           if (result.ok) {
             if (!checkNow) this.setProgress(target.customer.customerId, window);
@@ -258,12 +277,14 @@ export class TicketEngine {
         const latest = newWindows.at(-1) ?? skipped.at(-1);
         if (latest !== undefined) state.update((s) => { s.tickets.lastProcessedWindow = latest; });
       }
+      if (stopped.size > 0) throw new RunStoppedError(`Stopped before the end: ${String(stopped.size)} customer(s) were not checked; they are checked at the next check, from the window they stopped at.`);
       if (retries.length > 0 && !checkNow) {
         const names = [...new Set(retries.map((r) => r.customer))];
         notes.push(`${String(names.length)} customer(s) will be checked again at the next check (in about 15 minutes), from the window that failed: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}.`);
       }
     } catch (error) {
-      fatal = `The ticket check stopped: ${describeError(error)}`;
+      fatal = error instanceof RunStoppedError ? error.message : `The ticket check stopped: ${describeError(error)}`;
+      failure = error;
       log.error(fatal);
     } finally {
       stop();
@@ -292,12 +313,13 @@ export class TicketEngine {
         ? [{ customer: a.customer, identity: a.identity ?? '', ticketId: a.ticketId, action: a.action, count: a.count ?? 0 }]
         : [])).slice(0, RECENT_TICKETS_PER_RUN),
       ...(fatal ? { error: fatal } : {}),
+      ...(failure instanceof RunStoppedError ? { stopped: true } : {}),
       ...(checkNow ? { checkNow: true } : {}),
       ...(usage ? { psaUsage: usage } : {}),
     };
     state.updateNow((s) => { s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT); });
     this.deps.onRunProgress?.({ kind: 'tickets', dryRun: false, done: 0, total: 0, finished: true });
-    return { record, actions, processedWindows, skippedWindows: skipped, retries };
+    return { record, actions, processedWindows, skippedWindows: skipped, retries, ...(fatal ? { failure } : {}) };
   }
 
   /** Command and Control (and the other botnet categories), read with the provider token; per org where the console refuses that. */
@@ -359,7 +381,7 @@ export class TicketEngine {
   }
 
   /** One customer, one window: ok when every hit was ticketed, noted or reported as unticketable. */
-  private async checkCustomer(target: Target, window: number, end: number, botnet: number[]): Promise<{ ok: boolean; actions: TicketAction[]; error?: string }> {
+  private async checkCustomer(target: Target, window: number, end: number, botnet: number[]): Promise<{ ok: boolean; actions: TicketAction[]; error?: string; stopped?: boolean }> {
     const { customer, company } = target;
     const base = { orgId: customer.customerId, customer: customer.customerName, window };
     let hits;
@@ -367,6 +389,7 @@ export class TicketEngine {
       hits = (await this.deps.umbrella.topIdentities(customer.customerId, { from: window, to: end }, { verdict: 'blocked', categories: botnet }))
         .filter((row) => row.counts.blockedrequests > this.deps.threshold());
     } catch (error) {
+      if (error instanceof StoppedWaitingError) return { ok: false, actions: [], stopped: true };
       const reason = describeError(error);
       return { ok: false, actions: [{ ...base, action: 'failed', reason }], error: reason };
     }
@@ -384,6 +407,8 @@ export class TicketEngine {
       try {
         actions.push(await this.handleHit(target, company, hit.identity, count, window, end, botnet));
       } catch (e) {
+        // Stopping: what was ticketed so far is in the ledger; the window is done again next time, with nothing twice.
+        if (e instanceof StoppedWaitingError) return { ok: false, actions, stopped: true };
         error = describeError(e);
         actions.push({ ...base, identity: hit.identity.label, count, action: 'failed', reason: error });
       }

@@ -99,6 +99,8 @@ export interface UmbrellaClientOptions {
   clock?: Clock;
   timeoutMs?: number;
   retries?: number;
+  /** Once aborted (the process is stopping), requests waiting for Umbrella's windows give up instead of waiting. */
+  stopSignal?: AbortSignal;
   /** Order in the shared limiters (tokens, admin calls) when several engines wait for the key's windows: higher first (the ticket check before the sync). */
   priority?: number;
 }
@@ -164,6 +166,7 @@ export class UmbrellaClient {
       },
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
+      ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
     });
     this.limiters = options.limiters ?? new UmbrellaLimiters(options.limits ?? UMBRELLA_LIMITS, this.clock);
     this.tokens = options.tokens ?? new UmbrellaTokenCache(this.clock);

@@ -13,12 +13,11 @@ import { API_GLOBAL, CHANNELS, EVENTS, EVENT_VERBS } from '../preload/channels';
 import { createIpcRouter, serviceHandlers, type IpcRouter } from '../main/ipc-router';
 import { memoryLogger } from '../main/log';
 import { createAppServices } from '../main/app-services';
-import { DEMO_TICKETING, demoMappings } from '../main/cli-sync';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
 import type { AppService } from '../main/service';
 import { createSecretStore, loadKeytar, type SecretStore } from '../main/store/secrets';
 import { isTrustedRendererUrl } from '../main/trust';
-import { startDemoEnvironment } from '../main/demo';
+import { DEMO_TICKETING, demoMappings, startDemoEnvironment } from '../main/demo';
 
 const BINDING = '__umbrellaPsaTestIpc';
 /** The page-side end of main's events in this harness (webContents.send in the app). */

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SettingsPatch } from '../preload/contract';
+import type { CustomerMapping, PsaKind, Settings, SettingsPatch } from '../preload/contract';
 import { DEMO_LIMIT_SCALE, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
 import { scaleUmbrellaLimits, UMBRELLA_LIMITS, type UmbrellaLimits } from './umbrella/limits';
 import { memoryKeychain } from './store/memory-keychain';
@@ -42,3 +42,22 @@ export async function startDemoEnvironment(options: { baseDir: string }): Promis
     },
   };
 }
+
+/** The demo MSP's mapping as a person would make it: each customer to its PSA counterpart. */
+export function demoMappings(demo: DemoSimulators, kind: PsaKind): Record<string, CustomerMapping> {
+  const mappings: Record<string, CustomerMapping> = {};
+  for (const [orgId, match] of Object.entries(demo.world.expectedMatches)) {
+    const reference = kind === 'connectwise' ? match.connectwise : match.autotask?.toString();
+    if (reference) mappings[orgId] = { psaCompany: reference, excluded: false };
+  }
+  return mappings;
+}
+
+/** Ticketing choices that exist in the demo simulators. */
+export const DEMO_TICKETING: Settings['ticketing'] = {
+  enabled: true,
+  threshold: 3,
+  connectwise: { boardId: 1, statusId: null, priorityId: 2, typeId: 20, subTypeId: 30, itemId: 40 },
+  autotask: { queueId: 29682969, statusId: 1, priorityId: 2, issueTypeId: 12, subIssueTypeId: 136 },
+  fallbackCompany: null,
+};

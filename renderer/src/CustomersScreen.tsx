@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CustomerOverview, Settings } from '../../preload/contract';
 import { errorMessage } from './api';
 import { when } from './labels';
-import { mappingsFromCsv, mappingsToCsv, type CsvImportResult } from './mapping-csv';
+import { mappingsFromCsv, mappingsToCsv, type CsvImportResult } from '../../preload/mapping-csv';
 import { useCustomerOverview, useSaveCsvFile, useSaveMappings, useSettings } from './queries';
 
 type Filter = 'all' | 'mapped' | 'unmapped' | 'excluded' | 'failed';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import keytar from 'keytar';
-import { runCli } from '../../main/cli-app';
+import { runCli } from '../../main/cli/app';
 import { KEYCHAIN_SERVICE } from '../../main/store/secrets';
 import { openSettingsStore } from '../../main/store/settings';
 import { memoryLogger } from '../../main/log';
@@ -41,7 +41,7 @@ describe('umbrella-psa-sync sync', () => {
   it('without a configured PSA, says what to do', async () => {
     requireSecretService();
     const result = await cli(['sync', '--data-dir', tempDir()]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2); // a configuration error
     expect(result.err).toMatch(/No PSA is chosen: pick ConnectWise or Autotask in step 1 of the setup wizard/);
   });
 
@@ -60,11 +60,11 @@ describe('a fatal error', () => {
       ...process.env, UMBRELLA_PSA_KEYCHAIN_SERVICE: service, UMBRELLA_API_KEY: 'k', UMBRELLA_API_SECRET: 's',
       CONNECTWISE_COMPANY_ID: 'acme', CONNECTWISE_PUBLIC_KEY: 'pub', CONNECTWISE_PRIVATE_KEY: 'priv', CONNECTWISE_CLIENT_ID: 'cid',
     };
-    const cliRun = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'main/cli.ts', ...args, '--data-dir', dir], { env }).catch((e: unknown) => e as { code: number; stdout: string; stderr: string });
+    const cliRun = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', ...args, '--data-dir', dir], { env }).catch((e: unknown) => e as { code: number; stdout: string; stderr: string });
     const port = await closedPort();
     await cliRun(['configure', '--psa', 'connectwise', '--site', `http://127.0.0.1:${String(port)}`, '--umbrella-url', `http://127.0.0.1:${String(port)}`]);
     const { stderr, code } = await cliRun(['sync']) as { code: number; stderr: string };
-    expect(code).toBe(1);
+    expect(code).toBe(3); // could not run
     const lines = stderr.split('\n').filter((l) => l.startsWith('Error:'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`127.0.0.1:${String(port)} refused the connection (ECONNREFUSED)`);
@@ -115,12 +115,15 @@ describe('umbrella-psa-sync configure and map', () => {
     expect(badUrl.err).toMatch(/Use https \(plain http only for 127\.0\.0\.1 or localhost\)/);
   });
 
-  it('maps, excludes and clears customers', async () => {
+  it('maps, excludes and clears customers offline with --no-check', async () => {
     const dir = tempDir();
-    expect((await cli(['map', '8100000', 'AcmeCorp', '--data-dir', dir])).out).toBe('Customer 8100000 is mapped to AcmeCorp.');
-    expect((await cli(['map', '8100013', '--exclude', '--data-dir', dir])).out).toBe('Customer 8100013 is excluded from the sync.');
-    expect((await cli(['map', '8100000', '--clear', '--data-dir', dir])).out).toBe('Customer 8100000 is no longer mapped.');
-    expect((await cli(['map', 'acme', 'AcmeCorp', '--data-dir', dir])).err).toMatch(/needs an Umbrella organization id/);
+    const offline = ['--no-check', '--data-dir', dir];
+    expect((await cli(['map', '8100000', 'AcmeCorp', ...offline])).out).toBe('Customer 8100000 is mapped to AcmeCorp.');
+    expect((await cli(['map', '8100013', '--exclude', ...offline])).out).toBe('Customer 8100013 is excluded from the sync.');
+    expect((await cli(['map', '8100000', '--clear', ...offline])).out).toBe('Customer 8100000 is no longer mapped.');
+    const notAnOrg = await cli(['map', 'acme', 'AcmeCorp', ...offline]);
+    expect(notAnOrg.err).toMatch(/needs an Umbrella organization id/);
+    expect(notAnOrg.code).toBe(2);
     expect(openSettingsStore({ dir, log: memoryLogger() }).get().mappings).toEqual({
       8100000: { psaCompany: null, excluded: false }, 8100013: { psaCompany: null, excluded: true },
     });

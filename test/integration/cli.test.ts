@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli-app';
+import { runCli } from '../../main/cli/app';
 import { openSettingsStore } from '../../main/store/settings';
 import { memoryLogger } from '../../main/log';
 import pkg from '../../package.json';

@@ -3,7 +3,7 @@
  * ticket check both start at 00:00 UTC, each with its own Umbrella client.
  */
 import { afterEach, expect, it } from 'vitest';
-import { demoMappings, DEMO_TICKETING } from '../../main/cli-sync';
+import { demoMappings, DEMO_TICKETING } from '../../main/demo';
 import { UMBRELLA_LIMITS, type UmbrellaLimits } from '../../main/umbrella/client';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 import { wiredApp } from '../helpers/app';

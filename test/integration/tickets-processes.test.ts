@@ -2,44 +2,23 @@
  * The app, the CLI and another app instance on one settings folder, as real processes: one ticket
  * per hit, every run kept in the history, and a `map` made in one process kept by a save in another.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../main/log';
-import { createSecretStore, loadKeytar } from '../../main/store/secrets';
 import { openSettingsStore } from '../../main/store/settings';
 import { openStateStore } from '../../main/store/state';
 import { windowOf } from '../../main/tickets/engine';
-import { DEMO_TICKETING } from '../../main/cli-sync';
-import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { buildWorld } from '../../simulators/seed';
 import type { PsaKind } from '../../preload/contract';
-import { realSecretStore } from '../helpers/fixtures';
+import { configuredFolder, node } from '../helpers/processes';
 import { startSyncHarness, type SyncHarness } from '../helpers/sync';
 import { duplicates, ticketsOf } from '../helpers/tickets';
 
-const exec = promisify(execFile);
 let h: SyncHarness | null = null;
 afterEach(async () => { await h?.stop(); h = null; });
 
-function node(script: string, args: string[], service: string) {
-  return exec(process.execPath, ['--import', 'tsx', script, ...args], {
-    env: { ...process.env, UMBRELLA_PSA_KEYCHAIN_SERVICE: service }, timeout: 120_000,
-  }).catch((error: unknown) => error as { code: number; stdout: string; stderr: string });
-}
-
-/** A settings folder set up as the wizard would, pointing at the harness's simulators. */
 async function configured(kind: PsaKind): Promise<string> {
-  const { service } = await realSecretStore();
-  const secrets = createSecretStore(await loadKeytar(), service);
-  for (const credential of ['umbrella', kind] as const) await secrets.set(credential, DEMO_CREDENTIALS[credential]);
   if (!h) throw new Error('no harness');
-  openSettingsStore({ dir: h.dir, log: memoryLogger() }).update({
-    psa: { kind }, connectwise: { site: h.connectwise.url }, autotask: { materialBillingCodeId: 29682801 },
-    endpoints: { umbrellaBaseUrl: h.umbrella.url, autotaskDiscoveryUrl: h.autotask.discoveryUrl },
-    ticketing: DEMO_TICKETING, schedule: { syncEnabled: false, ticketsEnabled: true, paused: false }, mappings: h.mappings,
-  });
-  return service;
+  return configuredFolder(h, kind, { syncEnabled: false, ticketsEnabled: true, paused: false });
 }
 
 describe.each(['connectwise', 'autotask'] as const)('two processes on one settings folder (%s)', (kind) => {
@@ -48,7 +27,7 @@ describe.each(['connectwise', 'autotask'] as const)('two processes on one settin
     h = await startSyncHarness(kind, { world: buildWorld({ anchor: windowOf(Date.now()) - 30 * 60_000, customers: 12 }) });
     const service = await configured(kind);
     const [cli, app] = await Promise.all([
-      node('main/cli.ts', ['tickets', '--data-dir', h.dir], service),
+      node('main/cli/index.ts', ['tickets', '--data-dir', h.dir], service),
       node('test/processes/app-scheduled-check.ts', [h.dir], service),
     ]);
     const output = `${cli.stdout}${cli.stderr}\n${app.stdout}${app.stderr}`;
@@ -68,7 +47,7 @@ describe('settings saved by two processes', () => {
     const service = await configured('connectwise');
     const app = openSettingsStore({ dir: h.dir, log: memoryLogger() });
     expect(app.get().mappings['8100013']).toBeDefined();
-    const mapped = await node('main/cli.ts', ['map', '8100013', 'NewCompanyX', '--data-dir', h.dir], service);
+    const mapped = await node('main/cli/index.ts', ['map', '8100013', 'NewCompanyX', '--no-check', '--data-dir', h.dir], service);
     expect(mapped.stdout).toMatch(/8100013/);
     app.update({ schedule: { syncEnabled: true, ticketsEnabled: false, paused: false } });
     const after = openSettingsStore({ dir: h.dir, log: memoryLogger() }).get();

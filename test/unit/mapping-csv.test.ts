@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import { mappingsFromCsv, mappingsToCsv } from '../../renderer/src/mapping-csv';
+import { mappingsFromCsv, mappingsToCsv } from '../../preload/mapping-csv';
 import type { CustomerOverview, Settings } from '../../preload/contract';
 
 const customer = (orgId: number, name: string, psaCompany: string | null, excluded = false): CustomerOverview['customers'][number] =>

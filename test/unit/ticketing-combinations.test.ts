@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedCombinations, type ConnectWiseBoard } from '../../renderer/src/wizard/combinations';
+import { allowedCombinations, type ConnectWiseBoard } from '../../preload/ticketing-combinations';
 
 const option = (id: number, name: string) => ({ id, name });
 const board: ConnectWiseBoard = {

@@ -14,7 +14,7 @@ import {
 import { errorMessage } from '../api';
 import { useCustomerOverview, useSaveSettings, useSendTestTicket, useTicketingOptions } from '../queries';
 import { SelectField } from './fields';
-import { allowedCombinations, type ConnectWiseBoard } from './combinations';
+import { allowedCombinations, type ConnectWiseBoard } from '../../../preload/ticketing-combinations';
 
 type Ticketing = Settings['ticketing'];
 

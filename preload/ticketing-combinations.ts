@@ -1,4 +1,4 @@
-import type { Option, TicketingOptions } from '../../../preload/contract';
+import type { Option, TicketingOptions } from './contract';
 
 export type ConnectWiseBoard = NonNullable<Extract<TicketingOptions, { psa: 'connectwise' }>['board']>;
 

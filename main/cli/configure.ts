@@ -1,10 +1,13 @@
 /**
- * `configure` and `map`: non-interactive set-up. Secrets come from environment variables or stdin
+ * `configure`: non-interactive set-up. Secrets come from environment variables or stdin
  * (KEY=VALUE lines), never from the command line, where other users and shell history see them.
  */
-import { CREDENTIAL_FIELDS, OrgIdSchema, PsaKindSchema, SetCredentialsSchema, SettingsPatchSchema, type CredentialKind, type CustomerMapping, type SettingsPatch } from '../preload/contract';
-import type { SecretStore } from './store/secrets';
-import type { SettingsStore } from './store/settings';
+import { CREDENTIAL_FIELDS, PsaKindSchema, SetCredentialsSchema, SettingsPatchSchema, type CredentialKind, type SettingsPatch } from '../../preload/contract';
+import type { SecretStore } from '../store/secrets';
+import type { SettingsStore } from '../store/settings';
+import { UsageError } from './exit-codes';
+
+export { UsageError };
 
 /** Environment variable (and stdin key) for each credential. */
 export const SECRET_VARIABLES: Record<CredentialKind, Record<string, string>> = {
@@ -12,8 +15,6 @@ export const SECRET_VARIABLES: Record<CredentialKind, Record<string, string>> = 
   connectwise: { companyId: 'CONNECTWISE_COMPANY_ID', publicKey: 'CONNECTWISE_PUBLIC_KEY', privateKey: 'CONNECTWISE_PRIVATE_KEY', clientId: 'CONNECTWISE_CLIENT_ID' },
   autotask: { username: 'AUTOTASK_USERNAME', secret: 'AUTOTASK_SECRET', integrationCode: 'AUTOTASK_INTEGRATION_CODE' },
 };
-
-export class UsageError extends Error {}
 
 /** KEY=VALUE lines (blank lines and # comments ignored). */
 export function parseSecretLines(text: string): Record<string, string> {
@@ -90,22 +91,4 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
   }
   if (said.length === 0) said.push('Nothing to save: pass settings options, or credentials in environment variables / on stdin (see --help).');
   return said;
-}
-
-/** `map ORG_ID COMPANY`, `map ORG_ID --exclude`, `map ORG_ID --clear`. */
-export function map(orgId: string | undefined, company: string | undefined, flags: { exclude: boolean; clear: boolean }, settings: SettingsStore): string {
-  const org = OrgIdSchema.safeParse(orgId);
-  if (!org.success) throw new UsageError('map needs an Umbrella organization id (a number), e.g. "map 8100000 AcmeCorp"');
-  let entry: CustomerMapping;
-  if (flags.clear) {
-    entry = { psaCompany: null, excluded: false };
-  } else if (flags.exclude) {
-    entry = { psaCompany: settings.get().mappings[org.data]?.psaCompany ?? null, excluded: true };
-  } else {
-    if (!company?.trim()) throw new UsageError('map needs the PSA company: a ConnectWise company identifier or an Autotask company id');
-    entry = { psaCompany: company.trim(), excluded: false };
-  }
-  // Only this customer's entry changes in the latest file (another process may be saving others).
-  settings.setMapping(org.data, entry);
-  return entry.excluded ? `Customer ${org.data} is excluded from the sync.` : entry.psaCompany ? `Customer ${org.data} is mapped to ${entry.psaCompany}.` : `Customer ${org.data} is no longer mapped.`;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** Entry point of the `umbrella-psa-sync` bin. */
-import { runCli } from './cli-app';
+import { runCli } from './app';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

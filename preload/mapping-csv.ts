@@ -5,7 +5,7 @@
  * every row is valid; customers the file does not mention keep their mapping.
  */
 import Papa from 'papaparse';
-import { OrgIdSchema, PsaCompanyRefSchema, type CustomerMapping, type CustomerOverview, type Settings } from '../../preload/contract';
+import { OrgIdSchema, PsaCompanyRefSchema, type CustomerMapping, type CustomerOverview, type Settings } from './contract';
 
 export const CSV_COLUMNS = ['umbrella_org_id', 'customer', 'psa_company', 'psa_company_name', 'excluded', 'last_sync'] as const;
 const BOM = '\uFEFF';

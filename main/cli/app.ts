@@ -1,0 +1,315 @@
+/**
+ * Headless command line: the same services as the app, without Electron. Reads the same settings
+ * file and keychain entries as the app; everything the setup wizard and the Customers screen do can
+ * be done here, and `service` runs the app's schedule on a machine without a desktop.
+ */
+import { parseArgs } from 'node:util';
+import pkg from '../../package.json';
+import { describeError } from '../errors';
+import { consoleLogger } from '../log';
+import { defaultDataDir, PRODUCT_NAME } from '../paths';
+import { createSecretStore, loadKeytar } from '../store/secrets';
+import { openSettingsStore } from '../store/settings';
+import { openStateStore } from '../store/state';
+import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind } from '../../preload/contract';
+import { sendTestTicket, testConnections } from './checks';
+import { configure, parseSecretLines } from './configure';
+import { demoDataDir, withCommandSetup, type CliIo, type CommandTarget } from './context';
+import { EXIT, EXIT_CODES_HELP, exitCodeOf, UsageError, type ExitCode } from './exit-codes';
+import { exportMappings, importMappings, mapOne, requestedMapping, suggestMappings } from './mapping';
+import { runSyncCommand, runTicketsCommand } from './runs';
+import { runService } from './service';
+import { configureTicketing, LISTS, listRows, type ListName } from './ticketing';
+
+const HELP = `${PRODUCT_NAME} ${pkg.version} — command line
+
+Usage: umbrella-psa-sync <command> [options]
+
+Set-up (what the wizard does):
+  configure [--psa KIND] [--site HOST] [--billing-code ID] [--autotask-api-share PERCENT]
+            [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin]
+                         Save settings; credentials are read from environment variables
+                         (UMBRELLA_API_KEY, UMBRELLA_API_SECRET, CONNECTWISE_COMPANY_ID,
+                         CONNECTWISE_PUBLIC_KEY, CONNECTWISE_PRIVATE_KEY, CONNECTWISE_CLIENT_ID,
+                         AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE) or, with
+                         --secrets-stdin, from KEY=VALUE lines on stdin. Never from arguments.
+                         --autotask-api-share: how far this app may bring the tenant's shared
+                         hourly API usage (5-90%, default 50); it pauses there.
+  configure ticketing    Botnet tickets, by name or id, checked against the PSA's lists:
+            ConnectWise: --board X [--status X] [--priority X] [--type X] [--subtype X] [--item X]
+            Autotask:    --queue X --priority X [--status X] [--issue-type X] [--sub-issue-type X]
+            both:        [--threshold N] [--fallback-company COMPANY|none]
+                         or --off. Only open statuses, and only the subtype/item (sub-issue type)
+                         combinations the PSA allows; "none" clears an optional choice.
+                         --fallback-company: the PSA company that receives the tickets of
+                         customers not mapped to an active company (off by default).
+  list ${LISTS.join('|')}
+       [--board X] [--json]
+                         The PSA's lists with their ids (statuses, types, subtypes and items of
+                         ConnectWise belong to a board: --board, or the one configured).
+  test-connection [umbrella|psa]
+                         Prove the saved settings and credentials (both when not given).
+  test-ticket [--company COMPANY]
+                         Send a labelled test ticket with the ticketing choices.
+
+Customers (what the Customers screen does):
+  map ORG_ID COMPANY | map ORG_ID --exclude | map ORG_ID --clear   [--no-check]
+                         Map an Umbrella customer to a PSA company (ConnectWise company identifier
+                         or Autotask company id, or the company's exact name), exclude it, or clear
+                         it. Both are checked with the vendors first; --no-check saves offline.
+  map export FILE.csv    Every customer, its mapping and last result, as the Customers screen exports.
+  map import FILE.csv    Apply a mapping CSV: all lines or none; each bad line is named.
+  map suggest [--accept-above PERCENT]
+                         The suggested PSA company for each unmapped customer; with
+                         --accept-above, those at or above PERCENT are mapped.
+
+Runs:
+  status [--json]        The PSA chosen, which credentials are saved (never their values), the
+                         ticketing settings, how many customers are mapped, the last runs.
+  sync [--dry-run] [--json]
+                         Sync the 16 Umbrella fields into the PSA for every mapped customer: a line
+                         per customer and a summary. --dry-run writes nothing and shows every value
+                         of a configuration it would create and each changed field of one it would
+                         update.
+  tickets [--json]       Check for botnet activity in the 4-hour windows not yet processed (at
+                         most the last 48 hours): a ticket per identity over the threshold, or a
+                         note on its open ticket.
+       sync and tickets also take [--demo [--psa connectwise|autotask]]: built-in simulators with
+       the demo MSP, nothing of yours touched.
+  service                Run the app's schedule in the foreground, without the desktop app: the
+                         daily sync from 00:00 UTC and the 4-hourly ticket checks, with catch-up
+                         after downtime and retries. SIGTERM or Ctrl+C stops it cleanly. Never runs
+                         a job at the same time as the app or another CLI on the same folder.
+  help                   Show this help.
+
+Options:
+  --data-dir DIR         Settings folder (default: the app's own, ${defaultDataDir()})
+  --json                 Machine-readable output on stdout (status, list, sync, tickets); the
+                         human lines go to stderr
+  -h, --help             Show this help
+  -v, --version          Show the version
+
+${EXIT_CODES_HELP}
+`;
+
+export interface CliInput {
+  env: NodeJS.ProcessEnv;
+  readStdin: () => Promise<string>;
+}
+
+const COMMANDS = ['status', 'sync', 'tickets', 'configure', 'map', 'list', 'test-connection', 'test-ticket', 'service'];
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  demo: { type: 'boolean', default: false },
+  psa: { type: 'string' },
+  site: { type: 'string' },
+  'billing-code': { type: 'string' },
+  threshold: { type: 'string' },
+  'fallback-company': { type: 'string' },
+  'autotask-api-share': { type: 'string' },
+  'umbrella-url': { type: 'string' },
+  'autotask-url': { type: 'string' },
+  'secrets-stdin': { type: 'boolean', default: false },
+  exclude: { type: 'boolean', default: false },
+  clear: { type: 'boolean', default: false },
+  'no-check': { type: 'boolean', default: false },
+  'accept-above': { type: 'string' },
+  board: { type: 'string' },
+  queue: { type: 'string' },
+  status: { type: 'string' },
+  priority: { type: 'string' },
+  type: { type: 'string' },
+  subtype: { type: 'string' },
+  item: { type: 'string' },
+  'issue-type': { type: 'string' },
+  'sub-issue-type': { type: 'string' },
+  off: { type: 'boolean', default: false },
+  company: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+/** Positionals beyond what a command takes are a usage error, not silently ignored. */
+function expectPositionals(positionals: string[], max: number, usage: string): void {
+  if (positionals.length > max) throw new UsageError(`Unexpected "${positionals.slice(max).join(' ')}". Usage: ${usage}`);
+}
+
+export async function runCli(argv: string[], io: CliIo, input: CliInput = { env: process.env, readStdin: () => Promise.resolve('') }): Promise<ExitCode> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    io.err(`${describeError(error)}\nRun "umbrella-psa-sync --help" for usage.`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0] ?? (values.version ? 'version' : 'help');
+  if (values.help || command === 'help') {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  if (values.version || command === 'version') {
+    io.out(pkg.version);
+    return EXIT.ok;
+  }
+  if (!COMMANDS.includes(command)) {
+    io.err(`Unknown command "${command}". Run "umbrella-psa-sync --help" for the list of commands.`);
+    return EXIT.usage;
+  }
+  try {
+    return await dispatch(command, positionals.slice(1), values, io, input);
+  } catch (error) {
+    io.err(`Error: ${describeError(error)}`);
+    return exitCodeOf(error);
+  }
+}
+
+async function dispatch(command: string, args: string[], values: Values, io: CliIo, input: CliInput): Promise<ExitCode> {
+  const log = { ...consoleLogger, info: () => undefined };
+  if (command === 'sync' || command === 'tickets') {
+    expectPositionals(args, 0, `umbrella-psa-sync ${command} [options]`);
+    if (values.psa !== undefined && !values.demo) throw new UsageError('--psa goes with --demo; for your own PSA, choose it with "umbrella-psa-sync configure --psa ...".');
+    const psa = values.psa === undefined ? undefined : PsaKindSchema.safeParse(values.psa);
+    if (psa && !psa.success) throw new UsageError('--psa must be connectwise or autotask');
+    const target: CommandTarget = { demo: values.demo, psa: psa?.data, dataDir: values['data-dir'] ?? (values.demo ? demoDataDir() : defaultDataDir()), json: values.json };
+    if (command === 'tickets') return runTicketsCommand(target, io, log);
+    return runSyncCommand({ ...target, dryRun: values['dry-run'] }, io, log);
+  }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const target: CommandTarget = { demo: false, psa: undefined, dataDir, json: values.json };
+  const withSetup = (body: Parameters<typeof withCommandSetup>[3]) => withCommandSetup(target, io, log, body);
+  switch (command) {
+    case 'service':
+      expectPositionals(args, 0, 'umbrella-psa-sync service [--data-dir DIR]');
+      return runService({ dataDir, io });
+    case 'configure':
+      if (args[0] === 'ticketing') {
+        expectPositionals(args, 1, 'umbrella-psa-sync configure ticketing [options]');
+        return withSetup(async ({ setup, settings }) => {
+          for (const line of await configureTicketing(setup, settings, {
+            board: values.board, queue: values.queue, status: values.status, priority: values.priority, type: values.type, subtype: values.subtype,
+            item: values.item, issueType: values['issue-type'], subIssueType: values['sub-issue-type'], threshold: values.threshold,
+            fallbackCompany: values['fallback-company'], off: values.off,
+          })) io.out(line);
+          return EXIT.ok;
+        });
+      }
+      expectPositionals(args, 0, 'umbrella-psa-sync configure [options] | configure ticketing [options]');
+      return configureCommand(values, io, input, dataDir);
+    case 'list': {
+      const name = args[0];
+      if (!name || !(LISTS as readonly string[]).includes(name)) throw new UsageError(`list takes one of: ${LISTS.join(', ')}`);
+      expectPositionals(args, 1, `umbrella-psa-sync list ${LISTS.join('|')} [--board X] [--json]`);
+      return withSetup(async ({ setup }) => {
+        const rows = await listRows(setup, name as ListName, values.board);
+        if (values.json) io.out(JSON.stringify(rows, null, 2));
+        else for (const row of rows) io.out(`${String(row.id).padEnd(12)} ${row.name}${row.note ? `  (${row.note})` : ''}`);
+        return EXIT.ok;
+      });
+    }
+    case 'test-connection':
+      expectPositionals(args, 1, 'umbrella-psa-sync test-connection [umbrella|psa]');
+      return withSetup(({ setup }) => testConnections(setup, args[0], io));
+    case 'test-ticket':
+      expectPositionals(args, 0, 'umbrella-psa-sync test-ticket [--company COMPANY]');
+      return withSetup(async ({ setup }) => {
+        io.out(await sendTestTicket(setup, values.company));
+        return EXIT.ok;
+      });
+    case 'map':
+      return mapCommand(args, values, io, dataDir, withSetup);
+    default:
+      expectPositionals(args, 0, 'umbrella-psa-sync status [--json]');
+      return statusCommand(values, io, dataDir);
+  }
+}
+
+async function configureCommand(values: Values, io: CliIo, input: CliInput, dataDir: string): Promise<ExitCode> {
+  const log = { ...consoleLogger, info: () => undefined };
+  const settings = openSettingsStore({ dir: dataDir, log });
+  const provided: Record<string, string | undefined> = { ...input.env, ...(values['secrets-stdin'] ? parseSecretLines(await input.readStdin()) : {}) };
+  const secrets = createSecretStore(await loadKeytar());
+  const lines = await configure({
+    psa: values.psa, site: values.site, billingCode: values['billing-code'], threshold: values.threshold,
+    umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], fallbackCompany: values['fallback-company'], autotaskApiShare: values['autotask-api-share'],
+  }, provided, settings, secrets);
+  for (const line of lines) io.out(line);
+  return EXIT.ok;
+}
+
+async function mapCommand(args: string[], values: Values, io: CliIo, dataDir: string, withSetup: (body: Parameters<typeof withCommandSetup>[3]) => Promise<ExitCode>): Promise<ExitCode> {
+  const [first, second] = args;
+  if (first === 'export' || first === 'import') {
+    expectPositionals(args, 2, `umbrella-psa-sync map ${first} FILE.csv`);
+    if (!second) throw new UsageError(`map ${first} needs the CSV file, e.g. "map ${first} customers.csv"`);
+    return withSetup(async ({ setup, settings }) => {
+      if (first === 'export') {
+        io.out(await exportMappings(setup, second));
+        return EXIT.ok;
+      }
+      const { lines, errors } = await importMappings(setup, settings, second);
+      for (const line of lines) io.out(line);
+      if (errors.length === 0) return EXIT.ok;
+      for (const error of errors) io.err(error);
+      io.err(`Nothing was imported: correct the ${String(errors.length)} line(s) above and import the file again.`);
+      return EXIT.usage;
+    });
+  }
+  if (first === 'suggest') {
+    expectPositionals(args, 1, 'umbrella-psa-sync map suggest [--accept-above PERCENT]');
+    const above = values['accept-above'];
+    const threshold = above === undefined ? null : Number(above.replace(/%$/, ''));
+    if (threshold !== null && (!Number.isFinite(threshold) || threshold < 1 || threshold > 100)) throw new UsageError('--accept-above takes a percentage from 1 to 100, e.g. 90');
+    return withSetup(async ({ setup, settings }) => {
+      for (const line of await suggestMappings(setup, settings, threshold)) io.out(line);
+      return EXIT.ok;
+    });
+  }
+  expectPositionals(args, 2, 'umbrella-psa-sync map ORG_ID COMPANY | map ORG_ID --exclude | map ORG_ID --clear');
+  const log = { ...consoleLogger, info: () => undefined };
+  if (values['no-check']) {
+    const settings = openSettingsStore({ dir: dataDir, log });
+    io.out(await mapOne(null, settings, requestedMapping(first, second, values, settings.get().mappings)));
+    return EXIT.ok;
+  }
+  return withSetup(async ({ setup, settings }) => {
+    io.out(await mapOne(setup, settings, requestedMapping(first, second, values, settings.get().mappings)));
+    return EXIT.ok;
+  });
+}
+
+async function statusCommand(values: Values, io: CliIo, dataDir: string): Promise<ExitCode> {
+  const log = { ...consoleLogger, info: () => undefined };
+  try {
+    // Read-only: status writes nothing, not even to repair a damaged file.
+    const settings = openSettingsStore({ dir: dataDir, log, readOnly: true }).get();
+    const runs = openStateStore({ dir: dataDir, log, readOnly: true }).get().runs;
+    const usage = runs.find((r) => r.psaUsage)?.psaUsage;
+    const credentials = await createSecretStore(await loadKeytar()).status();
+    const mapped = Object.values(settings.mappings).filter((m) => m.psaCompany !== null && !m.excluded).length;
+    if (values.json) {
+      io.out(JSON.stringify({ dataDir, psa: settings.psa.kind, credentials, ticketing: settings.ticketing, mapped, psaUsage: usage ?? null }, null, 2));
+      return EXIT.ok;
+    }
+    io.out(`Settings folder: ${dataDir}`);
+    io.out(`PSA:             ${settings.psa.kind ?? 'not chosen'}`);
+    for (const kind of Object.keys(CREDENTIAL_FIELDS) as CredentialKind[]) {
+      const status = credentials[kind];
+      const missing = Object.entries(status.fields).filter(([, saved]) => !saved).map(([field]) => field);
+      io.out(`${`${kind} credentials:`.padEnd(24)} ${status.complete ? 'saved' : `missing ${missing.join(', ')}`}`);
+    }
+    io.out(`Ticketing:       ${settings.ticketing.enabled ? `on (threshold ${String(settings.ticketing.threshold)}${settings.ticketing.fallbackCompany ? `, fallback company ${settings.ticketing.fallbackCompany}` : ''})` : 'off'}`);
+    if (usage) io.out(`PSA API usage:   ${String(usage.used)} of ${String(usage.limit)} requests this hour, every integration together (read ${usage.at.slice(0, 16).replace('T', ' ')} UTC; this app keeps it under ${String(Math.round(usage.cap * 100))}%)`);
+    const lastTickets = runs.find((r) => r.kind === 'tickets' && r.checkNow !== true);
+    if (lastTickets) io.out(`Last ticket check: ${lastTickets.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${String(lastTickets.counts.created)} opened, ${String(lastTickets.counts.failed)} problem(s)${lastTickets.error ? `; ${lastTickets.error}` : ''}`);
+    io.out(`Mapped customers: ${String(mapped)}`);
+    return EXIT.ok;
+  } catch (error) {
+    io.err(`Error: ${describeError(error)}`);
+    return exitCodeOf(error);
+  }
+}

@@ -1,0 +1,34 @@
+/** `test-connection [umbrella|psa]` and `test-ticket [--company X]`: the wizard's buttons, with its messages. */
+import { missingTicketingChoice } from '../../preload/contract';
+import { testConnection, type ConnectionTarget } from '../connection';
+import { describeError } from '../errors';
+import { createTicketEngine, NotConfiguredError, type SyncSetup } from '../sync/setup';
+import { EXIT, exitCodeOf, UsageError, type ExitCode } from './exit-codes';
+
+const TARGETS: Record<ConnectionTarget, string> = { umbrella: 'Cisco Umbrella', psa: 'the PSA' };
+
+/** Tests each target in turn; the worst exit code of them. */
+export async function testConnections(setup: SyncSetup, which: string | undefined, io: { out: (line: string) => void; err: (line: string) => void }): Promise<ExitCode> {
+  if (which !== undefined && which !== 'umbrella' && which !== 'psa') throw new UsageError('test-connection takes umbrella or psa (or nothing, for both)');
+  const targets: ConnectionTarget[] = which === undefined ? ['umbrella', 'psa'] : [which];
+  let code: ExitCode = EXIT.ok;
+  for (const target of targets) {
+    try {
+      io.out(`✓ ${await testConnection(setup, target)}`);
+    } catch (error) {
+      io.err(`✗ ${TARGETS[target]}: ${describeError(error)}`);
+      code = Math.max(code, exitCodeOf(error)) as ExitCode;
+    }
+  }
+  return code;
+}
+
+export async function sendTestTicket(setup: SyncSetup, company: string | undefined): Promise<string> {
+  const settings = setup.settings();
+  if (!settings.psa.kind) throw new NotConfiguredError('No PSA is chosen: run "umbrella-psa-sync configure --psa connectwise|autotask" first.');
+  const missing = missingTicketingChoice(settings.psa.kind, settings.ticketing);
+  if (missing) throw new NotConfiguredError(`${missing}: run "umbrella-psa-sync configure ticketing" first.`);
+  const engine = await createTicketEngine(setup);
+  const { ticketId, company: target } = await engine.sendTestTicket(company);
+  return `Test ticket ${String(ticketId)} created for ${target.name}. Check it in the PSA (board or queue, status, priority, types), then close it.`;
+}

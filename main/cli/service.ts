@@ -1,0 +1,132 @@
+/**
+ * `umbrella-psa-sync service`: the app's schedule without the desktop app, for an always-on server
+ * or VM. The same services as the app (daily sync from 00:00 UTC, 4-hourly ticket checks, catch-up
+ * after downtime, retries) on the same settings folder and keychain, and the same cross-process job
+ * lock, so the app, the CLI and the service never run one job at once.
+ *
+ * SIGTERM or SIGINT stops it cleanly: no new job and no new customer starts, the customers in
+ * progress finish (their PSA writes are guarded against duplicates either way), the run is recorded
+ * as stopped, and what it left is done at the next start. A second signal (2 s or more after the
+ * first) ends it at once.
+ */
+import { setMaxListeners } from 'node:events';
+import pkg from '../../package.json';
+import type { RunProgress, RunRecord } from '../../preload/contract';
+import { createAppServices } from '../app-services';
+import { describeError } from '../errors';
+import type { Logger } from '../log';
+import { PRODUCT_NAME } from '../paths';
+import { createSecretStore, loadKeytar } from '../store/secrets';
+import { testLimits, type CliIo } from './context';
+import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
+
+/** Each line with its UTC time, as a journal or a log file wants it. */
+export function timestampedLogger(io: CliIo, now: () => Date = () => new Date()): Logger {
+  const stamp = () => now().toISOString();
+  return {
+    info: (message) => { io.out(`${stamp()} ${message}`); },
+    warn: (message) => { io.err(`${stamp()} warning: ${message}`); },
+    error: (message) => { io.err(`${stamp()} error: ${message}`); },
+  };
+}
+
+function runLine(run: RunRecord): string {
+  const { counts } = run;
+  const what = run.kind === 'sync'
+    ? `${String(counts.created)} created, ${String(counts.updated)} updated, ${String(counts.unchanged)} unchanged, ${String(counts.skipped)} skipped, ${String(counts.failed)} failed`
+    : `${String(counts.created)} ticket(s) opened, ${String(counts.updated)} noted, ${String(counts.failed)} problem(s)`;
+  return `${run.kind === 'sync' ? 'Sync' : 'Ticket check'} finished: ${what}${run.error ? `; ${run.error}` : ''}`;
+}
+
+/** A second SIGTERM or SIGINT this long after the first ends the service at once. */
+const SECOND_SIGNAL_AFTER_MS = 2000;
+
+export interface ServiceOptions {
+  dataDir: string;
+  io: CliIo;
+  /** Where SIGTERM and SIGINT come from (the process; a test may pass its own emitter). */
+  signals?: Pick<NodeJS.Process, 'on'>;
+  /** Called once the service is up (tests wait for it). */
+  onStarted?: () => void;
+}
+
+export async function runService(options: ServiceOptions): Promise<ExitCode> {
+  const { io, dataDir } = options;
+  const log = timestampedLogger(io);
+  const signals = options.signals ?? process;
+  let secrets;
+  try {
+    secrets = createSecretStore(await loadKeytar());
+    // A locked or missing keychain is found now, not at the first run hours later.
+    await secrets.status();
+  } catch (error) {
+    log.error(describeError(error));
+    return exitCodeOf(error);
+  }
+  const stopping = new AbortController();
+  // Every request waiting for a rate-limit window listens to it.
+  setMaxListeners(0, stopping.signal);
+  let services: ReturnType<typeof createAppServices> | null = null;
+  const dueLine = () => (services?.scheduler.status() ?? [])
+    .map((s) => `${s.name === 'sync' ? 'sync' : 'ticket check'} ${s.running ? 'running' : `due ${new Date(s.nextRunAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`}`).join(', ');
+  const onRunProgress = (progress: RunProgress) => {
+    if (progress.waiting) log.info(progress.waiting);
+    if (!progress.finished || !services) return;
+    const [last] = services.state.get().runs;
+    if (last) log[last.error || last.counts.failed > 0 ? 'warn' : 'info'](runLine(last));
+    // The scheduler marks the job done just after this report (the job lock is released first): say what is next then.
+    const job = progress.kind;
+    const sayNext = (tries: number) => {
+      if (stopping.signal.aborted) return;
+      const running = services?.scheduler.status().find((s) => s.name === job)?.running ?? false;
+      if (running && tries > 0) setTimeout(() => { sayNext(tries - 1); }, 50);
+      else log.info(`Next: ${dueLine()}`);
+    };
+    sayNext(100);
+  };
+  try {
+    services = createAppServices({
+      identity: { name: 'umbrella-psa-sync', productName: PRODUCT_NAME, version: pkg.version, demo: false, dataDir },
+      secrets, log, fetch: (u, i) => fetch(u, i), onRunProgress, stopSignal: stopping.signal, role: 'the service',
+      ...testLimits(),
+    });
+  } catch (error) {
+    log.error(describeError(error));
+    return exitCodeOf(error);
+  }
+  const running = services;
+  const settings = running.service.getSettings();
+  if (!settings.psa.kind) log.warn('No PSA is chosen yet: nothing runs until "umbrella-psa-sync configure --psa ..." has been done (the service picks it up within a minute).');
+  if (settings.schedule.paused) log.warn('The schedule is paused (in the app\'s tray menu): nothing runs until it is resumed.');
+
+  let firstSignalAt = 0;
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => { resolveStopped = resolve; });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstSignalAt > 0) {
+      // The same stop said again at once (a library re-sending it, a process group): keep stopping cleanly.
+      if (Date.now() - firstSignalAt < SECOND_SIGNAL_AFTER_MS) return;
+      log.warn(`Second ${signal}: stopping at once (nothing is written twice: the PSA is checked before each create).`);
+      process.exit(EXIT.cannotRun);
+    }
+    firstSignalAt = Date.now();
+    log.info(`${signal}: stopping. No new job or customer starts; the customers in progress finish first.`);
+    stopping.abort();
+    running.scheduler.stop();
+    resolveStopped();
+  };
+  signals.on('SIGTERM', onSignal);
+  signals.on('SIGINT', onSignal);
+
+  log.info(`${PRODUCT_NAME} ${pkg.version} service on ${dataDir} (PSA: ${settings.psa.kind ?? 'not chosen'}).`);
+  running.scheduler.start();
+  log.info(`Schedule: ${dueLine()}`);
+  options.onStarted?.();
+  await stopped;
+  await running.scheduler.idle();
+  running.close();
+  // The handlers stay to the end: a library's exit hook re-sends the signal it saw (when-exit does),
+  // which must find this handler, not Node's default that would end the process by the signal.
+  log.info('Stopped.');
+  return EXIT.ok;
+}

@@ -1,0 +1,180 @@
+/**
+ * Everything the wizard and the Customers screen do, from the command line only, against the
+ * simulators, on the real keychain: configure, list, ticketing by name, map (checked), CSV export and
+ * import, test-connection, test-ticket, sync (dry run with values, then for real), tickets --json.
+ * No settings file is edited by hand.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PsaKind } from '../../preload/contract';
+import { runCli } from '../../main/cli/app';
+import { memoryLogger } from '../../main/log';
+import { openSettingsStore } from '../../main/store/settings';
+import { windowOf } from '../../main/tickets/engine';
+import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
+import { closedPort, realSecretStore, tempDir } from '../helpers/fixtures';
+
+const CREDENTIALS_ENV = {
+  UMBRELLA_API_KEY: DEMO_CREDENTIALS.umbrella.apiKey, UMBRELLA_API_SECRET: DEMO_CREDENTIALS.umbrella.apiSecret,
+  CONNECTWISE_COMPANY_ID: DEMO_CREDENTIALS.connectwise.companyId, CONNECTWISE_PUBLIC_KEY: DEMO_CREDENTIALS.connectwise.publicKey,
+  CONNECTWISE_PRIVATE_KEY: DEMO_CREDENTIALS.connectwise.privateKey, CONNECTWISE_CLIENT_ID: DEMO_CREDENTIALS.connectwise.clientId,
+  AUTOTASK_USERNAME: DEMO_CREDENTIALS.autotask.username, AUTOTASK_SECRET: DEMO_CREDENTIALS.autotask.secret, AUTOTASK_INTEGRATION_CODE: DEMO_CREDENTIALS.autotask.integrationCode,
+};
+
+let sims: DemoSimulators;
+beforeAll(async () => {
+  // This file's own keychain entries (the CLI reads the service name from the environment).
+  process.env.UMBRELLA_PSA_KEYCHAIN_SERVICE = (await realSecretStore()).service;
+  // Test-only: Umbrella's minute is a second here, so a dozen commands in a row need not wait for tokens.
+  process.env.UMBRELLA_PSA_TEST_LIMIT_SCALE = '60';
+  // Botnet hits in the 4-hour window a check made now processes.
+  sims = await startDemoSimulators({ rateLimits: false, anchor: windowOf(Date.now()) - 30 * 60_000 });
+});
+afterAll(async () => { await sims.stop(); });
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { env, readStdin: () => Promise.resolve('') });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const settingsOf = (dir: string) => openSettingsStore({ dir, log: memoryLogger() }).get();
+
+/** The Customers screen's export with the PSA column filled in as an admin would, from the demo MSP's answers. */
+function filledCsv(exported: string, kind: PsaKind): string {
+  const lines = exported.replace(/^\uFEFF/, '').split('\r\n');
+  return [lines[0], ...lines.slice(1).map((line) => {
+    const cells = line.split(',');
+    const match = sims.world.expectedMatches[Number(cells[0])];
+    const reference = kind === 'connectwise' ? match?.connectwise : match?.autotask?.toString();
+    cells[2] = reference ?? '';
+    return cells.join(',');
+  })].join('\r\n');
+}
+
+describe.each(['connectwise', 'autotask'] as const)('a set-up done only through the CLI, %s', (kind) => {
+  it('configure, list, ticketing by name, map import, test-connection, test-ticket, sync and tickets', async () => {
+    const dir = tempDir();
+    const at = ['--data-dir', dir];
+    const psaTarget = kind === 'connectwise' ? ['--site', sims.urls.connectwiseSite] : ['--autotask-url', sims.urls.autotaskDiscovery, '--billing-code', String(DEMO_MATERIAL_BILLING_CODE)];
+    expect((await cli(['configure', '--psa', kind, ...psaTarget, '--umbrella-url', sims.urls.umbrella, ...at], CREDENTIALS_ENV)).code).toBe(0);
+
+    const connection = await cli(['test-connection', ...at]);
+    expect(connection.err).toBe('');
+    expect(connection.out).toMatch(/✓ Connected to Cisco Umbrella: 25 customer organization\(s\)\./);
+    expect(connection.out).toMatch(kind === 'connectwise' ? /✓ Connected to ConnectWise PSA/ : /✓ Connected to Autotask/);
+    expect(connection.code).toBe(0);
+
+    // Ticketing by name, checked against the PSA's lists as in the wizard's step 3.
+    if (kind === 'connectwise') {
+      const boards = JSON.parse((await cli(['list', 'boards', '--json', ...at])).out) as { id: number; name: string }[];
+      expect(boards.map((b) => b.name)).toContain('Service Desk');
+      const statuses = (await cli(['list', 'statuses', '--board', 'Service Desk', ...at])).out;
+      expect(statuses).toMatch(/In Progress/);
+      expect(statuses).not.toMatch(/Closed|Completed|Cancelled/);
+      const closed = await cli(['configure', 'ticketing', '--board', 'Service Desk', '--status', 'Closed', '--priority', 'Priority 2 - Quick Response', ...at]);
+      expect(closed.code).toBe(2);
+      expect(closed.err).toMatch(/no open status of board Service Desk .*closed status would close each ticket/);
+      const badPair = await cli(['configure', 'ticketing', '--board', 'Service Desk', '--type', 'Security Incident', '--subtype', 'Patching', ...at]);
+      expect(badPair.code).toBe(2);
+      expect(badPair.err).toMatch(/does not allow the subtype Patching with type Security Incident\. Allowed: Botnet Activity/);
+      const saved = await cli(['configure', 'ticketing', '--board', 'service desk', '--priority', 'Priority 2 - Quick Response', '--type', 'Security Incident', '--subtype', 'Botnet Activity', '--item', 'Workstation', '--threshold', '3', ...at]);
+      expect(saved.err).toBe('');
+      expect(saved.code).toBe(0);
+      expect(settingsOf(dir).ticketing.connectwise).toEqual({ boardId: 1, statusId: null, priorityId: 2, typeId: 20, subTypeId: 30, itemId: 40 });
+    } else {
+      expect((await cli(['list', 'queues', ...at])).out).toMatch(/^29682969\s+Security Operations$/m);
+      expect((await cli(['list', 'statuses', ...at])).out).not.toMatch(/Complete/);
+      const complete = await cli(['configure', 'ticketing', '--queue', 'Security Operations', '--priority', 'Medium', '--status', 'Complete', ...at]);
+      expect(complete.code).toBe(2);
+      expect(complete.err).toMatch(/Complete is a closed status/);
+      const wrongParent = await cli(['configure', 'ticketing', '--queue', 'Security Operations', '--priority', 'Medium', '--issue-type', 'Security', '--sub-issue-type', 'Outage', ...at]);
+      expect(wrongParent.code).toBe(2);
+      expect(wrongParent.err).toMatch(/There is no sub-issue type of Security "Outage"\. Choose one of: Botnet \/ Command and Control \(136\), Malware \(137\)/);
+      const noPriority = await cli(['configure', 'ticketing', '--queue', 'Security Operations', ...at]);
+      expect(noPriority.code).toBe(2);
+      expect(noPriority.err).toMatch(/need a queue and a priority: give --priority/);
+      const saved = await cli(['configure', 'ticketing', '--queue', 'security operations', '--priority', 'Medium', '--issue-type', 'Security', '--sub-issue-type', 'Botnet / Command and Control', ...at]);
+      expect(saved.code).toBe(0);
+      expect(settingsOf(dir).ticketing.autotask).toEqual({ queueId: 29682969, statusId: null, priorityId: 2, issueTypeId: 12, subIssueTypeId: 136 });
+    }
+    expect(settingsOf(dir).ticketing.enabled).toBe(true);
+
+    // Mapping: single maps are checked with both vendors.
+    const unknownOrg = await cli(['map', '999', 'AcmeCorp', ...at]);
+    expect(unknownOrg.code).toBe(2);
+    expect(unknownOrg.err).toMatch(/Cisco Umbrella has no customer with organization id 999/);
+    const acme = sims.world.expectedMatches[8100000];
+    // By the PSA company's name: saved as the reference the sync looks it up by.
+    const byName = await cli(['map', '8100000', kind === 'connectwise' ? 'Acme Corp' : 'Acme Corporation Inc.', ...at]);
+    expect(byName.err).toBe('');
+    expect(byName.out).toBe(`Acme Corporation (8100000) is mapped to ${String(kind === 'connectwise' ? acme?.connectwise : acme?.autotask)}.`);
+    const notACompany = await cli(['map', '8100000', 'No Such Company Ltd', ...at]);
+    expect(notACompany.code).toBe(2);
+    expect(notACompany.err).toMatch(/The PSA has no company "No Such Company Ltd"\. Find it with "umbrella-psa-sync list companies"/);
+
+    // Export, fill in, import: a bad line means nothing is applied; then the good file is.
+    const csv = path.join(dir, 'customers.csv');
+    expect((await cli(['map', 'export', csv, ...at])).out).toMatch(/^Wrote 25 customer\(s\)/);
+    const filled = filledCsv(fs.readFileSync(csv, 'utf8'), kind);
+    const broken = filled.replace(/\r\n(\d+),([^,]*),[^,\r\n]*/, '\r\n$1,$2,NOT-A-COMPANY');
+    fs.writeFileSync(csv, broken);
+    const before = settingsOf(dir).mappings;
+    const refused = await cli(['map', 'import', csv, ...at]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/customers\.csv, line 2: .*the PSA has no company "NOT-A-COMPANY"/);
+    expect(refused.err).toMatch(/Nothing was imported/);
+    expect(settingsOf(dir).mappings).toEqual(before);
+    fs.writeFileSync(csv, filled);
+    const imported = await cli(['map', 'import', csv, ...at]);
+    expect(imported.code).toBe(0);
+    const mapped = Object.values(settingsOf(dir).mappings).filter((m) => m.psaCompany !== null).length;
+    expect(mapped).toBe(Object.values(sims.world.expectedMatches).filter((m) => (kind === 'connectwise' ? m.connectwise : m.autotask) !== undefined).length);
+
+    const testTicket = await cli(['test-ticket', ...at]);
+    expect(testTicket.err).toBe('');
+    expect(testTicket.out).toMatch(/^Test ticket \d+ created for .+\. Check it in the PSA/);
+
+    // A dry run shows every value of a configuration it would create; it writes nothing.
+    const dry = await cli(['sync', '--dry-run', ...at]);
+    expect(dry.out).toMatch(/^\+ Acme Corporation \[8100000\] -> \S+: would be created\n(?: {4}\S.*: .+\n(?: {6}\S.*\n)*){16}\+ /m);
+    expect(dry.out).toMatch(/^ {4}Top Domains Last Month: \S+\n {6}\S+$/m);
+    expect(dry.out).toMatch(/^ {4}Total Networks: \d+$/m);
+    const configurations = () => (kind === 'connectwise' ? sims.connectwise.configurations.length : sims.autotask.configurationItems.length);
+    const configurationsBefore = configurations();
+    const sync = await cli(['sync', ...at]);
+    expect(sync.out).toMatch(/Sync finished .* 1 failed/);
+    expect(sync.code).toBe(1); // the demo MSP's inactive company
+    expect(configurations()).toBeGreaterThan(configurationsBefore);
+
+    const tickets = await cli(['tickets', '--json', ...at]);
+    const result = JSON.parse(tickets.out) as { record: { counts: { created: number } }; actions: { action: string }[] };
+    expect(result.record.counts.created).toBeGreaterThan(0);
+    expect(tickets.err).toMatch(/^Ticket check finished/m);
+    expect(tickets.code).toBe(1); // a hit at the demo MSP's unmapped customer is named, not dropped
+
+    const status = JSON.parse((await cli(['status', '--json', ...at])).out) as { mapped: number; psa: string };
+    expect(status).toMatchObject({ psa: kind, mapped });
+  }, 120_000);
+});
+
+describe('exit codes, as --help documents them', () => {
+  it('0 done, 1 customers failed (above), 2 usage or configuration, 3 could not run', async () => {
+    expect((await cli(['--help'])).out).toMatch(/Exit codes:\n {2}0 {2}all done\n {2}1 {2}some customers failed.*\n {2}2 {2}usage or configuration error.*\n {2}3 {2}could not run/);
+    expect((await cli(['list', 'frogs'])).code).toBe(2);
+    expect((await cli(['sync', '--data-dir', tempDir()])).code).toBe(2); // no PSA chosen
+    const dir = tempDir();
+    const port = await closedPort();
+    await cli(['configure', '--psa', 'connectwise', '--site', `http://127.0.0.1:${String(port)}`, '--umbrella-url', `http://127.0.0.1:${String(port)}`, '--data-dir', dir], CREDENTIALS_ENV);
+    const unreachable = await cli(['sync', '--data-dir', dir]);
+    expect(unreachable.err).toMatch(/refused the connection/);
+    expect(unreachable.code).toBe(3);
+    const refusedKeys = await cli(['configure', '--umbrella-url', sims.urls.umbrella, '--data-dir', dir], { UMBRELLA_API_SECRET: 'wrong-secret' });
+    expect(refusedKeys.code).toBe(0);
+    const rejected = await cli(['test-connection', 'umbrella', '--data-dir', dir]);
+    expect(rejected.err).toMatch(/rejected the API key and secret \(401\)/);
+    expect(rejected.code).toBe(2);
+  }, 60_000);
+});

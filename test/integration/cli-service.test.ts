@@ -1,0 +1,96 @@
+/**
+ * `umbrella-psa-sync service` as a real child process on a configured folder: it runs the due sync
+ * and ticket check, stops cleanly on SIGTERM in the middle of a sync (customers waiting for
+ * Umbrella's token window give up; nothing is written twice), finishes the work at its next start,
+ * and catches up on the windows missed while it was down.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../main/log';
+import { openStateStore } from '../../main/store/state';
+import { WINDOW_MS, windowOf } from '../../main/tickets/engine';
+import { buildWorld } from '../../simulators/seed';
+import { configuredFolder, startBin } from '../helpers/processes';
+import { startSyncHarness, type SyncHarness } from '../helpers/sync';
+import { duplicates } from '../helpers/tickets';
+
+// Umbrella's minute becomes 6 s in the service (test-only hook): long enough to stop it while it waits.
+const LIMIT_SCALE = '10';
+let h: SyncHarness | null = null;
+afterEach(async () => { await h?.stop(); h = null; });
+
+function service(dir: string, keychain: string) {
+  return startBin(['service', '--data-dir', dir], { UMBRELLA_PSA_KEYCHAIN_SERVICE: keychain, NODE_ENV: 'test', UMBRELLA_PSA_TEST_LIMIT_SCALE: LIMIT_SCALE });
+}
+
+async function until(what: string, condition: () => boolean, output: () => string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Output:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Configurations per PSA company: any above 1 is a duplicate. */
+function configurationDuplicates(harness: SyncHarness): string[] {
+  const counts = new Map<string, number>();
+  for (const c of harness.connectwise.configurations) {
+    const key = String(c.company.id);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].filter(([, n]) => n > 1).map(([k, n]) => `${k} x${String(n)}`);
+}
+
+describe('the service', () => {
+  it('runs the due sync and ticket check; SIGTERM mid-sync stops it cleanly; the next start finishes the work, with no duplicate', async () => {
+    // More customers than one token window: the sync is still running when the first window is used up.
+    h = await startSyncHarness('connectwise', { world: buildWorld({ anchor: windowOf(Date.now()) - 30 * 60_000, customers: 40, seed: 3 }) });
+    const harness = h;
+    const keychain = await configuredFolder(harness, 'connectwise');
+    const first = service(harness.dir, keychain);
+    await until('the first customers synced', () => harness.connectwise.configurations.length >= 10, first.output);
+    expect(first.output()).not.toMatch(/Sync finished/);
+    first.child.kill('SIGTERM');
+    const code = await Promise.race([first.exited, new Promise<string>((resolve) => setTimeout(() => { resolve('still running'); }, 20_000))]);
+    expect(code, first.output()).toBe(0);
+    expect(first.output()).toMatch(/SIGTERM: stopping\. No new job or customer starts/);
+    expect(first.output()).toMatch(/Sync finished: .*Stopped before the end: \d+ customer\(s\) were not synced; they are synced at the next run\./);
+    expect(first.output()).toMatch(/Stopped\.\n$/);
+    const syncedBefore = harness.connectwise.configurations.length;
+    const mapped = Object.values(harness.mappings).filter((m) => m.psaCompany !== null).length;
+    expect(syncedBefore).toBeLessThan(mapped);
+
+    // The next start: the sync that stopped is due again, and finishes; nothing twice.
+    const second = service(harness.dir, keychain);
+    await until('the sync to finish', () => /Sync finished: (?!.*Stopped before)/.test(second.output()), second.output, 90_000);
+    await until('the ticket check to finish', () => /Ticket check finished/.test(second.output()) || /Ticket check finished/.test(first.output()), second.output, 60_000);
+    await until('the next runs to be said', () => /Next: sync due \d{4}-\d\d-\d\d 00:00 UTC/.test(second.output()), second.output, 10_000);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(configurationDuplicates(harness)).toEqual([]);
+    expect(duplicates(harness, 'connectwise')).toEqual([]);
+    const runs = openStateStore({ dir: harness.dir, log: memoryLogger(), readOnly: true }).get().runs;
+    expect(runs.filter((r) => r.kind === 'sync').map((r) => r.error === undefined)).toEqual([true, false]);
+  }, 180_000);
+
+  it('catches up after a gap: the windows missed while it was down are each checked once, from where it stopped', async () => {
+    const latest = windowOf(Date.now()) - WINDOW_MS;
+    h = await startSyncHarness('autotask', { world: buildWorld({ anchor: latest + 30 * 60_000, customers: 12 }) });
+    const harness = h;
+    const keychain = await configuredFolder(harness, 'autotask', { syncEnabled: false, ticketsEnabled: true, paused: false });
+    // Down for 12 hours: the last window it processed ended 3 windows before the latest.
+    const state = openStateStore({ dir: harness.dir, log: memoryLogger() });
+    state.updateNow((s) => { s.tickets.lastProcessedWindow = latest - 3 * WINDOW_MS; });
+    state.close();
+    const run = service(harness.dir, keychain);
+    await until('the ticket check to finish', () => /Ticket check finished/.test(run.output()), run.output);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const after = openStateStore({ dir: harness.dir, log: memoryLogger(), readOnly: true }).get();
+    expect(after.tickets.lastProcessedWindow).toBe(latest);
+    const [check] = after.runs;
+    expect(check?.kind).toBe('tickets');
+    expect(check?.notes.filter((n) => /provider-wide report/.test(n))).toHaveLength(3);
+    expect(check?.counts.created).toBeGreaterThan(0);
+    expect(duplicates(harness, 'autotask')).toEqual([]);
+  }, 120_000);
+});

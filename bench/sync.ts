@@ -3,7 +3,8 @@
  * 20 ms latency on every response, twice (the first run creates, the second is the steady state
  * where only Last Updated changes), and prints per run: wall time, Umbrella and PSA requests per
  * customer, peak requests in flight, peak RSS of this process, and the ratio of wall time to the
- * lower bound that the simulators' rate limits and latency allow.
+ * lower bound that the simulators' rate limits and latency allow. Between the runs, the 4-hourly
+ * ticket check (at Umbrella's real limits) and, after them, a check started during a sync.
  *
  * Umbrella's rate-limit windows (20 tokens/min per key, 14 admin calls/min, 5 reports/s per org)
  * are compressed by --scale in both the simulator and the client, so that 5,000 customers take a

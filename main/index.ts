@@ -51,7 +51,8 @@ if (!app.requestSingleInstanceLock()) {
     const dataDir = demoEnvironment?.dataDir ?? app.getPath('userData');
     const services = createAppServices({
       identity: {
-        name: pkg.name, productName: PRODUCT_NAME, version: app.getVersion(), demo, dataDir,
+        // Only the demo's window may point the app at other endpoints (its simulators).
+        name: pkg.name, productName: PRODUCT_NAME, version: app.getVersion(), demo, dataDir, windowMaySetEndpoints: demo,
         ...(demoEnvironment ? { demoConnectWiseSite: demoEnvironment.sims.urls.connectwiseSite } : {}),
       },
       secrets: demoEnvironment?.secrets ?? createSecretStore(await loadKeytar()),

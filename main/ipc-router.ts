@@ -16,7 +16,7 @@ import {
 import type { Logger } from './log';
 import { describeError } from './errors';
 import { KeychainUnavailableError } from './store/secrets';
-import { FileSaveError, type AppService } from './service';
+import { FileSaveError, NotAllowedError, type AppService } from './service';
 import { SyncAlreadyRunningError } from './sync/engine';
 import { NotConfiguredError } from './sync/setup';
 import { HttpError } from './http/client';
@@ -37,7 +37,7 @@ export function serviceHandlers(service: AppService): Handlers {
   return {
     getAppInfo: () => service.getAppInfo(),
     getSettings: () => service.getSettings(),
-    saveSettings: (patch) => service.saveSettings(patch),
+    saveSettings: (patch) => service.saveSettingsFromWindow(patch),
     setCredentials: (request) => service.setCredentials(request),
     getCredentialsStatus: () => service.getCredentialsStatus(),
     clearCredentials: ({ kind }) => service.clearCredentials(kind),
@@ -114,6 +114,9 @@ export function createIpcRouter(options: {
         if (error instanceof VendorError || error instanceof HttpError || error instanceof VendorResponseError || error instanceof PsaSetupError) {
           // These messages name the vendor, the call and the vendor's own words: never a secret.
           return failure({ code: 'CONNECTION_FAILED', message: error.message });
+        }
+        if (error instanceof NotAllowedError) {
+          return failure({ code: 'NOT_ALLOWED', message: error.message });
         }
         if (error instanceof FileSaveError) {
           return failure({ code: 'FILE_ERROR', message: error.message });

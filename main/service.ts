@@ -23,6 +23,11 @@ import type { SyncEngine } from './sync/engine';
 import type { TicketEngine, TicketRun } from './tickets/engine';
 
 /** A file the user asked to save could not be written; the message says where and why. */
+/** The window asked for a change only the local user may make (outside the window). */
+export class NotAllowedError extends Error {
+  override readonly name = 'NotAllowedError';
+}
+
 export class FileSaveError extends Error {
   override readonly name = 'FileSaveError';
 }
@@ -34,6 +39,8 @@ export interface AppIdentity {
   demo: boolean;
   demoConnectWiseSite?: string;
   dataDir: string;
+  /** Whether the window may change where credentials are sent (the vendor endpoints): demo and test builds only. */
+  windowMaySetEndpoints?: boolean;
 }
 
 export interface ServiceDeps {
@@ -75,6 +82,24 @@ export class AppService {
     const saved = this.deps.settings.update(patch);
     this.invalidate();
     return saved;
+  }
+
+  /**
+   * saveSettings as the window may do it: a compromised renderer must not be able to send the saved
+   * keys elsewhere. The vendor endpoints cannot be changed from the window (outside demo and test
+   * builds), and a new ConnectWise site forgets the ConnectWise keys saved for the old one, so they
+   * are entered again for the new site.
+   */
+  async saveSettingsFromWindow(patch: SettingsPatch): Promise<Settings> {
+    if (patch.endpoints !== undefined && this.deps.identity.windowMaySetEndpoints !== true) {
+      throw new NotAllowedError('Where the app sends the credentials (the vendor endpoints) cannot be changed from the window. Use the command line: umbrella-psa-sync configure --umbrella-url URL / --autotask-url URL.');
+    }
+    const savedSite = this.deps.settings.get().connectwise.site;
+    if (patch.connectwise !== undefined && savedSite !== '' && patch.connectwise.site !== savedSite) {
+      // The keychain first: if it fails, the site stays as it was and the keys with it.
+      await this.deps.secrets.clear('connectwise');
+    }
+    return this.saveSettings(patch);
   }
 
   async setCredentials(request: ParsedRequestOf<'setCredentials'>): Promise<CredentialsStatus> {

@@ -408,6 +408,7 @@ export const IPC_ERROR_CODES = [
   'CONNECTION_FAILED',
   'BUSY',
   'FILE_ERROR',
+  'NOT_ALLOWED',
   'INTERNAL',
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];

@@ -12,6 +12,7 @@ import { ConnectWiseSimulator } from '../../simulators/connectwise';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { buildWorld } from '../../simulators/seed';
 import { UmbrellaSimulator } from '../../simulators/umbrella';
+import { wiredApp } from '../helpers/app';
 
 interface Trap { url: string; requests: http.IncomingHttpHeaders[]; close(): Promise<void> }
 
@@ -64,4 +65,40 @@ describe('credentials only to their own host', () => {
     await expect(client.totalDnsRequests(org, range)).rejects.toThrow(/Cisco Umbrella redirected GET \/reports\/v2\/total-requests\/dns to http:\/\/localhost:\d+, which is not Cisco Umbrella's: refused, and no credential was sent there/);
     expect(other.requests).toEqual([]);
   });
+});
+
+describe('a compromised window cannot send the saved credentials elsewhere', () => {
+  it('the endpoints cannot be set over IPC, and a new ConnectWise site forgets the keys: no trap receives anything', async () => {
+    const world = buildWorld({ anchor: Date.UTC(2026, 10, 25), customers: 3 });
+    const umbrella = new UmbrellaSimulator({ world, ...DEMO_CREDENTIALS.umbrella, rateLimits: false });
+    const cw = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise });
+    await Promise.all([umbrella.start(), cw.start()]);
+    const traps = await Promise.all([trap('127.0.0.1'), trap('localhost'), trap('127.0.0.1')]);
+    const [umbrellaTrap, siteTrap, autotaskTrap] = traps;
+    stops.push(() => umbrella.stop(), () => cw.stop(), ...traps.map((t) => () => t.close()));
+    // Set up by the user (locally, as the CLI or the wizard in a real install would leave it).
+    const { services, secrets, call } = await wiredApp();
+    services.service.saveSettings({ psa: { kind: 'connectwise' }, connectwise: { site: cw.url }, endpoints: { umbrellaBaseUrl: umbrella.url, autotaskDiscoveryUrl: null } });
+    for (const kind of ['umbrella', 'connectwise', 'autotask'] as const) await secrets.set(kind, { ...DEMO_CREDENTIALS[kind] });
+    const before = await call<{ message: string }>('testConnection', { target: 'psa' });
+    expect(before.ok ? 'ok' : before.error.message).toBe('ok');
+
+    // What a compromised renderer would try.
+    const endpoints = await call('saveSettings', { endpoints: { umbrellaBaseUrl: umbrellaTrap.url, autotaskDiscoveryUrl: autotaskTrap.url } });
+    expect(endpoints.ok ? 'accepted' : endpoints.error.code).toBe('NOT_ALLOWED');
+    expect(endpoints.ok ? '' : endpoints.error.message).toMatch(/cannot be changed from the window\. Use the command line: umbrella-psa-sync configure --umbrella-url/);
+    const site = await call('saveSettings', { connectwise: { site: siteTrap.url } });
+    expect(site.ok).toBe(true);
+    const status = await call<{ connectwise: { complete: boolean }; umbrella: { complete: boolean } }>('getCredentialsStatus');
+    expect(status.ok && status.value.connectwise.complete).toBe(false);
+    expect(status.ok && status.value.umbrella.complete).toBe(true);
+    const psa = await call('testConnection', { target: 'psa' });
+    expect(psa.ok ? 'connected' : psa.error.code).toBe('NOT_CONFIGURED');
+    await call('saveSettings', { psa: { kind: 'autotask' } });
+    await call('testConnection', { target: 'psa' });
+    await call('runSync', { dryRun: true });
+
+    for (const t of traps) expect(t.requests).toEqual([]);
+    expect(services.service.getSettings().endpoints).toEqual({ umbrellaBaseUrl: umbrella.url, autotaskDiscoveryUrl: null });
+  }, 60_000);
 });

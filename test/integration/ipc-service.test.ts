@@ -62,7 +62,7 @@ describe('IPC through the real service and keychain', () => {
 
   it('"Sync now" through IPC syncs into the PSA, and the run shows in the history and schedule', async () => {
     demo = await startDemoSimulators({ rateLimits: false });
-    const { call } = await wiredRouter();
+    const { call } = await wiredRouter({ windowMaySetEndpoints: true }); // a test build
     await call('saveSettings', {
       psa: { kind: 'connectwise' }, connectwise: { site: demo.urls.connectwiseSite },
       endpoints: { umbrellaBaseUrl: demo.urls.umbrella, autotaskDiscoveryUrl: null },

@@ -23,7 +23,9 @@ async function setUp(kind: PsaKind, options: { mapped?: boolean; chooseSavePath?
   const sims = await startDemoSimulators({ rateLimits: false });
   started.push(sims);
   const progress: RunProgress[] = [];
+  // A test build: the window may point the app at the simulators.
   const { call, secrets } = await wiredApp({
+    windowMaySetEndpoints: true,
     onRunProgress: (p) => { progress.push(p); },
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
   });

@@ -70,7 +70,9 @@ export function CredentialsStep(props: {
   const onSubmit = async (event: SyntheticEvent) => {
     event.preventDefault();
     const found: Errors = {};
-    const requests = (['umbrella', kind] as const).map((k) => validate(k, values[k], credentials[k].fields as Record<string, boolean>, found));
+    // A new site forgets the ConnectWise keys saved for the old one (main does so): they are entered again.
+    const siteChanged = kind === 'connectwise' && settings.connectwise.site !== '' && site.trim() !== settings.connectwise.site;
+    const requests = (['umbrella', kind] as const).map((k) => validate(k, values[k], siteChanged && k === 'connectwise' ? {} : credentials[k].fields as Record<string, boolean>, found));
     let parsedSite: string | null = null;
     if (kind === 'connectwise') {
       const parsed = ConnectWiseSettingsSchema.shape.site.safeParse(site);

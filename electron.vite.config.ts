@@ -5,7 +5,7 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   main: {
     build: {
-      lib: { entry: { index: resolve('main/index.ts'), cli: resolve('main/cli/index.ts') } },
+      lib: { entry: { index: resolve('main/shell/index.ts'), cli: resolve('main/cli/index.ts') } },
     },
   },
   preload: {

@@ -1,6 +1,6 @@
 /**
  * Builds the app's services on a settings folder: settings, keychain, state file, the sync
- * controller and the schedule. Electron-free: main/index.ts, the CLI and the e2e harness share it.
+ * controller and the schedule. Electron-free: main/shell/index.ts, the CLI and the e2e harness share it.
  */
 import type { FetchLike } from './http/client';
 import type { Logger } from './log';

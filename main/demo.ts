@@ -2,7 +2,7 @@
  * Demo mode (`--demo`): the app runs against the in-process simulators of Umbrella, ConnectWise and
  * Autotask (the demo MSP), with its own fresh settings folder and an in-memory keychain, so a new
  * user can try every screen, the wizard included, without real accounts and without touching their
- * real settings or keychain. Electron-free: main/index.ts and the e2e tests share it.
+ * real settings or keychain. Electron-free: main/shell/index.ts and the e2e tests share it.
  */
 import fs from 'node:fs';
 import path from 'node:path';

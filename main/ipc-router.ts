@@ -1,7 +1,7 @@
 /**
  * Routes contract channels to the service: checks the sender, validates the payload with the
  * channel's zod schema, and shapes every outcome as an IpcResult the UI can show. Electron-free:
- * main/ipc.ts binds it to ipcMain, and the e2e bridge binds it to Playwright.
+ * main/shell/ipc.ts binds it to ipcMain, and the e2e bridge binds it to Playwright.
  */
 import { z } from 'zod';
 import {

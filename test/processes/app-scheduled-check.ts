@@ -1,5 +1,5 @@
 /**
- * The app's own composition (createAppServices, as main/index.ts builds it, without Electron) on a
+ * The app's own composition (createAppServices, as main/shell/index.ts builds it, without Electron) on a
  * settings folder, firing its scheduled ticket job once (as at a 4-hour boundary), then exiting:
  * "the app's scheduled check" as a real process, beside a CLI run on the same folder. The job is
  * fired, not looked up as due: a CLI run that finished first would rightly make it not due.

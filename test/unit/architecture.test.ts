@@ -18,14 +18,18 @@ async function lintProbe(relativePath: string, code: string) {
 }
 
 describe('architecture rules enforced by ESLint', () => {
-  it('forbids importing electron outside the allowed files', async () => {
-    const rules = await lintProbe('main/lint-probe-sync.ts', "import { app } from 'electron';\nexport const name = app.getName();\n");
-    expect(rules).toContain('no-restricted-imports');
+  it('forbids importing electron outside the shell (the app\'s parts and the CLI run in plain Node)', async () => {
+    for (const file of ['main/lint-probe-sync.ts', 'main/cli/lint-probe.ts']) {
+      const rules = await lintProbe(file, "import { app } from 'electron';\nexport const name = app.getName();\n");
+      expect(rules).toContain('no-restricted-imports');
+    }
   });
 
-  it('allows electron in main/window.ts-style composition files', async () => {
-    const rules = await lintProbe('main/store/electron-lint-probe.ts', "import { app } from 'electron';\nexport const name = app.getName();\n");
-    expect(rules).not.toContain('no-restricted-imports');
+  it('allows electron in main/shell/ and in the store\'s Electron adapters', async () => {
+    for (const file of ['main/shell/lint-probe.ts', 'main/store/electron-lint-probe.ts']) {
+      const rules = await lintProbe(file, "import { app } from 'electron';\nexport const name = app.getName();\n");
+      expect(rules).not.toContain('no-restricted-imports');
+    }
   });
 
   it('forbids the renderer from importing main-process code or Node built-ins', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTray, type TrayActions, type TrayLike } from '../../main/tray';
+import { createTray, type TrayActions, type TrayLike } from '../../main/shell/tray';
 
 type Item = { label?: string; enabled?: boolean; type?: string; click?: () => void };
 

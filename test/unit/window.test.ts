@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ipcMain, shell } from 'electron';
-import { createMainWindow } from '../../main/window';
-import { registerIpc } from '../../main/ipc';
+import { createMainWindow } from '../../main/shell/window';
+import { registerIpc } from '../../main/shell/ipc';
 import type { IpcRouter } from '../../main/ipc-router';
 
 type FakeWindow = {

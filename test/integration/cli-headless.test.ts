@@ -115,6 +115,19 @@ describe.each(['connectwise', 'autotask'] as const)('a set-up done only through 
     expect(notACompany.code).toBe(2);
     expect(notACompany.err).toMatch(/The PSA has no company "No Such Company Ltd"\. Find it with "umbrella-psa-sync list companies"/);
 
+    // The Customers screen's suggestions: shown, and those at 90% or more accepted (each one right).
+    const shown = await cli(['map', 'suggest', ...at]);
+    expect(shown.out).toMatch(/^\s+Baker & Sons Plumbing \[8100013\] -> .+: \d+%$/m);
+    const accepted = await cli(['map', 'suggest', '--accept-above', '90', ...at]);
+    expect(accepted.code).toBe(0);
+    const suggested = Object.entries(settingsOf(dir).mappings).filter(([id]) => id !== '8100000');
+    expect(suggested.length).toBeGreaterThan(5);
+    for (const [id, mapping] of suggested) {
+      const match = sims.world.expectedMatches[Number(id)];
+      expect(mapping.psaCompany).toBe(kind === 'connectwise' ? match?.connectwise : String(match?.autotask));
+    }
+    expect(accepted.out).toMatch(new RegExp(`^Mapped ${String(suggested.length)} of \\d+ suggestion\\(s\\) at 90% or more`, 'm'));
+
     // Export, fill in, import: a bad line means nothing is applied; then the good file is.
     const csv = path.join(dir, 'customers.csv');
     expect((await cli(['map', 'export', csv, ...at])).out).toMatch(/^Wrote 25 customer\(s\)/);
@@ -144,8 +157,9 @@ describe.each(['connectwise', 'autotask'] as const)('a set-up done only through 
     expect(dry.out).toMatch(/^ {4}Total Networks: \d+$/m);
     const configurations = () => (kind === 'connectwise' ? sims.connectwise.configurations.length : sims.autotask.configurationItems.length);
     const configurationsBefore = configurations();
-    const sync = await cli(['sync', ...at]);
-    expect(sync.out).toMatch(/Sync finished .* 1 failed/);
+    const sync = await cli(['sync', '--json', ...at]);
+    expect(sync.err).toMatch(/Sync finished .* 1 failed/);
+    expect((JSON.parse(sync.out) as { record: { counts: { failed: number } } }).record.counts.failed).toBe(1);
     expect(sync.code).toBe(1); // the demo MSP's inactive company
     expect(configurations()).toBeGreaterThan(configurationsBefore);
 

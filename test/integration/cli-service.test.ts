@@ -47,14 +47,20 @@ describe('the service', () => {
     const harness = h;
     const keychain = await configuredFolder(harness, 'connectwise');
     const first = service(harness.dir, keychain);
-    await until('the first customers synced', () => harness.connectwise.configurations.length >= 10, first.output);
+    const tokens = () => harness.umbrella.exchanges.filter((e) => e.path === '/auth/v2/token').length;
+    await until('the first token window used up', () => tokens() >= 20 && harness.connectwise.configurations.length >= 10, first.output);
+    // The window's requests have landed; the rest of the sync waits for the next window.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(first.output()).not.toMatch(/Sync finished/);
+    const tokensAtStop = tokens();
     first.child.kill('SIGTERM');
     const code = await Promise.race([first.exited, new Promise<string>((resolve) => setTimeout(() => { resolve('still running'); }, 20_000))]);
     expect(code, first.output()).toBe(0);
     expect(first.output()).toMatch(/SIGTERM: stopping\. No new job or customer starts/);
     expect(first.output()).toMatch(/Sync finished: .*Stopped before the end: \d+ customer\(s\) were not synced; they are synced at the next run\./);
     expect(first.output()).toMatch(/Stopped\.\n$/);
+    // Customers waiting for the token window gave up: not one more token was asked for after the stop.
+    expect(tokens()).toBe(tokensAtStop);
     const syncedBefore = harness.connectwise.configurations.length;
     const mapped = Object.values(harness.mappings).filter((m) => m.psaCompany !== null).length;
     expect(syncedBefore).toBeLessThan(mapped);

@@ -17,6 +17,8 @@ import { materialBillingCodes, ticketingOptions } from './setup-lists';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from './sync/setup';
 import { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits } from './umbrella/client';
 import { UmbrellaTokenCache } from './umbrella/tokens';
+import { realClock } from './http/rate-limiter';
+import type { Redactor } from './logging/redact';
 
 export interface AppServicesOptions {
   identity: AppIdentity;
@@ -34,6 +36,8 @@ export interface AppServicesOptions {
   stopSignal?: AbortSignal;
   /** Who this process is, in "already running in ..." messages (default: the app). */
   role?: string;
+  /** The log redaction: told of every Umbrella token minted. */
+  redactor?: Redactor;
 }
 
 export interface AppServices {
@@ -71,7 +75,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const { identity, log } = options;
   const settings = openSettingsStore({ dir: identity.dataDir, log, ...(options.openSettings ? { open: options.openSettings } : {}) });
   const state = openStateStore({ dir: identity.dataDir, log });
-  const umbrellaTokens = new UmbrellaTokenCache();
+  const { redactor } = options;
+  const umbrellaTokens = new UmbrellaTokenCache(realClock, redactor ? (token) => { redactor.addToken(token); } : undefined);
   const setup: SyncSetup = {
     settings: () => settings.get(), secrets: options.secrets, state, log, fetch: options.fetch,
     // One set of limiters for every client built from this setup (they supersede setup.umbrellaLimits).

@@ -75,8 +75,11 @@ export function createIpcRouter(options: {
   handlers: Handlers;
   isTrustedSender: (sender: SenderInfo) => boolean;
   log: Logger;
+  /** The log redaction, applied to every error message before it crosses to the window. */
+  redact?: (text: string) => string;
 }): IpcRouter {
   const { handlers, isTrustedSender, log } = options;
+  const redact = options.redact ?? ((text: string) => text);
 
   async function dispatch(verb: Verb, payload: unknown): Promise<IpcResult<unknown>> {
     const definition = contract[verb];
@@ -102,31 +105,36 @@ export function createIpcRouter(options: {
       if (!verb) {
         return failure({ code: 'UNKNOWN_CHANNEL', message: `Unknown request: ${channel}` });
       }
-      try {
-        return await dispatch(verb, payload);
-      } catch (error) {
-        if (error instanceof KeychainUnavailableError) {
-          return failure({ code: 'KEYCHAIN_UNAVAILABLE', message: error.message });
-        }
-        if (error instanceof NotConfiguredError) {
-          return failure({ code: 'NOT_CONFIGURED', message: error.message });
-        }
-        if (error instanceof VendorError || error instanceof HttpError || error instanceof VendorResponseError || error instanceof PsaSetupError) {
-          // These messages name the vendor, the call and the vendor's own words: never a secret.
-          return failure({ code: 'CONNECTION_FAILED', message: error.message });
-        }
-        if (error instanceof NotAllowedError) {
-          return failure({ code: 'NOT_ALLOWED', message: error.message });
-        }
-        if (error instanceof FileSaveError) {
-          return failure({ code: 'FILE_ERROR', message: error.message });
-        }
-        if (error instanceof SyncAlreadyRunningError) {
-          return failure({ code: 'BUSY', message: error.message });
-        }
-        log.error(`IPC: ${channel} failed: ${describeError(error)}`);
-        return failure({ code: 'INTERNAL', message: `Something went wrong (${channel}). Details are in the app log.` });
-      }
+      const result = await settle(verb, channel, payload);
+      return result.ok ? result : failure({ ...result.error, message: redact(result.error.message) });
     },
   };
+
+  async function settle(verb: Verb, channel: string, payload: unknown): Promise<IpcResult<unknown>> {
+    try {
+      return await dispatch(verb, payload);
+    } catch (error) {
+      if (error instanceof KeychainUnavailableError) {
+        return failure({ code: 'KEYCHAIN_UNAVAILABLE', message: error.message });
+      }
+      if (error instanceof NotConfiguredError) {
+        return failure({ code: 'NOT_CONFIGURED', message: error.message });
+      }
+      if (error instanceof VendorError || error instanceof HttpError || error instanceof VendorResponseError || error instanceof PsaSetupError) {
+        // These messages name the vendor, the call and the vendor's own words (redacted like every message).
+        return failure({ code: 'CONNECTION_FAILED', message: error.message });
+      }
+      if (error instanceof NotAllowedError) {
+        return failure({ code: 'NOT_ALLOWED', message: error.message });
+      }
+      if (error instanceof FileSaveError) {
+        return failure({ code: 'FILE_ERROR', message: error.message });
+      }
+      if (error instanceof SyncAlreadyRunningError) {
+        return failure({ code: 'BUSY', message: error.message });
+      }
+      log.error(`IPC: ${channel} failed: ${describeError(error)}`);
+      return failure({ code: 'INTERNAL', message: `Something went wrong (${channel}). Details are in the app log.` });
+    }
+  }
 }

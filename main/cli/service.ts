@@ -11,7 +11,10 @@
  */
 import { setMaxListeners } from 'node:events';
 import pkg from '../../package.json';
-import type { RunProgress, RunRecord } from '../../preload/contract';
+import { CREDENTIAL_FIELDS, type CredentialKind, type RunProgress, type RunRecord } from '../../preload/contract';
+import { defaultLogDir, openFileLog } from '../logging/file-log';
+import { Redactor } from '../logging/redact';
+import { redactingSecretStore } from '../logging/secret-values';
 import { createAppServices } from '../app-services';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
@@ -52,15 +55,20 @@ export interface ServiceOptions {
 
 export async function runService(options: ServiceOptions): Promise<ExitCode> {
   const { io, dataDir } = options;
-  const log = timestampedLogger(io);
+  const redactor = new Redactor();
+  // The same log files as the app (service.log beside app.log), every line redacted; the console too.
+  const fileLog = openFileLog({ dir: defaultLogDir(dataDir, PRODUCT_NAME), name: 'service', redactor, also: timestampedLogger(io) });
+  const log: Logger = fileLog;
   const signals = options.signals ?? process;
   let secrets;
   try {
-    secrets = createSecretStore(await loadKeytar());
-    // A locked or missing keychain is found now, not at the first run hours later.
+    secrets = redactingSecretStore(createSecretStore(await loadKeytar()), redactor);
+    // A locked or missing keychain is found now, not at the first run hours later; the saved values are redacted from the start.
     await secrets.status();
+    for (const kind of Object.keys(CREDENTIAL_FIELDS) as CredentialKind[]) await secrets.get(kind);
   } catch (error) {
     log.error(describeError(error));
+    await fileLog.close();
     return exitCodeOf(error);
   }
   const stopping = new AbortController();
@@ -87,11 +95,12 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   try {
     services = createAppServices({
       identity: { name: 'umbrella-psa-sync', productName: PRODUCT_NAME, version: pkg.version, demo: false, dataDir },
-      secrets, log, fetch: (u, i) => fetch(u, i), onRunProgress, stopSignal: stopping.signal, role: 'the service',
+      secrets, log, fetch: (u, i) => fetch(u, i), onRunProgress, stopSignal: stopping.signal, role: 'the service', redactor,
       ...testLimits(),
     });
   } catch (error) {
     log.error(describeError(error));
+    await fileLog.close();
     return exitCodeOf(error);
   }
   const running = services;
@@ -118,7 +127,7 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   signals.on('SIGTERM', onSignal);
   signals.on('SIGINT', onSignal);
 
-  log.info(`${PRODUCT_NAME} ${pkg.version} service on ${dataDir} (PSA: ${settings.psa.kind ?? 'not chosen'}).`);
+  log.info(`${PRODUCT_NAME} ${pkg.version} service on ${dataDir} (PSA: ${settings.psa.kind ?? 'not chosen'}); log: ${fileLog.file}.`);
   running.scheduler.start();
   log.info(`Schedule: ${dueLine()}`);
   options.onStarted?.();
@@ -128,5 +137,6 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   // The handlers stay to the end: a library's exit hook re-sends the signal it saw (when-exit does),
   // which must find this handler, not Node's default that would end the process by the signal.
   log.info('Stopped.');
+  await fileLog.close();
   return EXIT.ok;
 }

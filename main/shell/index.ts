@@ -6,6 +6,9 @@ import pkg from '../../package.json';
 import { createIpcRouter, serviceHandlers } from '../ipc-router';
 import { registerIpc } from './ipc';
 import { consoleLogger } from '../log';
+import { openFileLog } from '../logging/file-log';
+import { Redactor } from '../logging/redact';
+import { redactingSecretStore } from '../logging/secret-values';
 import { createAppServices } from '../app-services';
 import { createSecretStore, loadKeytar } from '../store/secrets';
 import { openElectronStoreBackend } from '../store/electron-settings';
@@ -49,15 +52,19 @@ if (!app.requestSingleInstanceLock()) {
     // Demo mode: simulators in-process, a fresh settings folder and an in-memory keychain.
     const demoEnvironment = demo ? await startDemoEnvironment({ baseDir: app.getPath('temp') }) : null;
     const dataDir = demoEnvironment?.dataDir ?? app.getPath('userData');
+    // One redaction step for every log line and every error the window sees; the app's log files.
+    const redactor = new Redactor();
+    const log = openFileLog({ dir: app.getPath('logs'), name: 'app', redactor, also: consoleLogger });
     const services = createAppServices({
       identity: {
         // Only the demo's window may point the app at other endpoints (its simulators).
         name: pkg.name, productName: PRODUCT_NAME, version: app.getVersion(), demo, dataDir, windowMaySetEndpoints: demo,
         ...(demoEnvironment ? { demoConnectWiseSite: demoEnvironment.sims.urls.connectwiseSite } : {}),
       },
-      secrets: demoEnvironment?.secrets ?? createSecretStore(await loadKeytar()),
+      secrets: redactingSecretStore(demoEnvironment?.secrets ?? createSecretStore(await loadKeytar()), redactor),
+      redactor,
       ...(demoEnvironment ? { umbrellaLimits: demoEnvironment.umbrellaLimits } : {}),
-      log: consoleLogger,
+      log,
       // Electron's net.fetch goes through the system proxy settings, as an MSP network expects.
       fetch: (url, init) => net.fetch(url, init),
       openSettings: openElectronStoreBackend,
@@ -91,7 +98,8 @@ if (!app.requestSingleInstanceLock()) {
     const router = createIpcRouter({
       handlers: serviceHandlers(service),
       isTrustedSender: (sender) => isTrustedRendererUrl(sender.url, rendererUrl),
-      log: consoleLogger,
+      log,
+      redact: (text) => redactor.redact(text),
     });
     registerIpc(router, (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id);
     showWindow();

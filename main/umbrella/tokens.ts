@@ -20,7 +20,11 @@ export class UmbrellaTokenCache {
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
   private readonly minting = new Map<string, { token: Promise<string>; priority: number }>();
 
-  constructor(private readonly clock: Clock = realClock) {}
+  constructor(
+    private readonly clock: Clock = realClock,
+    /** Told of every token minted (the log redaction removes it from every line). */
+    private readonly onToken?: (token: string) => void,
+  ) {}
 
   /** Which credentials a token belongs to, without keeping the secret itself in the key. */
   static owner(baseUrl: string, apiKey: string, apiSecret: string): string {
@@ -42,6 +46,7 @@ export class UmbrellaTokenCache {
     }
     const entry = { token: Promise.resolve(''), priority };
     entry.token = mint(() => entry.priority).then(({ token, lifetimeMs }) => {
+      this.onToken?.(token);
       this.tokens.set(key, { token, expiresAt: this.clock.now() + lifetimeMs });
       return token;
     }).finally(() => this.minting.delete(key));

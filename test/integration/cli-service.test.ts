@@ -4,7 +4,10 @@
  * Umbrella's token window give up; nothing is written twice), finishes the work at its next start,
  * and catches up on the windows missed while it was down.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { memoryLogger } from '../../main/log';
 import { openStateStore } from '../../main/store/state';
 import { WINDOW_MS, windowOf } from '../../main/tickets/engine';
@@ -98,5 +101,9 @@ describe('the service', () => {
     expect(check?.notes.filter((n) => /provider-wide report/.test(n))).toHaveLength(3);
     expect(check?.counts.created).toBeGreaterThan(0);
     expect(duplicates(harness, 'autotask')).toEqual([]);
+    // The same lines in the service's log file, with no credential in them.
+    const logged = fs.readFileSync(path.join(harness.dir, 'logs', 'service.log'), 'utf8');
+    expect(logged).toMatch(/ info {2}Ticket check finished/);
+    for (const value of [...Object.values(DEMO_CREDENTIALS.umbrella), ...Object.values(DEMO_CREDENTIALS.autotask)]) expect(logged).not.toContain(value);
   }, 120_000);
 });

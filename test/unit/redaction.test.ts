@@ -1,0 +1,91 @@
+/**
+ * The one redaction step: every saved secret value (each credential kind), every token minted, and a
+ * secret with a NUL inside, removed from log lines, log files and the errors the window is sent.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CREDENTIAL_FIELDS, type CredentialKind } from '../../preload/contract';
+import { VendorError } from '../../main/http/vendor-error';
+import { createIpcRouter } from '../../main/ipc-router';
+import { memoryLogger } from '../../main/log';
+import { openFileLog } from '../../main/logging/file-log';
+import { REDACTED, Redactor } from '../../main/logging/redact';
+import { redactingSecretStore } from '../../main/logging/secret-values';
+import { memoryKeychain } from '../../main/store/memory-keychain';
+import { createSecretStore } from '../../main/store/secrets';
+import { UmbrellaTokenCache } from '../../main/umbrella/tokens';
+import { CHANNELS } from '../../preload/channels';
+import { tempDir } from '../helpers/fixtures';
+
+const SECRETS: { [K in CredentialKind]: Record<(typeof CREDENTIAL_FIELDS)[K][number], string> } = {
+  umbrella: { apiKey: 'umb-key-7f3a9c', apiSecret: 'umb-secret-Q8w!e#r' },
+  connectwise: { companyId: 'acmemsp', publicKey: 'cw-pub-K2j4h6', privateKey: 'cw-priv-Zx9/+==', clientId: 'cw-client-5c1e' },
+  autotask: { username: 'api.user@acme.example', secret: 'at-secret-\u0000-tail9876', integrationCode: 'AT-INTEG-4417' },
+};
+
+async function learned() {
+  const redactor = new Redactor();
+  const secrets = redactingSecretStore(createSecretStore(memoryKeychain(), 'redaction-test'), redactor);
+  for (const kind of Object.keys(SECRETS) as CredentialKind[]) await secrets.set(kind, SECRETS[kind]);
+  return redactor;
+}
+
+describe('log redaction', () => {
+  it('removes every saved value of every credential kind, as is, JSON-escaped, URL-encoded and inside its Basic header', async () => {
+    const redactor = await learned();
+    for (const [kind, values] of Object.entries(SECRETS)) {
+      for (const [field, value] of Object.entries(values)) {
+        const line = redactor.redact(`${kind}.${field}: "${value}" json=${JSON.stringify(value)} url=${encodeURIComponent(value)}`);
+        expect(line, `${kind}.${field}`).not.toContain(value);
+        expect(line).not.toContain(JSON.stringify(value).slice(1, -1));
+        expect(line).not.toContain(encodeURIComponent(value));
+        expect(line).toContain(REDACTED);
+      }
+    }
+    const umbrellaBasic = Buffer.from(`${SECRETS.umbrella.apiKey}:${SECRETS.umbrella.apiSecret}`).toString('base64');
+    const cwBasic = Buffer.from(`${SECRETS.connectwise.companyId}+${SECRETS.connectwise.publicKey}:${SECRETS.connectwise.privateKey}`).toString('base64');
+    expect(redactor.redact(`token request with ${umbrellaBasic} failed`)).not.toContain(umbrellaBasic);
+    expect(redactor.redact(`auth=${cwBasic}`)).not.toContain(cwBasic);
+  });
+
+  it('a secret with a NUL inside is removed whole, and each part where the NUL cut the text short', async () => {
+    const redactor = await learned();
+    const secret = SECRETS.autotask.secret;
+    expect(redactor.redact(`secret ${secret} sent`)).toBe(`secret ${REDACTED} sent`);
+    const [head, tail] = secret.split('\0');
+    expect(redactor.redact(`cut: ${head ?? ''}`)).not.toContain(head);
+    expect(redactor.redact(`rest: ${tail ?? ''}`)).not.toContain(tail);
+  });
+
+  it('removes every token minted, and any Bearer or Basic credential even when unknown', async () => {
+    const redactor = new Redactor();
+    const cache = new UmbrellaTokenCache(undefined, (token) => { redactor.addToken(token); });
+    const token = await cache.get('owner', 8100000, () => Promise.resolve({ token: 'eyJhbGciOiJSUzI1NiJ9.minted.token', lifetimeMs: 60_000 }));
+    expect(redactor.redact(`GET /reports with ${token}`)).toBe(`GET /reports with ${REDACTED}`);
+    expect(redactor.redact('Authorization: Bearer abcdefghijklmnop')).toBe(`Authorization: Bearer ${REDACTED}`);
+    expect(redactor.redact('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe(`Authorization: Basic ${REDACTED}`);
+  });
+
+  it('the log file holds the redacted line only', async () => {
+    const redactor = await learned();
+    const dir = tempDir();
+    const log = openFileLog({ dir, name: 'app', redactor });
+    log.error(`Autotask refused ${SECRETS.autotask.integrationCode} for ${SECRETS.autotask.username}`);
+    await log.close();
+    const text = fs.readFileSync(path.join(dir, 'app.log'), 'utf8');
+    expect(text).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z error Autotask refused \[redacted\] for \[redacted\]\n$/);
+    expect(log.recent()).toHaveLength(1);
+  });
+
+  it('an error message sent to the window is redacted, whatever the vendor echoed', async () => {
+    const redactor = await learned();
+    const router = createIpcRouter({
+      handlers: { testConnection: () => { throw new VendorError(`ConnectWise said: key ${SECRETS.connectwise.privateKey} is not valid`, 401); } } as never,
+      isTrustedSender: () => true, log: memoryLogger(), redact: (text) => redactor.redact(text),
+    });
+    const result = await router.handle(CHANNELS.testConnection, { url: 'app://window' }, { target: 'psa' });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.error.message).toBe(`ConnectWise said: key ${REDACTED} is not valid`);
+  });
+});

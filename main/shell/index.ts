@@ -14,7 +14,7 @@ import { createSecretStore, loadKeytar } from '../store/secrets';
 import { openElectronStoreBackend } from '../store/electron-settings';
 import { isTrustedRendererUrl } from '../trust';
 import { createMainWindow } from './window';
-import { createTray } from './tray';
+import { createTray, type AppTray } from './tray';
 import { PRODUCT_NAME } from '../paths';
 import { startDemoEnvironment } from '../demo';
 import { EVENTS } from '../../preload/channels';
@@ -52,6 +52,7 @@ if (!app.requestSingleInstanceLock()) {
     // Demo mode: simulators in-process, a fresh settings folder and an in-memory keychain.
     const demoEnvironment = demo ? await startDemoEnvironment({ baseDir: app.getPath('temp') }) : null;
     const dataDir = demoEnvironment?.dataDir ?? app.getPath('userData');
+    let tray: AppTray | null = null;
     // One redaction step for every log line and every error the window sees; the app's log files.
     const redactor = new Redactor();
     const log = openFileLog({ dir: app.getPath('logs'), name: 'app', redactor, also: consoleLogger });
@@ -76,19 +77,21 @@ if (!app.requestSingleInstanceLock()) {
       // Whoever started the run (window, tray, schedule), the window shows its progress.
       onRunProgress: (progress) => {
         if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENTS.runProgress, progress);
+        tray?.progress(progress);
       },
     });
     const { service, scheduler } = services;
     if (demoEnvironment) service.saveSettings(demoEnvironment.settings);
     scheduler.start();
     powerMonitor.on('resume', () => { void scheduler.check(); });
-    const tray = createTray({
+    tray = createTray({
       open: showWindow,
       syncNow: () => service.runSync(false),
       checkTicketsNow: () => service.checkTickets(),
       setPaused: (paused) => { service.saveSettings({ schedule: { ...service.getSettings().schedule, paused } }); },
       isPaused: () => service.getSettings().schedule.paused,
       quit: () => { app.quit(); },
+      lastRun: () => service.getRunHistory().find((r) => !r.dryRun && r.checkNow !== true) ?? null,
     }, app.isPackaged ? path.join(process.resourcesPath, 'tray.png') : path.join(import.meta.dirname, '../../resources/tray.png'));
     app.on('before-quit', () => {
       tray.destroy();

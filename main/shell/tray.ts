@@ -1,9 +1,11 @@
 /**
- * The tray icon: the app keeps syncing in the background with its window closed. The menu offers
- * Open, Sync now, Check tickets now, Pause/Resume and Quit. The tray itself is made by an injected
- * factory, so the menu's behaviour is tested without Electron.
+ * The tray icon: the app keeps syncing in the background with its window closed. The tooltip shows
+ * the state (idle, syncing or checking with progress, last run failed, paused) whoever started the
+ * run; the menu offers Open, the last result, Sync now, Check tickets now, Pause/Resume and Quit. The
+ * tray itself is made by an injected factory, so its behaviour is tested without Electron.
  */
 import { Menu, Tray, type MenuItemConstructorOptions } from 'electron';
+import type { RunProgress, RunRecord } from '../../preload/contract';
 
 export interface TrayActions {
   open(): void;
@@ -12,6 +14,8 @@ export interface TrayActions {
   setPaused(paused: boolean): void;
   isPaused(): boolean;
   quit(): void;
+  /** The latest real (not dry) run of any kind, for the result line; null before the first. */
+  lastRun?(): RunRecord | null;
 }
 
 export interface TrayLike {
@@ -27,12 +31,42 @@ export type TrayFactory = (iconPath: string) => TrayLike;
 export interface TrayState {
   busy: string | null;
   lastError: string | null;
+  /** A run in progress, started from anywhere (the schedule, the window, the tray). */
+  running: Pick<RunProgress, 'kind' | 'done' | 'total'> | null;
+}
+
+const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+/** One line for the last run: when, what it did, and whether it failed. */
+export function lastResultLine(run: RunRecord | null): string {
+  if (!run) return 'No run yet';
+  const { counts } = run;
+  if (run.kind === 'sync') {
+    const what = run.error ? `stopped: ${run.error}` : `${String(counts.created + counts.updated)} configuration(s) written${counts.failed > 0 ? `, ${String(counts.failed)} customer(s) failed` : ''}`;
+    return `Last sync ${utc(run.startedAt)}: ${what}`;
+  }
+  const what = run.error ? `stopped: ${run.error}` : `${String(counts.created)} ticket(s) opened${counts.failed > 0 ? `, ${String(counts.failed)} problem(s)` : ''}`;
+  return `Last ticket check ${utc(run.startedAt)}: ${what}`;
+}
+
+/** The tooltip's state, most pressing first: running (with progress), a failed action, paused, a failed last run, idle. */
+export function trayStatus(state: TrayState, paused: boolean, lastRun: RunRecord | null): string {
+  if (state.running) {
+    const what = state.running.kind === 'sync' ? 'Syncing' : 'Checking tickets';
+    return state.running.total > 0 ? `${what}: ${String(state.running.done)} of ${String(state.running.total)} customers` : `${what}…`;
+  }
+  if (state.busy) return state.busy;
+  if (state.lastError) return `Last run failed: ${state.lastError}`;
+  if (paused) return 'Schedule paused';
+  if (lastRun && (lastRun.error !== undefined || lastRun.counts.failed > 0)) return lastResultLine(lastRun);
+  return 'Syncing daily from 00:00 UTC';
 }
 
 export function trayMenuTemplate(actions: TrayActions, state: TrayState, run: (label: string, job: () => Promise<unknown>) => void): MenuItemConstructorOptions[] {
   const paused = actions.isPaused();
   return [
     { label: 'Open Umbrella PSA Sync', click: () => { actions.open(); } },
+    { label: lastResultLine(actions.lastRun?.() ?? null), enabled: false },
     { type: 'separator' },
     { label: state.busy ?? 'Sync now', enabled: state.busy === null, click: () => { run('Syncing…', () => actions.syncNow()); } },
     { label: 'Check tickets now', enabled: state.busy === null, click: () => { run('Checking tickets…', () => actions.checkTicketsNow()); } },
@@ -44,6 +78,8 @@ export function trayMenuTemplate(actions: TrayActions, state: TrayState, run: (l
 
 export interface AppTray {
   refresh(): void;
+  /** A run's progress (from any starter); its end refreshes the result line. */
+  progress(progress: RunProgress): void;
   destroy(): void;
 }
 
@@ -54,10 +90,9 @@ export function createTray(
   buildMenu: (template: MenuItemConstructorOptions[]) => unknown = (template) => Menu.buildFromTemplate(template),
 ): AppTray {
   const tray = factory(iconPath);
-  const state: TrayState = { busy: null, lastError: null };
+  const state: TrayState = { busy: null, lastError: null, running: null };
   const refresh = () => {
-    const status = state.busy ?? (state.lastError ? `Last run failed: ${state.lastError}` : actions.isPaused() ? 'Schedule paused' : 'Syncing daily from 00:00 UTC');
-    tray.setToolTip(`Umbrella PSA Sync - ${status}`);
+    tray.setToolTip(`Umbrella PSA Sync - ${trayStatus(state, actions.isPaused(), actions.lastRun?.() ?? null)}`);
     tray.setContextMenu(buildMenu(trayMenuTemplate(actions, state, run)));
   };
   function run(label: string, job: () => Promise<unknown>): void {
@@ -72,5 +107,10 @@ export function createTray(
   }
   tray.on('click', () => { actions.open(); });
   refresh();
-  return { refresh, destroy: () => { tray.destroy(); } };
+  const progress = (p: RunProgress) => {
+    if (p.dryRun) return;
+    state.running = p.finished ? null : { kind: p.kind, done: p.done, total: p.total };
+    refresh();
+  };
+  return { refresh, progress, destroy: () => { tray.destroy(); } };
 }

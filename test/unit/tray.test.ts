@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createTray, type TrayActions, type TrayLike } from '../../main/shell/tray';
+import type { RunRecord } from '../../preload/contract';
+
+const run = (overrides: Partial<RunRecord>): RunRecord => ({
+  id: 'sync-1', kind: 'sync', psa: 'connectwise', dryRun: false, startedAt: '2026-12-02T00:00:05.000Z', finishedAt: '2026-12-02T00:03:00.000Z',
+  counts: { created: 2, updated: 19, unchanged: 0, skipped: 3, failed: 0 }, requests: { umbrella: 100, psa: 40 }, problems: [], notes: [], ...overrides,
+});
 
 type Item = { label?: string; enabled?: boolean; type?: string; click?: () => void };
 
@@ -37,7 +43,8 @@ describe('tray', () => {
     const { tray, calls } = fakeTray();
     const { a, log } = actions();
     createTray(a, '/icon.png', () => tray, (t) => ({ items: t }));
-    expect(calls.menu.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual(['Open Umbrella PSA Sync', 'Sync now', 'Check tickets now', 'Pause the schedule', 'Quit']);
+    expect(calls.menu.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual(['Open Umbrella PSA Sync', 'No run yet', 'Sync now', 'Check tickets now', 'Pause the schedule', 'Quit']);
+    expect(item(calls.menu, 'No run yet').enabled).toBe(false);
     calls.click?.();
     item(calls.menu, 'Quit').click?.();
     expect(log).toEqual(['open', 'quit']);
@@ -68,5 +75,27 @@ describe('tray', () => {
     expect(calls.tooltip).toBe('Umbrella PSA Sync - Schedule paused');
     item(calls.menu, 'Resume the schedule').click?.();
     expect(log).toEqual(['pause', 'resume']);
+  });
+
+  it('shows any run\'s progress in the tooltip, whoever started it, then the last result in the menu', () => {
+    const { tray, calls } = fakeTray();
+    let last: RunRecord | null = null;
+    const { a } = actions({ lastRun: () => last });
+    const appTray = createTray(a, '/icon.png', () => tray, (t) => ({ items: t }));
+    expect(calls.tooltip).toBe('Umbrella PSA Sync - Syncing daily from 00:00 UTC');
+    appTray.progress({ kind: 'sync', dryRun: false, done: 3, total: 40, finished: false });
+    expect(calls.tooltip).toBe('Umbrella PSA Sync - Syncing: 3 of 40 customers');
+    appTray.progress({ kind: 'sync', dryRun: true, done: 9, total: 40, finished: false });
+    expect(calls.tooltip).toBe('Umbrella PSA Sync - Syncing: 3 of 40 customers');
+    last = run({ counts: { created: 2, updated: 19, unchanged: 0, skipped: 3, failed: 1 } });
+    appTray.progress({ kind: 'sync', dryRun: false, done: 0, total: 0, finished: true });
+    expect(calls.menu[1]?.label).toBe('Last sync 2026-12-02 00:00 UTC: 21 configuration(s) written, 1 customer(s) failed');
+    expect(calls.tooltip).toBe('Umbrella PSA Sync - Last sync 2026-12-02 00:00 UTC: 21 configuration(s) written, 1 customer(s) failed');
+    appTray.progress({ kind: 'tickets', dryRun: false, done: 0, total: 0, finished: false });
+    expect(calls.tooltip).toBe('Umbrella PSA Sync - Checking tickets…');
+    last = run({ kind: 'tickets', counts: { created: 4, updated: 1, unchanged: 0, skipped: 0, failed: 0 } });
+    appTray.progress({ kind: 'tickets', dryRun: false, done: 0, total: 0, finished: true });
+    expect(calls.menu[1]?.label).toBe('Last ticket check 2026-12-02 00:00 UTC: 4 ticket(s) opened');
+    expect(calls.tooltip).toBe('Umbrella PSA Sync - Syncing daily from 00:00 UTC');
   });
 });

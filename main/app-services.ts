@@ -73,8 +73,10 @@ export const TICKET_RETRY_MS = 15 * 60_000;
 
 export function createAppServices(options: AppServicesOptions): AppServices {
   const { identity, log } = options;
-  const settings = openSettingsStore({ dir: identity.dataDir, log, ...(options.openSettings ? { open: options.openSettings } : {}) });
-  const state = openStateStore({ dir: identity.dataDir, log });
+  const fileNotices: string[] = [];
+  const onFileNotice = (message: string) => { fileNotices.push(message); };
+  const settings = openSettingsStore({ dir: identity.dataDir, log, onFileNotice, ...(options.openSettings ? { open: options.openSettings } : {}) });
+  const state = openStateStore({ dir: identity.dataDir, log, onFileNotice });
   const { redactor } = options;
   const umbrellaTokens = new UmbrellaTokenCache(realClock, redactor ? (token) => { redactor.addToken(token); } : undefined);
   const setup: SyncSetup = {
@@ -107,6 +109,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const service = new AppService({
     identity, settings, secrets: options.secrets, state, sync, tickets, scheduler,
     dropCachedTokens: () => { umbrellaTokens.clear(); },
+    fileNotices: () => fileNotices,
     testConnection: (target) => testConnection(setup, target),
     customerOverview: () => customerOverview(setup),
     billingCodes: () => materialBillingCodes(setup),

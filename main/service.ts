@@ -57,6 +57,8 @@ export interface ServiceDeps {
   /** The OS save dialog (Electron's in the app, a stub in tests); null when the user cancels. */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   ticketingOptions: (boardId: number | null) => Promise<TicketingOptions>;
+  /** Files found damaged at start-up and moved or copied aside (the window shows them). */
+  fileNotices?: () => readonly string[];
   /** Credentials or endpoints changed: no cached Umbrella token is used again. */
   dropCachedTokens?: () => void;
 }
@@ -71,7 +73,8 @@ export class AppService {
   }
 
   getAppInfo(): AppInfo {
-    return { ...this.deps.identity, platform: process.platform };
+    const notices = this.deps.fileNotices?.() ?? [];
+    return { ...this.deps.identity, platform: process.platform, ...(notices.length > 0 ? { notices: notices.slice(-20) } : {}) };
   }
 
   getSettings(): Settings {

@@ -202,6 +202,8 @@ export const AppInfoSchema = z.object({
   /** Demo mode: the ConnectWise simulator's address, for the wizard's "Fill in the demo credentials". */
   demoConnectWiseSite: z.string().optional(),
   dataDir: z.string(),
+  /** Files found damaged at start-up and moved or copied aside, said with where they went. */
+  notices: z.array(z.string().max(4000)).max(20).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

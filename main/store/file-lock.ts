@@ -29,6 +29,15 @@ export interface StoreFileOptions {
   now?: () => Date;
   /** For read-only commands (`status`): never writes, never moves a file. */
   readOnly?: boolean;
+  /** Told, in the user's words, when the file was damaged and moved or copied aside (the window shows it). */
+  onFileNotice?: (message: string) => void;
+}
+
+/** The store's log, with each file notice (its errors: a damaged file moved or copied aside) also told to `onFileNotice`. */
+export function noticingLog(options: Pick<StoreFileOptions, 'log' | 'onFileNotice'>): Logger {
+  const { log, onFileNotice } = options;
+  if (!onFileNotice) return log;
+  return { ...log, error: (message) => { log.error(message); onFileNotice(message); } };
 }
 
 /** What identifies one version of a file (null: none): every atomic write makes a new inode and mtime. */

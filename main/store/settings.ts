@@ -27,7 +27,7 @@ import {
 } from '../../preload/contract';
 import type { Logger } from '../log';
 import { describeError } from '../errors';
-import { fileStamp as stampOf, withFileLockSync, type StoreFileOptions } from './file-lock';
+import { fileStamp as stampOf, noticingLog, withFileLockSync, type StoreFileOptions } from './file-lock';
 
 export const SETTINGS_FILE_NAME = 'settings';
 export const SETTINGS_SCHEMA_VERSION = 1;
@@ -72,7 +72,8 @@ export interface OpenSettingsOptions extends StoreFileOptions {
 }
 
 export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
-  const { dir, log } = options;
+  const { dir } = options;
+  const log = noticingLog(options);
   const open = options.open ?? openConfBackend;
   const migrations = options.migrations ?? MIGRATIONS;
   const now = options.now ?? (() => new Date());

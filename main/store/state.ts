@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { RunRecordSchema, type CustomerResult, type RunRecord } from '../../preload/contract';
 import { FIELD_KEYS, type FieldKey } from '../sync/fields';
 import { describeError } from '../errors';
-import { fileStamp as stampOf, withFileLockSync, type StoreFileOptions } from './file-lock';
+import { fileStamp as stampOf, noticingLog, withFileLockSync, type StoreFileOptions } from './file-lock';
 
 export const STATE_FILE = 'state.json';
 export const HISTORY_LIMIT = 200;
@@ -143,7 +143,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
         fs.renameSync(file, aside);
         writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
         seen = stampOf(file);
-        options.log.error(
+        noticingLog(options).error(
           `State file ${file} was damaged (${loaded.damage}). The original was moved to ${aside}; everything else in it was kept. ` +
             'Configurations and open tickets are looked up in the PSA before anything is created, so nothing is created twice.',
         );

@@ -34,6 +34,7 @@ export function App() {
       </header>
       <main className="shell-main">
         {info.isError ? <p role="alert" className="error">{errorMessage(info.error)}</p> : null}
+        {(info.data?.notices ?? []).map((notice) => <p key={notice} role="alert" className="error" data-testid="file-notice">{notice}</p>)}
         {settings.isError ? <p role="alert" className="error">{errorMessage(settings.error)}</p> : null}
         {credentials.isError ? <p role="alert" className="error">{errorMessage(credentials.error)}</p> : null}
         {screen === null && !settings.isError && !credentials.isError ? <p aria-busy="true" className="card">Loading…</p> : null}

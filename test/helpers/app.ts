@@ -17,11 +17,11 @@ afterEach(() => {
 });
 
 /** The app's services and IPC router; `windowMaySetEndpoints` as in a demo or test build (off, as in a real install, by default). */
-export async function wiredApp(options: Partial<Omit<AppServicesOptions, 'identity' | 'secrets'>> & { windowMaySetEndpoints?: boolean } = {}) {
-  const { windowMaySetEndpoints = false, ...rest } = options;
+export async function wiredApp(options: Partial<Omit<AppServicesOptions, 'identity' | 'secrets'>> & { windowMaySetEndpoints?: boolean; dataDir?: string } = {}) {
+  const { windowMaySetEndpoints = false, dataDir = tempDir(), ...rest } = options;
   const { store: secrets } = await realSecretStore();
   const services = createAppServices({
-    identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: '0.0.0-test', demo: false, dataDir: tempDir(), windowMaySetEndpoints },
+    identity: { name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: '0.0.0-test', demo: false, dataDir, windowMaySetEndpoints },
     secrets, log: memoryLogger(), fetch: (u, i) => fetch(u, i),
     // The simulators used with this helper do not throttle unless a test says so.
     umbrellaLimits: { token: [], admin: [], reportsPerOrg: [] },

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VERBS, type SyncRunView, type Verb } from '../../preload/contract';
 import { wiredApp as wiredRouter } from '../helpers/app';
+import { tempDir } from '../helpers/fixtures';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 
 let demo: DemoSimulators | null = null;
@@ -97,5 +100,25 @@ describe('IPC through the real service and keychain', () => {
     const test = await call('sendTestTicket');
     expect(test.ok).toBe(true);
     expect(demo.connectwise.tickets.at(-1)?.summary).toMatch(/^\[TEST\] Umbrella PSA Sync test ticket/);
+  });
+});
+
+describe('a damaged file at start-up', () => {
+  it('is shown to the user in the window, with where it went, not only in the log', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'settings.json'), '{"psa": {"kind": "connectwise"', 'utf8');
+    fs.writeFileSync(path.join(dir, 'state.json'), '{"runs": [', 'utf8');
+    const { call } = await wiredRouter({ dataDir: dir });
+    const info = await call<{ notices?: string[] }>('getAppInfo');
+    const notices = info.ok ? info.value.notices ?? [] : [];
+    expect(notices).toHaveLength(2);
+    const settingsNotice = notices.find((n) => n.startsWith('Settings file'));
+    const stateNotice = notices.find((n) => n.startsWith('State file'));
+    expect(settingsNotice).toMatch(/could not be read .*It was moved to .*settings\.json\.corrupt-.* and the app started from default settings/);
+    expect(stateNotice).toMatch(/was damaged .*The original was moved to .*state\.json\.corrupt-/);
+    for (const notice of [settingsNotice, stateNotice]) {
+      const moved = /moved to (\S+?)(?:;| and|$)/.exec(notice ?? '')?.[1] ?? '';
+      expect(fs.existsSync(moved.replace(/[.;]$/, '')), moved).toBe(true);
+    }
   });
 });

@@ -38,6 +38,8 @@ export interface AppServicesOptions {
   role?: string;
   /** The log redaction: told of every Umbrella token minted. */
   redactor?: Redactor;
+  /** Told when a scheduled job has finished and is marked done (its run is recorded by then). */
+  onJobDone?: (name: string) => void;
 }
 
 export interface AppServices {
@@ -105,7 +107,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const scheduler = new Scheduler([
     job('sync', DAY_MS, () => active() && settings.get().schedule.syncEnabled, () => sync.use((engine) => engine.run())),
     job('tickets', FOUR_HOURS_MS, () => active() && settings.get().ticketing.enabled && settings.get().schedule.ticketsEnabled, () => tickets.use((engine) => engine.run())),
-  ], log, options.schedulerClock);
+  ], log, options.schedulerClock, options.onJobDone ? { onJobDone: options.onJobDone } : {});
   const service = new AppService({
     identity, settings, secrets: options.secrets, state, sync, tickets, scheduler,
     dropCachedTokens: () => { umbrellaTokens.clear(); },

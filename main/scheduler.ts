@@ -61,7 +61,7 @@ export class Scheduler {
     private readonly jobs: readonly Job[],
     private readonly log: Logger,
     private readonly clock: SchedulerClock = realSchedulerClock,
-    private readonly options: { checkEveryMs?: number; retryMs?: number } = {},
+    private readonly options: { checkEveryMs?: number; retryMs?: number; onJobDone?: (name: string) => void } = {},
   ) {}
 
   /** Starts the minute checks and catches up at once. */
@@ -137,6 +137,8 @@ export class Scheduler {
         this.log.error(`Scheduled ${job.name} failed: ${describeError(error)}`);
       } finally {
         this.running.delete(job.name);
+        // Told once the job is marked done, so its next run can be said.
+        this.options.onJobDone?.(job.name);
       }
     })();
     this.inFlight.add(run);

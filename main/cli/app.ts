@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json';
 import { describeError } from '../errors';
-import { consoleLogger } from '../log';
+import { consoleLogger, type Logger } from '../log';
 import { defaultDataDir, PRODUCT_NAME } from '../paths';
 import { createSecretStore, loadKeytar } from '../store/secrets';
 import { openSettingsStore } from '../store/settings';
@@ -131,6 +131,9 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v', default: false },
 } as const;
 
+/** The stores' and engines' log for a command: warnings and errors only (the command says the rest). */
+const log: Logger = { ...consoleLogger, info: () => undefined };
+
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 /** Positionals beyond what a command takes are a usage error, not silently ignored. */
@@ -169,7 +172,6 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
 }
 
 async function dispatch(command: string, args: string[], values: Values, io: CliIo, input: CliInput): Promise<ExitCode> {
-  const log = { ...consoleLogger, info: () => undefined };
   if (command === 'sync' || command === 'tickets') {
     expectPositionals(args, 0, `umbrella-psa-sync ${command} [options]`);
     if (values.psa !== undefined && !values.demo) throw new UsageError('--psa goes with --demo; for your own PSA, choose it with "umbrella-psa-sync configure --psa ...".');
@@ -229,7 +231,6 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
 }
 
 async function configureCommand(values: Values, io: CliIo, input: CliInput, dataDir: string): Promise<ExitCode> {
-  const log = { ...consoleLogger, info: () => undefined };
   const settings = openSettingsStore({ dir: dataDir, log });
   const provided: Record<string, string | undefined> = { ...input.env, ...(values['secrets-stdin'] ? parseSecretLines(await input.readStdin()) : {}) };
   const secrets = createSecretStore(await loadKeytar());
@@ -270,7 +271,6 @@ async function mapCommand(args: string[], values: Values, io: CliIo, dataDir: st
     });
   }
   expectPositionals(args, 2, 'umbrella-psa-sync map ORG_ID COMPANY | map ORG_ID --exclude | map ORG_ID --clear');
-  const log = { ...consoleLogger, info: () => undefined };
   if (values['no-check']) {
     const settings = openSettingsStore({ dir: dataDir, log });
     io.out(await mapOne(null, settings, requestedMapping(first, second, values, settings.get().mappings)));
@@ -283,33 +283,27 @@ async function mapCommand(args: string[], values: Values, io: CliIo, dataDir: st
 }
 
 async function statusCommand(values: Values, io: CliIo, dataDir: string): Promise<ExitCode> {
-  const log = { ...consoleLogger, info: () => undefined };
-  try {
-    // Read-only: status writes nothing, not even to repair a damaged file.
-    const settings = openSettingsStore({ dir: dataDir, log, readOnly: true }).get();
-    const runs = openStateStore({ dir: dataDir, log, readOnly: true }).get().runs;
-    const usage = runs.find((r) => r.psaUsage)?.psaUsage;
-    const credentials = await createSecretStore(await loadKeytar()).status();
-    const mapped = Object.values(settings.mappings).filter((m) => m.psaCompany !== null && !m.excluded).length;
-    if (values.json) {
-      io.out(JSON.stringify({ dataDir, psa: settings.psa.kind, credentials, ticketing: settings.ticketing, mapped, psaUsage: usage ?? null }, null, 2));
-      return EXIT.ok;
-    }
-    io.out(`Settings folder: ${dataDir}`);
-    io.out(`PSA:             ${settings.psa.kind ?? 'not chosen'}`);
-    for (const kind of Object.keys(CREDENTIAL_FIELDS) as CredentialKind[]) {
-      const status = credentials[kind];
-      const missing = Object.entries(status.fields).filter(([, saved]) => !saved).map(([field]) => field);
-      io.out(`${`${kind} credentials:`.padEnd(24)} ${status.complete ? 'saved' : `missing ${missing.join(', ')}`}`);
-    }
-    io.out(`Ticketing:       ${settings.ticketing.enabled ? `on (threshold ${String(settings.ticketing.threshold)}${settings.ticketing.fallbackCompany ? `, fallback company ${settings.ticketing.fallbackCompany}` : ''})` : 'off'}`);
-    if (usage) io.out(`PSA API usage:   ${String(usage.used)} of ${String(usage.limit)} requests this hour, every integration together (read ${usage.at.slice(0, 16).replace('T', ' ')} UTC; this app keeps it under ${String(Math.round(usage.cap * 100))}%)`);
-    const lastTickets = runs.find((r) => r.kind === 'tickets' && r.checkNow !== true);
-    if (lastTickets) io.out(`Last ticket check: ${lastTickets.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${String(lastTickets.counts.created)} opened, ${String(lastTickets.counts.failed)} problem(s)${lastTickets.error ? `; ${lastTickets.error}` : ''}`);
-    io.out(`Mapped customers: ${String(mapped)}`);
+  // Read-only: status writes nothing, not even to repair a damaged file.
+  const settings = openSettingsStore({ dir: dataDir, log, readOnly: true }).get();
+  const runs = openStateStore({ dir: dataDir, log, readOnly: true }).get().runs;
+  const usage = runs.find((r) => r.psaUsage)?.psaUsage;
+  const credentials = await createSecretStore(await loadKeytar()).status();
+  const mapped = Object.values(settings.mappings).filter((m) => m.psaCompany !== null && !m.excluded).length;
+  if (values.json) {
+    io.out(JSON.stringify({ dataDir, psa: settings.psa.kind, credentials, ticketing: settings.ticketing, mapped, psaUsage: usage ?? null }, null, 2));
     return EXIT.ok;
-  } catch (error) {
-    io.err(`Error: ${describeError(error)}`);
-    return exitCodeOf(error);
   }
+  io.out(`Settings folder: ${dataDir}`);
+  io.out(`PSA:             ${settings.psa.kind ?? 'not chosen'}`);
+  for (const kind of Object.keys(CREDENTIAL_FIELDS) as CredentialKind[]) {
+    const status = credentials[kind];
+    const missing = Object.entries(status.fields).filter(([, saved]) => !saved).map(([field]) => field);
+    io.out(`${`${kind} credentials:`.padEnd(24)} ${status.complete ? 'saved' : `missing ${missing.join(', ')}`}`);
+  }
+  io.out(`Ticketing:       ${settings.ticketing.enabled ? `on (threshold ${String(settings.ticketing.threshold)}${settings.ticketing.fallbackCompany ? `, fallback company ${settings.ticketing.fallbackCompany}` : ''})` : 'off'}`);
+  if (usage) io.out(`PSA API usage:   ${String(usage.used)} of ${String(usage.limit)} requests this hour, every integration together (read ${usage.at.slice(0, 16).replace('T', ' ')} UTC; this app keeps it under ${String(Math.round(usage.cap * 100))}%)`);
+  const lastTickets = runs.find((r) => r.kind === 'tickets' && r.checkNow !== true);
+  if (lastTickets) io.out(`Last ticket check: ${lastTickets.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${String(lastTickets.counts.created)} opened, ${String(lastTickets.counts.failed)} problem(s)${lastTickets.error ? `; ${lastTickets.error}` : ''}`);
+  io.out(`Mapped customers: ${String(mapped)}`);
+  return EXIT.ok;
 }

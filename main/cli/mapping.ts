@@ -40,11 +40,8 @@ export function checkedMapping(overview: CustomerOverview, orgId: string, entry:
   if (entry.psaCompany === null || entry.excluded) return { entry, customer: customer.name };
   const company = findCompany(overview.companies, entry.psaCompany);
   if (!company.active) throw new UsageError(`The PSA company ${company.name} (${company.reference}) is inactive: a sync into it would fail. Activate it in the PSA or choose another.`);
-  if (company.reference !== entry.psaCompany) {
-    // Given by name: the mapping keeps the reference the sync looks companies up by.
-    return { entry: { ...entry, psaCompany: company.reference }, customer: customer.name };
-  }
-  return { entry, customer: customer.name };
+  // Given by name (or in another case): the mapping keeps the reference the sync looks companies up by.
+  return { entry: { ...entry, psaCompany: company.reference }, customer: customer.name };
 }
 
 export async function mapOne(setup: SyncSetup | null, settings: SettingsStore, request: { orgId: string; entry: CustomerMapping }): Promise<string> {

@@ -1,8 +1,6 @@
 /** `sync [--dry-run] [--json]` and `tickets [--json]`, on the user's settings or with --demo. */
-import type { z } from 'zod';
-import type { FieldChangeSchema } from '../../preload/contract';
 import type { Logger } from '../log';
-import type { CustomerOutcome, SyncRun } from '../sync/engine';
+import type { CustomerOutcome, FieldChange, SyncRun } from '../sync/engine';
 import { createSyncEngine, createTicketEngine } from '../sync/setup';
 import { WINDOW_MS, windowOf, type TicketAction, type TicketRun } from '../tickets/engine';
 import { withCommandSetup, type CliIo, type CommandTarget } from './context';
@@ -20,7 +18,6 @@ export function outcomeLine(outcome: CustomerOutcome, dryRun: boolean): string {
   return `${MARKS[outcome.status]} ${outcome.name} [${String(outcome.orgId)}]${target}: ${verb}${detail}`;
 }
 
-type FieldChange = z.infer<typeof FieldChangeSchema>;
 /** A value as printed: lists (one item per line) continue under their label. */
 const shown = (value: FieldChange['before']) => (value === null || value === '' ? '(empty)' : String(value).replace(/\n/g, '\n      '));
 

@@ -47,10 +47,6 @@ const SECOND_SIGNAL_AFTER_MS = 2000;
 export interface ServiceOptions {
   dataDir: string;
   io: CliIo;
-  /** Where SIGTERM and SIGINT come from (the process; a test may pass its own emitter). */
-  signals?: Pick<NodeJS.Process, 'on'>;
-  /** Called once the service is up (tests wait for it). */
-  onStarted?: () => void;
 }
 
 export async function runService(options: ServiceOptions): Promise<ExitCode> {
@@ -59,7 +55,6 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   // The same log files as the app (service.log beside app.log), every line redacted; the console too.
   const fileLog = openFileLog({ dir: defaultLogDir(dataDir, PRODUCT_NAME), name: 'service', redactor, also: timestampedLogger(io) });
   const log: Logger = fileLog;
-  const signals = options.signals ?? process;
   let secrets;
   try {
     secrets = redactingSecretStore(createSecretStore(await loadKeytar()), redactor);
@@ -77,25 +72,16 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   let services: ReturnType<typeof createAppServices> | null = null;
   const dueLine = () => (services?.scheduler.status() ?? [])
     .map((s) => `${s.name === 'sync' ? 'sync' : 'ticket check'} ${s.running ? 'running' : `due ${new Date(s.nextRunAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`}`).join(', ');
-  const onRunProgress = (progress: RunProgress) => {
-    if (progress.waiting) log.info(progress.waiting);
-    if (!progress.finished || !services) return;
-    const [last] = services.state.get().runs;
+  const onRunProgress = (progress: RunProgress) => { if (progress.waiting) log.info(progress.waiting); };
+  const onJobDone = () => {
+    const [last] = services?.state.get().runs ?? [];
     if (last) log[last.error || last.counts.failed > 0 ? 'warn' : 'info'](runLine(last));
-    // The scheduler marks the job done just after this report (the job lock is released first): say what is next then.
-    const job = progress.kind;
-    const sayNext = (tries: number) => {
-      if (stopping.signal.aborted) return;
-      const running = services?.scheduler.status().find((s) => s.name === job)?.running ?? false;
-      if (running && tries > 0) setTimeout(() => { sayNext(tries - 1); }, 50);
-      else log.info(`Next: ${dueLine()}`);
-    };
-    sayNext(100);
+    if (!stopping.signal.aborted) log.info(`Next: ${dueLine()}`);
   };
   try {
     services = createAppServices({
       identity: { name: 'umbrella-psa-sync', productName: PRODUCT_NAME, version: pkg.version, demo: false, dataDir },
-      secrets, log, fetch: (u, i) => fetch(u, i), onRunProgress, stopSignal: stopping.signal, role: 'the service', redactor,
+      secrets, log, fetch: (u, i) => fetch(u, i), onRunProgress, onJobDone, stopSignal: stopping.signal, role: 'the service', redactor,
       ...testLimits(),
     });
   } catch (error) {
@@ -124,13 +110,12 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
     running.scheduler.stop();
     resolveStopped();
   };
-  signals.on('SIGTERM', onSignal);
-  signals.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 
   log.info(`${PRODUCT_NAME} ${pkg.version} service on ${dataDir} (PSA: ${settings.psa.kind ?? 'not chosen'}); log: ${fileLog.file}.`);
   running.scheduler.start();
   log.info(`Schedule: ${dueLine()}`);
-  options.onStarted?.();
   await stopped;
   await running.scheduler.idle();
   running.close();

@@ -77,6 +77,9 @@ export interface TicketDeps {
   exclusive?: <T>(body: () => Promise<T>) => Promise<T>;
 }
 
+/** One customer's check of one window; `stopped` when the run was stopping and it gave up before finishing. */
+interface CustomerCheck { ok: boolean; actions: TicketAction[]; error?: string; stopped?: boolean }
+
 /** One window's provider-wide answer: blocked botnet requests per org, or why there is none. */
 type ProviderReport = { ok: true; blocked: Map<number, number>; cut: boolean; limit: number } | { ok: false; error: string };
 
@@ -204,8 +207,9 @@ export class TicketEngine {
       let customers = known.customers;
       let planned = this.targets(customers, companies, now, checkNow);
       const pendingOf = (list: Target[]) => list.filter((t) => t.windows.length > 0 || t.lost.length > 0);
-      const botnet = pendingOf(planned.targets).length > 0 ? await this.botnetCategories(planned.targets) : [];
-      const reports = await this.providerReports(pendingOf(planned.targets), botnet, now, customers.length);
+      const pending = pendingOf(planned.targets);
+      const botnet = pending.length > 0 ? await this.botnetCategories(pending) : [];
+      const reports = await this.providerReports(pending, botnet, now, customers.length);
       if (known.cachedAt) {
         // The saved list may be behind: read it again when a report names an org over the threshold that it does not hold, or when no report can vouch for the orgs it does not list.
         const listed = new Set(customers.map((c) => c.customerId));
@@ -239,19 +243,15 @@ export class TicketEngine {
       const stopped = new Set<number>();
       await Promise.all(targets.map((target) => limiter.run(async () => {
         for (const [i, window] of target.windows.entries()) {
-          if (this.deps.stopSignal?.aborted) {
-            // Left for the next check, from this window on: nothing of it is lost or counted done.
-            stopped.add(target.customer.customerId);
-            if (!checkNow) this.setProgress(target.customer.customerId, window - WINDOW_MS);
-            for (const w of target.windows.slice(i)) failedWindows.add(w);
-            break;
-          }
           attempted.add(window);
           const end = Math.min(window + WINDOW_MS, now) - 1;
           // The provider-wide report listed it at or under the threshold: no identity can be over it.
-          const result = clean.get(window)?.has(target.customer.customerId) ? { ok: true, actions: [] } : await this.checkCustomer(target, window, end, botnet);
+          const result: CustomerCheck = this.deps.stopSignal?.aborted ? { ok: false, actions: [], stopped: true }
+            : clean.get(window)?.has(target.customer.customerId) ? { ok: true, actions: [] }
+              : await this.checkCustomer(target, window, end, botnet);
           actions.push(...result.actions);
-          if ('stopped' in result && result.stopped) {
+          if (result.stopped) {
+            // Left for the next check, from this window on: nothing of it is lost or counted done.
             stopped.add(target.customer.customerId);
             if (!checkNow) this.setProgress(target.customer.customerId, window - WINDOW_MS);
             for (const w of target.windows.slice(i)) failedWindows.add(w);
@@ -381,7 +381,7 @@ export class TicketEngine {
   }
 
   /** One customer, one window: ok when every hit was ticketed, noted or reported as unticketable. */
-  private async checkCustomer(target: Target, window: number, end: number, botnet: number[]): Promise<{ ok: boolean; actions: TicketAction[]; error?: string; stopped?: boolean }> {
+  private async checkCustomer(target: Target, window: number, end: number, botnet: number[]): Promise<CustomerCheck> {
     const { customer, company } = target;
     const base = { orgId: customer.customerId, customer: customer.customerName, window };
     let hits;

@@ -149,8 +149,8 @@ export class UmbrellaClient {
   private readonly clock: Clock;
   private customersEndpoint: 'providers' | 'managed' | null = null;
   private readonly waitListeners = new Set<(message: string) => void>();
-  private categoryCache: Promise<UmbrellaCategory[]> | null = null;
-  private providerCategoryCache: Promise<UmbrellaCategory[]> | null = null;
+  /** The category list, read once per client with a customer's token or with the provider's (a failure is not kept). */
+  private readonly categoryLists = new Map<'customer' | 'provider', Promise<UmbrellaCategory[]>>();
 
   constructor(private readonly options: UmbrellaClientOptions) {
     this.baseUrl = (options.baseUrl ?? UMBRELLA_BASE_URL).replace(/\/+$/, '');
@@ -331,20 +331,22 @@ export class UmbrellaClient {
 
   /** Security and content categories, looked up by label (ids are never hard-coded). */
   categories(orgId: number): Promise<UmbrellaCategory[]> {
-    this.categoryCache ??= this.get(orgId, '/reports/v2/categories', {}, CategoriesResponse).then((r) => r.data).catch((error: unknown) => {
-      this.categoryCache = null;
-      throw error;
-    });
-    return this.categoryCache;
+    return this.categoryList('customer', orgId, '/reports/v2/categories');
   }
 
   /** The same categories, read with the provider token (no customer token needed). */
   providerCategories(): Promise<UmbrellaCategory[]> {
-    this.providerCategoryCache ??= this.get('provider', '/reports/v2/providers/categories', {}, CategoriesResponse).then((r) => r.data).catch((error: unknown) => {
-      this.providerCategoryCache = null;
-      throw error;
-    });
-    return this.providerCategoryCache;
+    return this.categoryList('provider', 'provider', '/reports/v2/providers/categories');
+  }
+
+  private categoryList(slot: 'customer' | 'provider', org: OrgKey, path: string): Promise<UmbrellaCategory[]> {
+    let list = this.categoryLists.get(slot);
+    if (!list) {
+      list = this.get(org, path, {}, CategoriesResponse).then((r) => r.data);
+      this.categoryLists.set(slot, list);
+      list.catch(() => { this.categoryLists.delete(slot); });
+    }
+    return list;
   }
 
   async deploymentStatus(orgId: number, range: TimeRange): Promise<DeploymentCount[]> {

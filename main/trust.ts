@@ -2,7 +2,8 @@
 
 /**
  * True when an IPC message comes from the app's own renderer page: the same origin as the page
- * the main window loaded (http(s) dev/test server) or, for file:// pages, the very same file.
+ * the main window loaded. For the app:// scheme (a non-special scheme, whose WHATWG origin is the
+ * opaque "null" that data: and about: pages share) the scheme and host are compared instead.
  */
 export function isTrustedRendererUrl(senderUrl: string, rendererUrl: string): boolean {
   let sender: URL;
@@ -13,10 +14,8 @@ export function isTrustedRendererUrl(senderUrl: string, rendererUrl: string): bo
   } catch {
     return false;
   }
-  if (expected.protocol === 'file:') {
-    return sender.protocol === 'file:' && sender.host === expected.host && sender.pathname === expected.pathname;
-  }
-  return sender.origin === expected.origin;
+  if (expected.protocol === 'http:' || expected.protocol === 'https:') return sender.origin === expected.origin;
+  return expected.host !== '' && sender.protocol === expected.protocol && sender.host === expected.host;
 }
 
 /** Only plain https links without embedded credentials may be opened in the user's browser. */

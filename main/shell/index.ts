@@ -1,7 +1,6 @@
 /** Composition root: single-instance lock, lifecycle, and wiring of services into Electron. */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, net, powerMonitor } from 'electron';
+import { app, BrowserWindow, dialog, net, powerMonitor, session } from 'electron';
 import pkg from '../../package.json';
 import { createIpcRouter, serviceHandlers } from '../ipc-router';
 import { registerIpc } from './ipc';
@@ -14,6 +13,7 @@ import { createSecretStore, loadKeytar } from '../store/secrets';
 import { openElectronStoreBackend } from '../store/electron-settings';
 import { isTrustedRendererUrl } from '../trust';
 import { createMainWindow } from './window';
+import { chooseRendererUrl, registerAppScheme, serveAppProtocol } from './protocol';
 import { createTray, type AppTray } from './tray';
 import { PRODUCT_NAME } from '../paths';
 import { startDemoEnvironment } from '../demo';
@@ -22,12 +22,14 @@ import { EVENTS } from '../../preload/channels';
 const demo = process.argv.includes('--demo');
 if (process.env.UMBRELLA_PSA_DATA_DIR) app.setPath('userData', process.env.UMBRELLA_PSA_DATA_DIR);
 
+registerAppScheme();
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let mainWindow: BrowserWindow | null = null;
 
-  const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(import.meta.dirname, '../renderer/index.html')).href;
+  const rendererUrl = chooseRendererUrl({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL });
 
   const showWindow = () => {
     if (mainWindow && !mainWindow.isDestroyed()) {
@@ -49,6 +51,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(async () => {
+    serveAppProtocol(session.defaultSession, path.join(import.meta.dirname, '../renderer'));
     // Demo mode: simulators in-process, a fresh settings folder and an in-memory keychain.
     const demoEnvironment = demo ? await startDemoEnvironment({ baseDir: app.getPath('temp') }) : null;
     const dataDir = demoEnvironment?.dataDir ?? app.getPath('userData');

@@ -23,7 +23,7 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 
 export interface MainWindowOptions {
   preloadPath: string;
-  /** file:// URL of the built renderer, or the dev server URL. */
+  /** The app:// entry of the built renderer, or (unpackaged builds only) the dev server URL. */
   rendererUrl: string;
   title: string;
 }
@@ -53,9 +53,11 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     if (isSafeExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
+  // Both: the request handler answers prompts, the check handler answers silent queries (permissions.query, ...).
   contents.session.setPermissionRequestHandler((_contents, _permission, callback) => {
     callback(false);
   });
+  contents.session.setPermissionCheckHandler(() => false);
 
   window.once('ready-to-show', () => {
     window.show();

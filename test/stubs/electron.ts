@@ -45,9 +45,13 @@ class FakeWebContents extends EventEmitter {
   id = 1;
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   permissionHandler: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null = null;
+  permissionCheckHandler: ((contents: unknown, permission: string) => boolean) | null = null;
   session = {
     setPermissionRequestHandler: (handler: NonNullable<FakeWebContents['permissionHandler']>) => {
       this.permissionHandler = handler;
+    },
+    setPermissionCheckHandler: (handler: NonNullable<FakeWebContents['permissionCheckHandler']>) => {
+      this.permissionCheckHandler = handler;
     },
   };
   setWindowOpenHandler(handler: NonNullable<FakeWebContents['windowOpenHandler']>) {
@@ -70,6 +74,13 @@ export class BrowserWindow extends EventEmitter {
   show() {}
 }
 
+export const protocol = {
+  privileged: [] as unknown[],
+  registerSchemesAsPrivileged(schemes: unknown[]) {
+    this.privileged.push(...schemes);
+  },
+};
+
 export const Menu = {
   buildFromTemplate(template: unknown[]) {
     return { items: template };
@@ -84,4 +95,4 @@ export class Tray {
   destroy() {}
 }
 
-export default { app, ipcMain, ipcRenderer, contextBridge, shell, BrowserWindow, Menu, Tray };
+export default { app, ipcMain, ipcRenderer, contextBridge, shell, protocol, BrowserWindow, Menu, Tray };

@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { isSafeExternalUrl, isTrustedRendererUrl } from '../../main/trust';
 
 describe('isTrustedRendererUrl', () => {
-  const file = 'file:///opt/Umbrella%20PSA%20Sync/resources/app.asar/out/renderer/index.html';
-  it('trusts the exact renderer file, with or without a hash route', () => {
-    expect(isTrustedRendererUrl(file, file)).toBe(true);
-    expect(isTrustedRendererUrl(`${file}#/customers`, file)).toBe(true);
+  const app = 'app://renderer/index.html';
+  it('trusts the app:// renderer, any page or route of it', () => {
+    expect(isTrustedRendererUrl(app, app)).toBe(true);
+    expect(isTrustedRendererUrl('app://renderer/index.html#/customers', app)).toBe(true);
   });
-  it('rejects other files, other origins and garbage', () => {
-    expect(isTrustedRendererUrl('file:///tmp/evil.html', file)).toBe(false);
-    expect(isTrustedRendererUrl('https://evil.example/index.html', file)).toBe(false);
-    expect(isTrustedRendererUrl('', file)).toBe(false);
-    expect(isTrustedRendererUrl('about:blank', file)).toBe(false);
+  it('rejects other schemes and hosts, opaque origins (data:, about:) and garbage', () => {
+    // data: and about: pages have the opaque origin "null", as app:// itself does in WHATWG terms.
+    for (const sender of ['data:text/html,<script>1</script>', 'about:blank', 'file:///opt/app/out/renderer/index.html', 'app://evil/index.html',
+      'other://renderer/index.html', 'https://evil.example/index.html', '', 'not a url']) {
+      expect(isTrustedRendererUrl(sender, app), sender).toBe(false);
+    }
   });
   it('for a dev or test server, trusts its origin only', () => {
     expect(isTrustedRendererUrl('http://127.0.0.1:4173/', 'http://127.0.0.1:4173/')).toBe(true);

@@ -12,11 +12,12 @@ type FakeWindow = {
     emit(event: string, ...args: unknown[]): boolean;
     windowOpenHandler: ((d: { url: string }) => { action: string }) | null;
     permissionHandler: ((c: unknown, p: string, cb: (granted: boolean) => void) => void) | null;
+    permissionCheckHandler: ((c: unknown, p: string) => boolean) | null;
   };
 };
 
 function open(): FakeWindow {
-  return createMainWindow({ preloadPath: '/app/out/preload/index.cjs', rendererUrl: 'file:///app/out/renderer/index.html', title: 'T' }) as unknown as FakeWindow;
+  return createMainWindow({ preloadPath: '/app/out/preload/index.cjs', rendererUrl: 'app://renderer/index.html', title: 'T' }) as unknown as FakeWindow;
 }
 
 describe('main window hardening', () => {
@@ -40,7 +41,7 @@ describe('main window hardening', () => {
   });
 
   it('loads the renderer URL it was given', () => {
-    expect(open().loadedUrl).toBe('file:///app/out/renderer/index.html');
+    expect(open().loadedUrl).toBe('app://renderer/index.html');
   });
 
   it('prevents every navigation, redirect and webview attachment', () => {
@@ -59,11 +60,14 @@ describe('main window hardening', () => {
     expect((shell as unknown as { opened: string[] }).opened).toEqual(['https://docs.umbrella.com/']);
   });
 
-  it('denies permission requests (camera, notifications, ...)', () => {
-    const handler = open().webContents.permissionHandler!;
+  it('denies permission requests and permission checks (camera, notifications, ...)', () => {
+    const contents = open().webContents;
     let granted: boolean | undefined;
-    handler(null, 'media', (g) => { granted = g; });
+    contents.permissionHandler!(null, 'media', (g) => { granted = g; });
     expect(granted).toBe(false);
+    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation']) {
+      expect(contents.permissionCheckHandler?.(null, permission), permission).toBe(false);
+    }
   });
 
   it('renderer/index.html sets a strict Content-Security-Policy', () => {

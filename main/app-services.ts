@@ -5,7 +5,7 @@
 import type { FetchLike } from './http/client';
 import type { Logger } from './log';
 import { DAY_MS, FOUR_HOURS_MS, Scheduler, type SchedulerClock } from './scheduler';
-import { AppService, type AppIdentity } from './service';
+import { AppService, type AppIdentity, type DesktopHooks } from './service';
 import type { SecretStore } from './store/secrets';
 import { openSettingsStore, type BackendFactory } from './store/settings';
 import { openStateStore, type StateStore } from './store/state';
@@ -40,6 +40,10 @@ export interface AppServicesOptions {
   redactor?: Redactor;
   /** Told when a scheduled job has finished and is marked done (its run is recorded by then). */
   onJobDone?: (name: string) => void;
+  /** Where this process writes its logs (diagnostics reads them). */
+  logDir?: string;
+  /** The desktop shell's hooks (file manager, clipboard, its preferences); absent in the CLI. */
+  desktop?: DesktopHooks;
 }
 
 export interface AppServices {
@@ -117,6 +121,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     billingCodes: () => materialBillingCodes(setup),
     ticketingOptions: (boardId) => ticketingOptions(setup, boardId),
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
+    ...(options.logDir !== undefined ? { logDir: options.logDir } : {}),
+    ...(redactor ? { redact: (text: string) => redactor.redact(text) } : {}),
+    ...(options.desktop ? { desktop: options.desktop } : {}),
   });
   return {
     service,

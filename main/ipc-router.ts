@@ -52,6 +52,8 @@ export function serviceHandlers(service: AppService): Handlers {
     listBillingCodes: () => service.listBillingCodes(),
     getTicketingOptions: ({ boardId }) => service.getTicketingOptions(boardId),
     saveCsvFile: ({ fileName, contents }) => service.saveCsvFile(fileName, contents),
+    openLogsFolder: () => service.openLogsFolder(),
+    copyDiagnostics: () => service.copyDiagnostics(),
   };
 }
 

@@ -4,6 +4,8 @@
 import { writeFileSync } from 'atomically';
 import { NotConfiguredError } from './sync/setup-errors';
 import { describeError } from './errors';
+import { diagnosticsReport } from './diagnostics';
+import { recentLogLines } from './logging/file-log';
 import type {
   AppInfo,
   CredentialKind,
@@ -12,7 +14,7 @@ import type {
   Settings,
   SettingsPatch,
 } from '../preload/contract';
-import { TicketingSettingsSchema, type BillingCodeOption, type CustomerOverview, type RunRecord, type SyncRunView, type TicketingOptions } from '../preload/contract';
+import { CredentialKindSchema, TicketingSettingsSchema, type BillingCodeOption, type CustomerOverview, type RunRecord, type SyncRunView, type TicketingOptions } from '../preload/contract';
 import type { Scheduler } from './scheduler';
 import type { ConnectionTarget } from './connection';
 import type { SecretStore } from './store/secrets';
@@ -61,6 +63,19 @@ export interface ServiceDeps {
   fileNotices?: () => readonly string[];
   /** Credentials or endpoints changed: no cached Umbrella token is used again. */
   dropCachedTokens?: () => void;
+  /** Where this process writes its log files; diagnostics reads their last lines. */
+  logDir?: string;
+  /** The log redaction: diagnostics goes through it too. */
+  redact?: (text: string) => string;
+  /** The desktop shell's part: the OS file manager, the clipboard, and its own preferences. */
+  desktop?: DesktopHooks;
+}
+
+export interface DesktopHooks {
+  openFolder(dir: string): Promise<void>;
+  copyText(text: string): void;
+  /** Settings were saved: the shell applies what is its own (start at login). */
+  settingsSaved?(settings: Settings): void;
 }
 
 export class AppService {
@@ -84,6 +99,7 @@ export class AppService {
   saveSettings(patch: SettingsPatch): Settings {
     const saved = this.deps.settings.update(patch);
     this.invalidate();
+    if (patch.desktop !== undefined) this.deps.desktop?.settingsSaved?.(saved);
     return saved;
   }
 
@@ -195,5 +211,39 @@ export class AppService {
 
   getScheduleStatus(): { name: string; nextRunAt: string; running: boolean }[] {
     return (this.deps.scheduler?.status() ?? []).map((s) => ({ ...s, nextRunAt: new Date(s.nextRunAt).toISOString() }));
+  }
+
+  /** The redacted diagnostics report: versions, settings without secrets, last runs, recent log lines. */
+  async diagnostics(now = new Date()): Promise<string> {
+    const logDir = this.deps.logDir ?? '(no log folder)';
+    let credentials: CredentialsStatus | string;
+    try {
+      // Read every saved secret first: the redaction learns them all, whichever this process has used so far.
+      for (const kind of CredentialKindSchema.options) await this.deps.secrets.get(kind);
+      credentials = await this.getCredentialsStatus();
+    } catch (error) {
+      credentials = `the keychain could not be read (${describeError(error)})`;
+    }
+    return diagnosticsReport({
+      identity: this.deps.identity, now, versions: process.versions,
+      settings: this.getSettings(), credentials,
+      runs: this.getRunHistory(), schedule: this.getScheduleStatus(),
+      logDir, logLines: this.deps.logDir ? recentLogLines(this.deps.logDir) : [], notices: this.deps.fileNotices?.() ?? [],
+    }, this.deps.redact ?? ((text) => text));
+  }
+
+  async copyDiagnostics(): Promise<{ characters: number }> {
+    const { desktop } = this.deps;
+    if (!desktop) throw new NotConfiguredError('Copying to the clipboard needs the app window; on the command line run: umbrella-psa-sync diagnostics');
+    const report = await this.diagnostics();
+    desktop.copyText(report);
+    return { characters: report.length };
+  }
+
+  async openLogsFolder(): Promise<{ path: string }> {
+    const { desktop, logDir } = this.deps;
+    if (!desktop || !logDir) throw new NotConfiguredError('Opening the log folder needs the app window.');
+    await desktop.openFolder(logDir);
+    return { path: logDir };
   }
 }

@@ -20,16 +20,20 @@ export const CHANNELS = {
   listBillingCodes: 'autotask:billing-codes',
   getTicketingOptions: 'ticketing:options',
   saveCsvFile: 'file:save-csv',
+  openLogsFolder: 'logs:open-folder',
+  copyDiagnostics: 'diagnostics:copy',
 } as const;
 
 /** Events main pushes to the window (one listener verb each on the API object). */
 export const EVENTS = {
   runProgress: 'run:progress',
+  /** A notification or the tray asks the window to show one of its screens. */
+  openScreen: 'window:open-screen',
 } as const;
 export type EventName = keyof typeof EVENTS;
 
 /** The API object's listener verb for each event: `onRunProgress` for `runProgress`. */
-export const EVENT_VERBS = { runProgress: 'onRunProgress' } as const satisfies Record<EventName, `on${string}`>;
+export const EVENT_VERBS = { runProgress: 'onRunProgress', openScreen: 'onOpenScreen' } as const satisfies Record<EventName, `on${string}`>;
 
 export type Verb = keyof typeof CHANNELS;
 export const VERBS = Object.keys(CHANNELS) as Verb[];

@@ -89,6 +89,25 @@ export const ScheduleSettingsSchema = z.object({
   paused: z.boolean().default(false),
 });
 
+/** The desktop app's own preferences (the CLI and the service ignore them). */
+export const DesktopSettingsSchema = z.object({
+  /** Start the app (hidden, in the tray) when the user signs in. */
+  startAtLogin: z.boolean().default(false),
+  notifications: z.object({
+    /** A sync or ticket check that failed, or failed for some customers. */
+    failedRuns: z.boolean().default(true),
+    /** Botnet tickets opened by a ticket check. */
+    ticketsOpened: z.boolean().default(true),
+  }).prefault({}),
+  /** The one-time "still running in the tray" hint after the window was first closed. */
+  closeHintShown: z.boolean().default(false),
+});
+export type DesktopSettings = z.infer<typeof DesktopSettingsSchema>;
+
+/** The window's screens, which a notification may open. */
+export const ScreenSchema = z.enum(['setup', 'status', 'customers', 'preferences']);
+export type Screen = z.infer<typeof ScreenSchema>;
+
 export const CustomerMappingSchema = z.object({
   /** ConnectWise company identifier or Autotask company id (as text); null when not mapped. */
   psaCompany: PsaCompanyRefSchema.nullable().default(null),
@@ -123,6 +142,7 @@ export const SettingsSchema = z.object({
   schedule: ScheduleSettingsSchema.prefault({}),
   mappings: z.record(OrgIdSchema, CustomerMappingSchema).default({}),
   endpoints: EndpointSettingsSchema.prefault({}),
+  desktop: DesktopSettingsSchema.prefault({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SETTINGS_SECTIONS = Object.keys(SettingsSchema.shape) as (keyof Settings)[];
@@ -137,6 +157,7 @@ export const SettingsPatchSchema = z
     schedule: ScheduleSettingsSchema.optional(),
     mappings: SettingsSchema.shape.mappings.unwrap().optional(),
     endpoints: EndpointSettingsSchema.optional(),
+    desktop: DesktopSettingsSchema.optional(),
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'Nothing to save: name at least one settings section');
@@ -391,6 +412,10 @@ export const contract = {
     }).strict(),
     response: z.object({ saved: z.boolean(), path: z.string().nullable() }),
   },
+  /** Opens the log folder in the OS file manager; answers where it is. */
+  openLogsFolder: { channel: CHANNELS.openLogsFolder, request: NoPayload, response: z.object({ path: z.string() }) },
+  /** Copies a redacted diagnostics report (versions, settings, last runs, recent log lines) to the clipboard. */
+  copyDiagnostics: { channel: CHANNELS.copyDiagnostics, request: NoPayload, response: z.object({ characters: z.number().int() }) },
   getTicketingOptions: { channel: CHANNELS.getTicketingOptions, request: z.object({ boardId: z.number().int().positive().nullable() }).strict(), response: TicketingOptionsSchema },
 } as const satisfies Record<Verb, { channel: string; request: z.ZodType; response: z.ZodType }>;
 
@@ -428,6 +453,7 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError
 /** Payload of each event main pushes; the renderer parses it with this schema. */
 export const eventContract = {
   runProgress: { channel: EVENTS.runProgress, payload: RunProgressSchema },
+  openScreen: { channel: EVENTS.openScreen, payload: z.object({ screen: ScreenSchema }) },
 } as const;
 
 /** The API the preload puts on `window.umbrellaPsa`: one named verb per contract entry, one listener verb per event. */

@@ -19,6 +19,7 @@ import { EXIT, EXIT_CODES_HELP, exitCodeOf, UsageError, type ExitCode } from './
 import { exportMappings, importMappings, mapOne, requestedMapping, suggestMappings } from './mapping';
 import { runSyncCommand, runTicketsCommand } from './runs';
 import { runService } from './service';
+import { printDiagnostics } from './diagnostics';
 import { configureTicketing, LISTS, listRows, type ListName } from './ticketing';
 
 const HELP = `${PRODUCT_NAME} ${pkg.version} — command line
@@ -80,6 +81,8 @@ Runs:
                          daily sync from 00:00 UTC and the 4-hourly ticket checks, with catch-up
                          after downtime and retries. SIGTERM or Ctrl+C stops it cleanly. Never runs
                          a job at the same time as the app or another CLI on the same folder.
+  diagnostics            What support asks for first: versions, settings (no secrets), which
+                         credentials are saved, the last runs and recent log lines, redacted.
   help                   Show this help.
 
 Options:
@@ -97,7 +100,7 @@ export interface CliInput {
   readStdin: () => Promise<string>;
 }
 
-const COMMANDS = ['status', 'sync', 'tickets', 'configure', 'map', 'list', 'test-connection', 'test-ticket', 'service'];
+const COMMANDS = ['status', 'sync', 'tickets', 'configure', 'map', 'list', 'test-connection', 'test-ticket', 'service', 'diagnostics'];
 const OPTIONS = {
   'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -188,6 +191,9 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
     case 'service':
       expectPositionals(args, 0, 'umbrella-psa-sync service [--data-dir DIR]');
       return runService({ dataDir, io });
+    case 'diagnostics':
+      expectPositionals(args, 0, 'umbrella-psa-sync diagnostics [--data-dir DIR]');
+      return printDiagnostics(dataDir, io, log);
     case 'configure':
       if (args[0] === 'ticketing') {
         expectPositionals(args, 1, 'umbrella-psa-sync configure ticketing [options]');

@@ -48,3 +48,36 @@ export function openFileLog(options: { dir: string; name: string; redactor: Reda
 export function defaultLogDir(dataDir: string, productName: string, platform: NodeJS.Platform = process.platform, home = process.env.HOME ?? ''): string {
   return platform === 'darwin' && home ? path.join(home, 'Library', 'Logs', productName) : path.join(dataDir, 'logs');
 }
+
+/**
+ * The last lines of each current log file in dir (app.log, service.log: whichever processes share
+ * the settings folder), oldest first per file. Rotated files are left out. Read from disk, so the app
+ * sees what the service wrote.
+ */
+export function recentLogLines(dir: string, perFile = 200): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((name) => name.endsWith('.log')).sort();
+  } catch {
+    return [];
+  }
+  const TAIL_BYTES = 256 * 1024;
+  return names.flatMap((name) => {
+    try {
+      const file = path.join(dir, name);
+      const size = fs.statSync(file).size;
+      const fd = fs.openSync(file, 'r');
+      try {
+        const buffer = Buffer.alloc(Math.min(size, TAIL_BYTES));
+        fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+        const lines = buffer.toString('utf8').split('\n').filter((line) => line !== '');
+        // A tail that starts mid-file starts mid-line: drop that partial line.
+        return [`== ${name}`, ...(size > buffer.length ? lines.slice(1) : lines).slice(-perFile)];
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return [];
+    }
+  });
+}

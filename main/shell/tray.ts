@@ -6,6 +6,7 @@
  */
 import { Menu, Tray, type MenuItemConstructorOptions } from 'electron';
 import type { RunProgress, RunRecord } from '../../preload/contract';
+import { lastResultLine, runFailed } from '../run-summary';
 
 export interface TrayActions {
   open(): void;
@@ -35,20 +36,6 @@ export interface TrayState {
   running: Pick<RunProgress, 'kind' | 'done' | 'total'> | null;
 }
 
-const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-
-/** One line for the last run: when, what it did, and whether it failed. */
-export function lastResultLine(run: RunRecord | null): string {
-  if (!run) return 'No run yet';
-  const { counts } = run;
-  if (run.kind === 'sync') {
-    const what = run.error ? `stopped: ${run.error}` : `${String(counts.created + counts.updated)} configuration(s) written${counts.failed > 0 ? `, ${String(counts.failed)} customer(s) failed` : ''}`;
-    return `Last sync ${utc(run.startedAt)}: ${what}`;
-  }
-  const what = run.error ? `stopped: ${run.error}` : `${String(counts.created)} ticket(s) opened${counts.failed > 0 ? `, ${String(counts.failed)} problem(s)` : ''}`;
-  return `Last ticket check ${utc(run.startedAt)}: ${what}`;
-}
-
 /** The tooltip's state, most pressing first: running (with progress), a failed action, paused, a failed last run, idle. */
 export function trayStatus(state: TrayState, paused: boolean, lastRun: RunRecord | null): string {
   if (state.running) {
@@ -58,7 +45,7 @@ export function trayStatus(state: TrayState, paused: boolean, lastRun: RunRecord
   if (state.busy) return state.busy;
   if (state.lastError) return `Last run failed: ${state.lastError}`;
   if (paused) return 'Schedule paused';
-  if (lastRun && (lastRun.error !== undefined || lastRun.counts.failed > 0)) return lastResultLine(lastRun);
+  if (lastRun && runFailed(lastRun)) return lastResultLine(lastRun);
   return 'Syncing daily from 00:00 UTC';
 }
 

@@ -20,8 +20,16 @@ const SECRETS = {
 };
 
 describe('IPC through the real service and keychain', () => {
-  it('no verb ever returns a secret value', async () => {
-    const { call } = await wiredRouter();
+  it('no verb ever returns a secret value, nor copies one to the clipboard', async () => {
+    const clipboard: string[] = [];
+    const opened: string[] = [];
+    const logDir = tempDir();
+    // A log line holding secrets in clear, as an older version might have written it.
+    fs.writeFileSync(path.join(logDir, 'app.log'), `${Object.values(SECRETS).flatMap((v) => Object.values(v)).join(' ')}\n`);
+    const { call } = await wiredRouter({
+      logDir,
+      desktop: { openFolder: (dir) => { opened.push(dir); return Promise.resolve(); }, copyText: (text) => { clipboard.push(text); } },
+    });
     const responses: unknown[] = [];
     for (const kind of ['umbrella', 'connectwise', 'autotask'] as const) responses.push(await call('setCredentials', { kind, values: SECRETS[kind] }));
     const payloads: Record<Verb, unknown> = {
@@ -42,9 +50,14 @@ describe('IPC through the real service and keychain', () => {
       listBillingCodes: undefined,
       getTicketingOptions: { boardId: null },
       saveCsvFile: { fileName: 'mapping.csv', contents: 'umbrella_org_id,psa_company\n' },
+      openLogsFolder: undefined,
+      copyDiagnostics: undefined,
     };
     for (const verb of VERBS) responses.push(await call(verb, payloads[verb]));
-    const text = JSON.stringify(responses);
+    expect(opened).toEqual([logDir]);
+    expect(clipboard).toHaveLength(1);
+    expect(clipboard[0]).toContain('Recent log lines (2):');
+    const text = JSON.stringify([responses, clipboard]);
     for (const values of Object.values(SECRETS)) for (const value of Object.values(values)) expect(text).not.toContain(value);
   });
 

@@ -39,6 +39,8 @@ function recordingHandlers() {
     listBillingCodes: record('listBillingCodes', [{ id: 1, name: 'Material', description: null }]),
     getTicketingOptions: record('getTicketingOptions', { psa: 'connectwise', boards: [], board: null }),
     saveCsvFile: record('saveCsvFile', { saved: true, path: '/home/u/Documents/mapping.csv' }),
+    openLogsFolder: record('openLogsFolder', { path: '/home/u/.config/Umbrella PSA Sync/logs' }),
+    copyDiagnostics: record('copyDiagnostics', { characters: 1200 }),
   };
   return { handlers, calls };
 }
@@ -51,7 +53,7 @@ function router(handlers: Handlers, log = memoryLogger()) {
 const MALFORMED: Record<Verb, unknown[]> = {
   getAppInfo: [{}, 'x', 1, null],
   getSettings: [{ include: 'secrets' }, [], null],
-  saveSettings: [undefined, {}, null, 'psa', { psa: { kind: 'halo' } }, { ticketing: { threshold: 0 } }, { ticketing: { threshold: 2.5 } }, { unknownSection: {} }, { connectwise: { site: 'http://na.myconnectwise.net' } }, { connectwise: { site: 'na.my connectwise.net' } }, { mappings: { 'not-a-number': { psaCompany: 'x' } } }],
+  saveSettings: [undefined, {}, null, 'psa', { desktop: { startAtLogin: 'yes' } }, { desktop: { notifications: { failedRuns: 1 } } }, { psa: { kind: 'halo' } }, { ticketing: { threshold: 0 } }, { ticketing: { threshold: 2.5 } }, { unknownSection: {} }, { connectwise: { site: 'http://na.myconnectwise.net' } }, { connectwise: { site: 'na.my connectwise.net' } }, { mappings: { 'not-a-number': { psaCompany: 'x' } } }],
   setCredentials: [undefined, {}, { kind: 'umbrella' }, { kind: 'umbrella', values: {} }, { kind: 'ldap', values: { apiKey: 'k' } }, { kind: 'umbrella', values: { apiKey: 42 } }, { kind: 'umbrella', values: { apiKey: '' } }, { kind: 'umbrella', values: { apiKey: 'a\nb' } }, { kind: 'umbrella', values: { privateKey: 'k' } }, { kind: 'umbrella', values: { apiKey: 'x'.repeat(1025) } }],
   getCredentialsStatus: [{ reveal: true }, 'all'],
   clearCredentials: [undefined, {}, { kind: 'everything' }, { kind: 'umbrella', extra: 1 }, 'umbrella'],
@@ -65,6 +67,8 @@ const MALFORMED: Record<Verb, unknown[]> = {
   removeIntegration: [{ keepMappings: false }, 'all', true],
   listBillingCodes: [{ useType: 1 }, 'material'],
   getTicketingOptions: [undefined, {}, { boardId: 0 }, { boardId: -1 }, { boardId: 1.5 }, { boardId: '1' }, { boardId: 1, queueId: 2 }],
+  openLogsFolder: [{ path: '/etc' }, 'logs', 0],
+  copyDiagnostics: [{ includeSecrets: true }, true],
   saveCsvFile: [undefined, { fileName: 'm.csv' }, { fileName: '../../.bashrc', contents: 'x' }, { fileName: '/etc/cron.d/x.csv', contents: 'x' }, { fileName: 'mapping.exe', contents: 'x' }, { fileName: 'm.csv', contents: 'x'.repeat(20_000_001) }, { fileName: 'm.csv', contents: 'x', path: '/tmp/x.csv' }],
 };
 

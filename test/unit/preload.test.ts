@@ -4,8 +4,8 @@ import { contextBridge, ipcRenderer } from 'electron';
 import type { EventEmitter } from 'node:events';
 import { API_GLOBAL, CHANNELS, EVENTS } from '../../preload/contract';
 
-const EXPECTED_VERBS = ['checkTickets', 'clearCredentials', 'getAppInfo', 'getCredentialsStatus', 'getCustomerOverview', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'getTicketingOptions', 'listBillingCodes', 'removeIntegration', 'runSync', 'saveCsvFile', 'saveSettings', 'sendTestTicket', 'setCredentials', 'testConnection'];
-const EXPECTED_LISTENERS = ['onRunProgress'];
+const EXPECTED_VERBS = ['checkTickets', 'clearCredentials', 'copyDiagnostics', 'getAppInfo', 'getCredentialsStatus', 'getCustomerOverview', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'getTicketingOptions', 'listBillingCodes', 'openLogsFolder', 'removeIntegration', 'runSync', 'saveCsvFile', 'saveSettings', 'sendTestTicket', 'setCredentials', 'testConnection'];
+const EXPECTED_LISTENERS = ['onOpenScreen', 'onRunProgress'];
 
 describe('preload surface', () => {
   it('exposes exactly the expected named verbs on window.umbrellaPsa, and nothing else', async () => {

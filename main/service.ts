@@ -6,6 +6,7 @@ import { NotConfiguredError } from './sync/setup-errors';
 import { describeError } from './errors';
 import { diagnosticsReport } from './diagnostics';
 import { recentLogLines } from './logging/file-log';
+import { learnSavedSecrets } from './logging/secret-values';
 import type {
   AppInfo,
   CredentialKind,
@@ -14,7 +15,7 @@ import type {
   Settings,
   SettingsPatch,
 } from '../preload/contract';
-import { CredentialKindSchema, TicketingSettingsSchema, type BillingCodeOption, type CustomerOverview, type RunRecord, type SyncRunView, type TicketingOptions } from '../preload/contract';
+import { TicketingSettingsSchema, type BillingCodeOption, type CustomerOverview, type RunRecord, type SyncRunView, type TicketingOptions } from '../preload/contract';
 import type { Scheduler } from './scheduler';
 import type { ConnectionTarget } from './connection';
 import type { SecretStore } from './store/secrets';
@@ -73,7 +74,7 @@ export interface ServiceDeps {
 
 export interface DesktopHooks {
   openFolder(dir: string): Promise<void>;
-  copyText(text: string): void;
+  copyText(text: string): Promise<void>;
   /** Settings were saved: the shell applies what is its own (start at login). */
   settingsSaved?(settings: Settings): void;
 }
@@ -219,7 +220,7 @@ export class AppService {
     let credentials: CredentialsStatus | string;
     try {
       // Read every saved secret first: the redaction learns them all, whichever this process has used so far.
-      for (const kind of CredentialKindSchema.options) await this.deps.secrets.get(kind);
+      await learnSavedSecrets(this.deps.secrets);
       credentials = await this.getCredentialsStatus();
     } catch (error) {
       credentials = `the keychain could not be read (${describeError(error)})`;
@@ -236,7 +237,7 @@ export class AppService {
     const { desktop } = this.deps;
     if (!desktop) throw new NotConfiguredError('Copying to the clipboard needs the app window; on the command line run: umbrella-psa-sync diagnostics');
     const report = await this.diagnostics();
-    desktop.copyText(report);
+    await desktop.copyText(report);
     return { characters: report.length };
   }
 

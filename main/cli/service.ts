@@ -11,10 +11,10 @@
  */
 import { setMaxListeners } from 'node:events';
 import pkg from '../../package.json';
-import { CREDENTIAL_FIELDS, type CredentialKind, type RunProgress, type RunRecord } from '../../preload/contract';
+import type { RunProgress, RunRecord } from '../../preload/contract';
 import { defaultLogDir, openFileLog } from '../logging/file-log';
 import { Redactor } from '../logging/redact';
-import { redactingSecretStore } from '../logging/secret-values';
+import { learnSavedSecrets, redactingSecretStore } from '../logging/secret-values';
 import { createAppServices } from '../app-services';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
@@ -60,7 +60,7 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
     secrets = redactingSecretStore(createSecretStore(await loadKeytar()), redactor);
     // A locked or missing keychain is found now, not at the first run hours later; the saved values are redacted from the start.
     await secrets.status();
-    for (const kind of Object.keys(CREDENTIAL_FIELDS) as CredentialKind[]) await secrets.get(kind);
+    await learnSavedSecrets(secrets);
   } catch (error) {
     log.error(describeError(error));
     await fileLog.close();

@@ -2,7 +2,7 @@
  * Feeds the redactor with every credential value the app reads or saves, at the one place they pass:
  * the secret store. So a secret entered a minute ago is redacted as surely as one saved last year.
  */
-import type { CredentialKind } from '../../preload/contract';
+import { CredentialKindSchema, type CredentialKind } from '../../preload/contract';
 import type { CredentialValues, SecretStore } from '../store/secrets';
 import type { Redactor } from './redact';
 
@@ -32,4 +32,9 @@ export function redactingSecretStore(store: SecretStore, redactor: Redactor): Se
       return values;
     },
   };
+}
+
+/** Reads every saved credential once, so that the redaction knows them all from the start (a process may log before it uses them). */
+export async function learnSavedSecrets(store: SecretStore): Promise<void> {
+  for (const kind of CredentialKindSchema.options) await store.get(kind);
 }

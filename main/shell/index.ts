@@ -1,54 +1,81 @@
 /** Composition root: single-instance lock, lifecycle, and wiring of services into Electron. */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, net, powerMonitor, session } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, net, powerMonitor, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import pkg from '../../package.json';
 import { createIpcRouter, serviceHandlers } from '../ipc-router';
 import { registerIpc } from './ipc';
 import { consoleLogger } from '../log';
 import { openFileLog } from '../logging/file-log';
 import { Redactor } from '../logging/redact';
-import { redactingSecretStore } from '../logging/secret-values';
+import { learnSavedSecrets, redactingSecretStore } from '../logging/secret-values';
 import { createAppServices } from '../app-services';
 import { createSecretStore, loadKeytar } from '../store/secrets';
 import { openElectronStoreBackend } from '../store/electron-settings';
 import { isTrustedRendererUrl } from '../trust';
 import { createMainWindow } from './window';
 import { chooseRendererUrl, registerAppScheme, serveAppProtocol } from './protocol';
-import { createTray, type AppTray } from './tray';
+import { createTray, TRAY_ICON_STATES, type AppTray, type TrayIconState, type TrayLike } from './tray';
+import { createNotifier, showElectronNotification, type Notifier, type ShowNotification } from './notifications';
+import { applyStartAtLogin, openedAtLogin, startsHidden } from './login-item';
+import { shellTestHooks } from './test-hooks';
 import { PRODUCT_NAME } from '../paths';
 import { startDemoEnvironment } from '../demo';
 import { EVENTS } from '../../preload/channels';
+import type { Screen } from '../../preload/contract';
 
 const demo = process.argv.includes('--demo');
 if (process.env.UMBRELLA_PSA_DATA_DIR) app.setPath('userData', process.env.UMBRELLA_PSA_DATA_DIR);
 
 registerAppScheme();
 
+/** The tray icons: beside the ASAR when packaged (electron-builder.yml's extraResources), in resources/ otherwise. */
+function trayIcons(): Record<TrayIconState, string> {
+  const dir = app.isPackaged ? path.join(process.resourcesPath, 'tray') : path.join(import.meta.dirname, '../../resources');
+  return Object.fromEntries(TRAY_ICON_STATES.map((state) => [state, path.join(dir, `tray-${state}.png`)])) as Record<TrayIconState, string>;
+}
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let mainWindow: BrowserWindow | null = null;
+  let quitting = false;
+  let notifier: Notifier | null = null;
+  const testHooks = shellTestHooks();
 
   const rendererUrl = chooseRendererUrl({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL });
 
-  const showWindow = () => {
+  const showWindow = (): BrowserWindow => {
     if (mainWindow && !mainWindow.isDestroyed()) {
       if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.show();
       mainWindow.focus();
-      return;
+      return mainWindow;
     }
-    mainWindow = createMainWindow({
+    const window = createMainWindow({
       preloadPath: path.join(import.meta.dirname, '../preload/index.cjs'),
       rendererUrl,
       title: PRODUCT_NAME,
     });
+    // Closing the window keeps the app (and its schedule) in the tray; the first time, a hint says so.
+    window.on('closed', () => { if (!quitting) notifier?.windowClosed(); });
+    mainWindow = window;
+    return window;
   };
 
-  app.on('second-instance', showWindow);
+  /** A notification's click: the window, on the screen the notification is about. */
+  const openScreen = (screen: Screen) => {
+    const window = showWindow();
+    const send = () => { window.webContents.send(EVENTS.openScreen, { screen }); };
+    if (window.webContents.isLoading()) window.webContents.once('did-finish-load', send);
+    else send();
+  };
+
+  app.on('second-instance', () => { showWindow(); });
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event) => { event.preventDefault(); });
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
+  app.on('before-quit', () => { quitting = true; });
 
   void app.whenReady().then(async () => {
     serveAppProtocol(session.defaultSession, path.join(import.meta.dirname, '../renderer'));
@@ -58,15 +85,20 @@ if (!app.requestSingleInstanceLock()) {
     let tray: AppTray | null = null;
     // One redaction step for every log line and every error the window sees; the app's log files.
     const redactor = new Redactor();
-    const log = openFileLog({ dir: app.getPath('logs'), name: 'app', redactor, also: consoleLogger });
+    const logDir = app.getPath('logs');
+    const log = openFileLog({ dir: logDir, name: 'app', redactor, also: consoleLogger });
+    const secrets = redactingSecretStore(demoEnvironment?.secrets ?? createSecretStore(await loadKeytar()), redactor);
+    // The saved values are redacted from the first line on, not only once a run has read them.
+    await learnSavedSecrets(secrets).catch((error: unknown) => { log.warn(`The keychain could not be read at start-up: ${String(error)}`); });
     const services = createAppServices({
       identity: {
         // Only the demo's window may point the app at other endpoints (its simulators).
         name: pkg.name, productName: PRODUCT_NAME, version: app.getVersion(), demo, dataDir, windowMaySetEndpoints: demo,
         ...(demoEnvironment ? { demoConnectWiseSite: demoEnvironment.sims.urls.connectwiseSite } : {}),
       },
-      secrets: redactingSecretStore(demoEnvironment?.secrets ?? createSecretStore(await loadKeytar()), redactor),
+      secrets,
       redactor,
+      logDir,
       ...(demoEnvironment ? { umbrellaLimits: demoEnvironment.umbrellaLimits } : {}),
       log,
       // Electron's net.fetch goes through the system proxy settings, as an MSP network expects.
@@ -77,25 +109,71 @@ if (!app.requestSingleInstanceLock()) {
         const result = mainWindow && !mainWindow.isDestroyed() ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
         return result.canceled || !result.filePath ? null : result.filePath;
       },
+      desktop: {
+        openFolder: async (dir) => {
+          const failure = await shell.openPath(dir);
+          if (failure) throw new Error(`The log folder ${dir} could not be opened: ${failure}`);
+        },
+        copyText: (text) => clipboard.writeText(text),
+        // The demo never touches the user's login items.
+        settingsSaved: (saved) => { if (!demo) applyStartAtLogin(saved.desktop.startAtLogin, PRODUCT_NAME); },
+      },
       // Whoever started the run (window, tray, schedule), the window shows its progress.
       onRunProgress: (progress) => {
         if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENTS.runProgress, progress);
         tray?.progress(progress);
+        if (progress.finished && !progress.dryRun) notifier?.runFinished(progress.kind);
       },
     });
     const { service, scheduler } = services;
     if (demoEnvironment) service.saveSettings(demoEnvironment.settings);
+    const desktopSettings = () => service.getSettings().desktop;
+    // Set by the user (here or on another machine's copy of the settings): the OS entry follows it.
+    if (!demo && desktopSettings().startAtLogin) applyStartAtLogin(true, PRODUCT_NAME);
+
+    const show: ShowNotification = testHooks
+      ? (content, onClick) => { testHooks.notifications.push(content); showElectronNotification(content, onClick); }
+      : showElectronNotification;
+    notifier = createNotifier({
+      show,
+      prefs: desktopSettings,
+      runsOf: (kind) => service.getRunHistory().filter((r) => r.kind === kind && !r.dryRun),
+      openScreen,
+      windowFocused: () => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.isVisible() && mainWindow.isFocused(),
+      closeHintShown: () => { service.saveSettings({ desktop: { ...desktopSettings(), closeHintShown: true } }); },
+    });
+
     scheduler.start();
     powerMonitor.on('resume', () => { void scheduler.check(); });
+    const trayFactory = (icon: string): TrayLike => {
+      const real = new Tray(icon);
+      if (!testHooks) return real;
+      return {
+        setToolTip: (text) => { testHooks.trayTooltip = text; real.setToolTip(text); },
+        setImage: (image) => { real.setImage(image); },
+        setContextMenu: (menu) => { real.setContextMenu(menu as Menu); },
+        on: (event, listener) => real.on(event, listener),
+        destroy: () => { real.destroy(); },
+      };
+    };
+    const buildMenu = (template: MenuItemConstructorOptions[]) => {
+      if (testHooks) {
+        testHooks.trayMenu = template.filter((item) => item.type !== 'separator').map((item) => {
+          const click = item.click as (() => void) | undefined;
+          return { label: item.label ?? '', enabled: item.enabled !== false, ...(click ? { click } : {}) };
+        });
+      }
+      return Menu.buildFromTemplate(template);
+    };
     tray = createTray({
-      open: showWindow,
+      open: () => { showWindow(); },
       syncNow: () => service.runSync(false),
       checkTicketsNow: () => service.checkTickets(),
       setPaused: (paused) => { service.saveSettings({ schedule: { ...service.getSettings().schedule, paused } }); },
       isPaused: () => service.getSettings().schedule.paused,
       quit: () => { app.quit(); },
       lastRun: () => service.getRunHistory().find((r) => !r.dryRun && r.checkNow !== true) ?? null,
-    }, app.isPackaged ? path.join(process.resourcesPath, 'tray.png') : path.join(import.meta.dirname, '../../resources/tray.png'));
+    }, trayIcons(), trayFactory, buildMenu);
     app.on('before-quit', () => {
       tray.destroy();
       services.close();
@@ -108,8 +186,9 @@ if (!app.requestSingleInstanceLock()) {
       redact: (text) => redactor.redact(text),
     });
     registerIpc(router, (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id);
-    showWindow();
-    app.on('activate', showWindow);
+    // Started by the login item: the tray icon only; the window opens from it.
+    if (!startsHidden(process.argv, openedAtLogin())) showWindow();
+    app.on('activate', () => { showWindow(); });
   });
 
   // The tray keeps the app (and its schedule) running with no window open; Quit is in the tray menu.

@@ -2,7 +2,8 @@
  * The tray icon: the app keeps syncing in the background with its window closed. The tooltip shows
  * the state (idle, syncing or checking with progress, last run failed, paused) whoever started the
  * run; the menu offers Open, the last result, Sync now, Check tickets now, Pause/Resume and Quit. The
- * tray itself is made by an injected factory, so its behaviour is tested without Electron.
+ * icon follows the same state. The tray itself is made by an injected factory, so its behaviour is
+ * tested without Electron.
  */
 import { Menu, Tray, type MenuItemConstructorOptions } from 'electron';
 import type { RunProgress, RunRecord } from '../../preload/contract';
@@ -21,6 +22,7 @@ export interface TrayActions {
 
 export interface TrayLike {
   setToolTip(text: string): void;
+  setImage(iconPath: string): void;
   /** The menu is opaque here: whatever buildMenu made. */
   setContextMenu(menu: unknown): void;
   on(event: 'click', listener: () => void): unknown;
@@ -36,6 +38,16 @@ export interface TrayState {
   running: Pick<RunProgress, 'kind' | 'done' | 'total'> | null;
 }
 
+export type TrayIconState = 'idle' | 'syncing' | 'failed' | 'paused';
+export const TRAY_ICON_STATES: readonly TrayIconState[] = ['idle', 'syncing', 'failed', 'paused'];
+
+/** The icon, in the tooltip's order: a run in progress, a failure, paused, idle. */
+export function trayIconState(state: TrayState, paused: boolean, lastRun: RunRecord | null): TrayIconState {
+  if (state.running || state.busy) return 'syncing';
+  if (state.lastError || (lastRun && runFailed(lastRun))) return 'failed';
+  return paused ? 'paused' : 'idle';
+}
+
 /** The tooltip's state, most pressing first: running (with progress), a failed action, paused, a failed last run, idle. */
 export function trayStatus(state: TrayState, paused: boolean, lastRun: RunRecord | null): string {
   if (state.running) {
@@ -49,7 +61,7 @@ export function trayStatus(state: TrayState, paused: boolean, lastRun: RunRecord
   return 'Syncing daily from 00:00 UTC';
 }
 
-export function trayMenuTemplate(actions: TrayActions, state: TrayState, run: (label: string, job: () => Promise<unknown>) => void): MenuItemConstructorOptions[] {
+export function trayMenuTemplate(actions: TrayActions, state: TrayState, run: (label: string, job: () => Promise<unknown>) => void, refresh: () => void): MenuItemConstructorOptions[] {
   const paused = actions.isPaused();
   return [
     { label: 'Open Umbrella PSA Sync', click: () => { actions.open(); } },
@@ -57,7 +69,7 @@ export function trayMenuTemplate(actions: TrayActions, state: TrayState, run: (l
     { type: 'separator' },
     { label: state.busy ?? 'Sync now', enabled: state.busy === null, click: () => { run('Syncing…', () => actions.syncNow()); } },
     { label: 'Check tickets now', enabled: state.busy === null, click: () => { run('Checking tickets…', () => actions.checkTicketsNow()); } },
-    { label: paused ? 'Resume the schedule' : 'Pause the schedule', click: () => { actions.setPaused(!paused); } },
+    { label: paused ? 'Resume the schedule' : 'Pause the schedule', click: () => { actions.setPaused(!paused); refresh(); } },
     { type: 'separator' },
     { label: 'Quit', click: () => { actions.quit(); } },
   ];
@@ -72,15 +84,23 @@ export interface AppTray {
 
 export function createTray(
   actions: TrayActions,
-  iconPath: string,
+  icons: Readonly<Record<TrayIconState, string>>,
   factory: TrayFactory = (icon) => new Tray(icon),
   buildMenu: (template: MenuItemConstructorOptions[]) => unknown = (template) => Menu.buildFromTemplate(template),
 ): AppTray {
-  const tray = factory(iconPath);
+  const tray = factory(icons.idle);
   const state: TrayState = { busy: null, lastError: null, running: null };
+  let shownIcon = icons.idle;
   const refresh = () => {
-    tray.setToolTip(`Umbrella PSA Sync - ${trayStatus(state, actions.isPaused(), actions.lastRun?.() ?? null)}`);
-    tray.setContextMenu(buildMenu(trayMenuTemplate(actions, state, run)));
+    const paused = actions.isPaused();
+    const lastRun = actions.lastRun?.() ?? null;
+    const icon = icons[trayIconState(state, paused, lastRun)];
+    if (icon !== shownIcon) {
+      tray.setImage(icon);
+      shownIcon = icon;
+    }
+    tray.setToolTip(`Umbrella PSA Sync - ${trayStatus(state, paused, lastRun)}`);
+    tray.setContextMenu(buildMenu(trayMenuTemplate(actions, state, run, refresh)));
   };
   function run(label: string, job: () => Promise<unknown>): void {
     state.busy = label;

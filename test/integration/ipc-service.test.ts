@@ -28,7 +28,7 @@ describe('IPC through the real service and keychain', () => {
     fs.writeFileSync(path.join(logDir, 'app.log'), `${Object.values(SECRETS).flatMap((v) => Object.values(v)).join(' ')}\n`);
     const { call } = await wiredRouter({
       logDir,
-      desktop: { openFolder: (dir) => { opened.push(dir); return Promise.resolve(); }, copyText: (text) => { clipboard.push(text); } },
+      desktop: { openFolder: (dir) => { opened.push(dir); return Promise.resolve(); }, copyText: (text) => { clipboard.push(text); return Promise.resolve(); } },
     });
     const responses: unknown[] = [];
     for (const kind of ['umbrella', 'connectwise', 'autotask'] as const) responses.push(await call('setCredentials', { kind, values: SECRETS[kind] }));

@@ -81,6 +81,12 @@ export const protocol = {
   },
 };
 
+export class Notification extends EventEmitter {
+  static isSupported() { return true; }
+  constructor(readonly options: Record<string, unknown>) { super(); }
+  show() {}
+}
+
 export const Menu = {
   buildFromTemplate(template: unknown[]) {
     return { items: template };
@@ -95,4 +101,4 @@ export class Tray {
   destroy() {}
 }
 
-export default { app, ipcMain, ipcRenderer, contextBridge, shell, protocol, BrowserWindow, Menu, Tray };
+export default { app, ipcMain, ipcRenderer, contextBridge, shell, protocol, BrowserWindow, Menu, Notification, Tray };

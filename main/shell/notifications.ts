@@ -1,0 +1,104 @@
+/**
+ * Desktop notifications: a run that failed (how many customers, the first error) and botnet tickets
+ * opened, each kind switchable in the preferences; clicking one opens the screen it is about. The
+ * policy is pure (notificationFor); the OS notification is made by an injected factory, so it is
+ * tested without Electron.
+ */
+import { Notification } from 'electron';
+import type { DesktopSettings, RunRecord, Screen } from '../../preload/contract';
+import { runFailed } from '../run-summary';
+
+export interface NotificationContent {
+  title: string;
+  body: string;
+  /** The window's screen a click opens. */
+  screen: Screen;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${String(n)} ${n === 1 ? one : many}`;
+
+function firstProblem(run: RunRecord): string {
+  const [first] = run.problems.filter((p) => p.status === 'failed');
+  if (run.error) return run.error;
+  return first ? `${first.name}: ${first.reason ?? 'failed'}` : '';
+}
+
+/**
+ * What to show when a real run has finished, or null. The same failure again (the ticket check's
+ * 15-minute retries, a daily sync failing alike) is not said twice in a row: only a new one is.
+ */
+export function notificationFor(run: RunRecord, previous: RunRecord | null, prefs: DesktopSettings['notifications']): NotificationContent | null {
+  if (run.dryRun || run.stopped === true) return null;
+  const what = run.kind === 'sync' ? 'Sync' : 'Ticket check';
+  if (prefs.failedRuns && runFailed(run)) {
+    const problem = firstProblem(run);
+    const repeated = previous !== null && runFailed(previous) && firstProblem(previous) === problem && previous.counts.failed === run.counts.failed;
+    if (!repeated) {
+      const title = run.error ? `${what} failed` : `${what}: ${plural(run.counts.failed, 'customer')} failed`;
+      return { title, body: problem.slice(0, 240), screen: 'status' };
+    }
+  }
+  if (prefs.ticketsOpened && run.kind === 'tickets' && run.counts.created > 0) {
+    const opened = (run.tickets ?? []).filter((t) => t.action === 'created');
+    const names = [...new Set(opened.map((t) => t.customer))];
+    const body = names.length > 0 ? `For ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${plural(names.length - 3, 'other')}` : ''}` : 'See the Status screen';
+    return { title: `${plural(run.counts.created, 'botnet ticket')} opened`, body, screen: 'status' };
+  }
+  return null;
+}
+
+/** Shown once, the first time the window is closed: the app keeps running (and syncing) in the tray. */
+export const CLOSE_TO_TRAY_HINT: NotificationContent = {
+  title: 'Umbrella PSA Sync is still running',
+  body: 'It keeps syncing in the background. Open it from the tray icon; Quit is in the tray menu.',
+  screen: 'status',
+};
+
+export type ShowNotification = (content: NotificationContent, onClick: () => void) => void;
+
+/** Electron's notification, where the OS supports them (silently none elsewhere). */
+export const showElectronNotification: ShowNotification = (content, onClick) => {
+  if (!Notification.isSupported()) return;
+  const notification = new Notification({ title: content.title, body: content.body });
+  notification.on('click', onClick);
+  notification.show();
+};
+
+export interface NotifierOptions {
+  show: ShowNotification;
+  prefs: () => DesktopSettings;
+  /** The real runs of one kind, newest first (the run just finished first). */
+  runsOf: (kind: RunRecord['kind']) => RunRecord[];
+  /** Brings the window up on the screen. */
+  openScreen: (screen: Screen) => void;
+  /** Whether the user is looking at the window: then the window itself shows the outcome. */
+  windowFocused: () => boolean;
+  /** Remembers that the close hint was shown. */
+  closeHintShown: () => void;
+}
+
+export interface Notifier {
+  /** A run of this kind finished (its record is saved). */
+  runFinished(kind: RunRecord['kind']): void;
+  /** The window was closed while the app keeps running. */
+  windowClosed(): void;
+}
+
+export function createNotifier(options: NotifierOptions): Notifier {
+  const show = (content: NotificationContent) => {
+    options.show(content, () => { options.openScreen(content.screen); });
+  };
+  return {
+    runFinished(kind) {
+      const [run, previous] = options.runsOf(kind);
+      if (!run || options.windowFocused()) return;
+      const content = notificationFor(run, previous ?? null, options.prefs().notifications);
+      if (content) show(content);
+    },
+    windowClosed() {
+      if (options.prefs().closeHintShown) return;
+      options.closeHintShown();
+      show(CLOSE_TO_TRAY_HINT);
+    },
+  };
+}

@@ -26,7 +26,7 @@ test.describe('accessibility', () => {
   });
 
   for (const scheme of ['light', 'dark'] as const) {
-    test(`every wizard step, the removal dialog and the Customers screen have no serious or critical axe violations (${scheme})`, async ({ page, app, demo }) => {
+    test(`every wizard step, the removal dialog, the Customers and Preferences screens have no serious or critical axe violations (${scheme})`, async ({ page, app, demo }) => {
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto('/');
       expect(demo.sims.world.customers.length).toBeGreaterThan(0);
@@ -50,7 +50,10 @@ test.describe('accessibility', () => {
       await expect(page.getByRole('table', { name: 'Customer mapping' })).toBeVisible();
       found.customers = await seriousViolations(page);
       if (scheme === 'dark') await screenshot(page, 'dark-customers');
-      expect(found).toEqual({ 'Select PSA': [], Credentials: [], Ticketing: [], Review: [], removeDialog: [], customers: [] });
+      await page.getByRole('button', { name: 'Preferences' }).click();
+      await expect(page.getByRole('checkbox', { name: 'Start Umbrella PSA Sync when I sign in' })).toBeVisible();
+      found.preferences = await seriousViolations(page);
+      expect(found).toEqual({ 'Select PSA': [], Credentials: [], Ticketing: [], Review: [], removeDialog: [], customers: [], preferences: [] });
       expect(app.console.filter((line) => line.startsWith('error') || line.startsWith('pageerror'))).toEqual([]);
     });
   }

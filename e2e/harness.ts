@@ -12,6 +12,8 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { API_GLOBAL, CHANNELS, EVENTS, EVENT_VERBS } from '../preload/channels';
 import { createIpcRouter, serviceHandlers, type IpcRouter } from '../main/ipc-router';
 import { memoryLogger } from '../main/log';
+import { Redactor } from '../main/logging/redact';
+import { redactingSecretStore } from '../main/logging/secret-values';
 import { createAppServices } from '../main/app-services';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
 import type { AppService } from '../main/service';
@@ -37,6 +39,10 @@ export interface AppHarness {
   demoSims: DemoSimulators | null;
   /** The stubbed save dialog: where it "chose" to save each file, or null to act as if cancelled. */
   saveDialog: { answer: (suggestedName: string) => string | null; chosen: string[] };
+  /** Stand-ins for the shell's clipboard, file manager and login item: what the app asked of them. */
+  desktop: { clipboard: string[]; openedFolders: string[]; startAtLogin: boolean[]; logDir: string };
+  /** Main's webContents.send to this window. */
+  send: (channel: string, payload: unknown) => void;
 }
 
 async function installBridge(page: Page, router: IpcRouter): Promise<void> {
@@ -91,13 +97,16 @@ export const test = base.extend<{ demoMode: boolean; app: AppHarness; sims: Demo
     const dataDir = demoEnvironment?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-e2e-'));
     const log = memoryLogger();
     const saveDialog: AppHarness['saveDialog'] = { answer: (name) => path.join(dataDir, name), chosen: [] };
-    const secrets = demoEnvironment?.secrets ?? createSecretStore(await loadKeytar(), `umbrella-psa-sync-e2e-${randomUUID()}`);
+    const desktop: AppHarness['desktop'] = { clipboard: [], openedFolders: [], startAtLogin: [], logDir: path.join(dataDir, 'logs') };
+    // The one redaction step, wired as main/shell/index.ts wires it.
+    const redactor = new Redactor();
+    const secrets = redactingSecretStore(demoEnvironment?.secrets ?? createSecretStore(await loadKeytar(), `umbrella-psa-sync-e2e-${randomUUID()}`), redactor);
     const services = createAppServices({
       identity: {
         name: 'umbrella-psa-sync', productName: 'Umbrella PSA Sync', version: APP_VERSION, demo: demoMode, dataDir,
         ...(demoEnvironment ? { demoConnectWiseSite: demoEnvironment.sims.urls.connectwiseSite } : {}),
       },
-      secrets, log, fetch: (url, init) => fetch(url, init),
+      secrets, redactor, log, fetch: (url, init) => fetch(url, init),
       // Demo mode: the demo's compressed limits, as the app uses them. Otherwise the simulators used
       // here do not throttle (Umbrella's real limits would make a sync take minutes).
       umbrellaLimits: demoEnvironment?.umbrellaLimits ?? { token: [], admin: [], reportsPerOrg: [] },
@@ -108,6 +117,13 @@ export const test = base.extend<{ demoMode: boolean; app: AppHarness; sims: Demo
         if (answer) saveDialog.chosen.push(answer);
         return Promise.resolve(answer);
       },
+      logDir: desktop.logDir,
+      // Test-only stand-ins for Electron's shell.openPath, clipboard and login items.
+      desktop: {
+        openFolder: (dir) => { desktop.openedFolders.push(dir); return Promise.resolve(); },
+        copyText: (text) => { desktop.clipboard.push(text); return Promise.resolve(); },
+        settingsSaved: (saved) => { desktop.startAtLogin.push(saved.desktop.startAtLogin); },
+      },
     });
     const { service } = services;
     if (demoEnvironment) service.saveSettings(demoEnvironment.settings);
@@ -116,13 +132,14 @@ export const test = base.extend<{ demoMode: boolean; app: AppHarness; sims: Demo
       handlers: serviceHandlers(service),
       log,
       isTrustedSender: (sender) => isTrustedRendererUrl(sender.url, rendererUrl),
+      redact: (text) => redactor.redact(text),
     });
     const consoleLines: string[] = [];
     page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
     page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
     await installBridge(page, router);
 
-    await use({ service, secrets, router, dataDir, log, console: consoleLines, saveDialog, demoSims: demoEnvironment?.sims ?? null });
+    await use({ service, secrets, router, dataDir, log, console: consoleLines, saveDialog, desktop, send: (channel, payload) => { sendToPage(page, channel, payload); }, demoSims: demoEnvironment?.sims ?? null });
 
     const slug = testInfo.titlePath.slice(1).join(' ').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
     await page.screenshot({ path: path.join('test-results', 'screenshots', `${slug}.png`), fullPage: true });

@@ -1,12 +1,13 @@
 import { useState } from 'react';
+import type { Screen } from '../../preload/contract';
 import { StatusScreen } from './StatusScreen';
 import { CustomersScreen } from './CustomersScreen';
+import { PreferencesScreen } from './PreferencesScreen';
 import { Wizard, setupComplete } from './wizard/Wizard';
-import { useAppInfo, useCredentialsStatus, useRunProgress, useSettings } from './queries';
+import { useAppInfo, useCredentialsStatus, useOpenScreenRequests, useRunProgress, useSettings } from './queries';
 import { errorMessage } from './api';
 
-const SCREENS = { setup: 'Setup', status: 'Status', customers: 'Customers' } as const;
-type Screen = keyof typeof SCREENS;
+const SCREENS = { setup: 'Setup', status: 'Status', customers: 'Customers', preferences: 'Preferences' } as const satisfies Record<Screen, string>;
 
 export function App() {
   const info = useAppInfo();
@@ -15,6 +16,7 @@ export function App() {
   // Listened to here, not in a screen: a run that ends while another screen is open still refreshes what it changed.
   const running = useRunProgress();
   const [chosen, setChosen] = useState<Screen | null>(null);
+  useOpenScreenRequests(setChosen);
   // The first screen, decided once when the settings arrive: the wizard until the setup is complete
   // (and it stays open while the user completes it), the status after that.
   if (chosen === null && settings.data && credentials.data) setChosen(setupComplete(settings.data, credentials.data) ? 'status' : 'setup');
@@ -41,6 +43,7 @@ export function App() {
         {screen === 'setup' ? <Wizard onFinish={() => { setChosen('customers'); }} /> : null}
         {screen === 'status' ? <StatusScreen running={running} /> : null}
         {screen === 'customers' ? <CustomersScreen /> : null}
+        {screen === 'preferences' ? <PreferencesScreen /> : null}
       </main>
       <footer className="shell-footer">
         <span data-testid="app-version">{info.data ? `Version ${info.data.version}` : '\u00a0'}</span>

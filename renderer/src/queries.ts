@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { eventContract, type CredentialKind, type CustomerOverview, type RunProgress, type SetCredentialsRequest, type Settings, type SettingsPatch } from '../../preload/contract';
+import { eventContract, type CredentialKind, type CustomerOverview, type RunProgress, type Screen, type SetCredentialsRequest, type Settings, type SettingsPatch } from '../../preload/contract';
 import { bridge, unwrap } from './api';
 
 export const keys = {
@@ -171,6 +171,22 @@ export function useRunProgress(): Record<RunProgress['kind'], RunProgress | null
     }
   }), [client]);
   return running;
+}
+
+export function useOpenLogsFolder() {
+  return useMutation({ mutationFn: () => unwrap(bridge().openLogsFolder()) });
+}
+
+export function useCopyDiagnostics() {
+  return useMutation({ mutationFn: () => unwrap(bridge().copyDiagnostics()) });
+}
+
+/** A notification's click (main asks the window for a screen): the screen it is about is shown. */
+export function useOpenScreenRequests(open: (screen: Screen) => void): void {
+  useEffect(() => bridge().onOpenScreen((payload) => {
+    const parsed = eventContract.openScreen.payload.safeParse(payload);
+    if (parsed.success) open(parsed.data.screen);
+  }), [open]);
 }
 
 export function useSaveCsvFile() {

@@ -36,7 +36,7 @@ export function PreferencesScreen() {
   const [copied, setCopied] = useState(false);
   const desktop = settings.data?.desktop;
   return (
-    <>
+    <div className="stack">
       <section className="card" aria-labelledby="preferences-heading">
         <h2 id="preferences-heading">Preferences</h2>
         {desktop ? TOGGLES.map((toggle, i) => (
@@ -68,6 +68,6 @@ export function PreferencesScreen() {
         {copy.isError ? <p role="alert" className="error">{errorMessage(copy.error)}</p> : null}
         {info.data ? <p className="hint">Settings folder: {info.data.dataDir}</p> : null}
       </section>
-    </>
+    </div>
   );
 }

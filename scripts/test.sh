@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command (`npm test`): typecheck, lint, build, unit + integration tests
+# The project's test command (`npm test`): typecheck, lint, build, Electronegativity over the
+# sources and the build, unit + integration tests
 # (vitest, real keychain and simulators), end-to-end tests (Playwright + Debian's Chromium).
 # Ends with one line "N passed, N failed[, N skipped]" and a non-zero exit on any failure.
 set -uo pipefail
@@ -18,6 +19,7 @@ step() {
 step typecheck npm run -s typecheck
 step lint npm run -s lint
 step build npm run -s build
+step electronegativity node scripts/electronegativity.mjs
 step tests npx vitest run --reporter=default --reporter=json --outputFile.json="$CI_OUT/vitest.json"
 step e2e npx playwright test
 

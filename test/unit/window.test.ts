@@ -25,7 +25,7 @@ describe('main window hardening', () => {
     (shell as unknown as { opened: string[] }).opened.length = 0;
   });
 
-  it('sets context isolation, sandbox and no Node integration explicitly', () => {
+  it('sets context isolation, sandbox, no Node integration and no middle-click new windows explicitly', () => {
     const prefs = open().options.webPreferences;
     expect(prefs).toMatchObject({
       preload: '/app/out/preload/index.cjs',
@@ -37,6 +37,7 @@ describe('main window hardening', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 

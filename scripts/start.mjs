@@ -8,21 +8,22 @@
  *   node scripts/start.mjs [--no-build] [app arguments, e.g. --demo]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { installedElectronBinary as electronBinary } from './electron-binary.mjs';
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const build = !args.includes('--no-build');
 const appArgs = args.filter((a) => a !== '--no-build');
 
-/** The Electron binary's path, or null while it is not installed. */
-function electronBinary() {
+/** Why a URL cannot be fetched, e.g. "github.com: ENOTFOUND" offline; the HTTP status when it answers. */
+async function whyUnreachable(url) {
+  const host = new URL(url).host;
   try {
-    const binary = require('electron');
-    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null;
-  } catch {
-    return null;
+    const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(10_000) });
+    return `${host} answered HTTP ${String(response.status)}`;
+  } catch (error) {
+    return `${host}: ${error?.cause?.code ?? error?.cause?.message ?? error?.message ?? 'unreachable'}`;
   }
 }
 
@@ -40,7 +41,9 @@ if (!binary) {
   const fetched = spawnSync(process.execPath, [require.resolve('electron/install.js')], { env, encoding: 'utf8' });
   binary = fetched.status === 0 ? electronBinary() : null;
   if (!binary) {
-    const reason = `${fetched.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => /error/i.test(l)) ?? 'the download failed';
+    const said = `${fetched.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => /error/i.test(l)) ?? 'the download failed';
+    // The downloader says only "fetch failed"; asking the download host once tells why (offline, refused, ...).
+    const reason = /fetch failed/i.test(said) ? await whyUnreachable(process.env.ELECTRON_MIRROR ?? 'https://github.com/electron/electron/releases/') : said;
     console.error(`The desktop app cannot start: the Electron binary could not be downloaded (${reason.slice(0, 160)}). Connect to the internet and run "npm start" again; without it, the command line works (npx umbrella-psa-sync --help) and so does "npm test".`);
     process.exit(1);
   }

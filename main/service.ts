@@ -25,12 +25,12 @@ import type { EngineSlot } from './sync/controller';
 import type { SyncEngine } from './sync/engine';
 import type { TicketEngine, TicketRun } from './tickets/engine';
 
-/** A file the user asked to save could not be written; the message says where and why. */
 /** The window asked for a change only the local user may make (outside the window). */
 export class NotAllowedError extends Error {
   override readonly name = 'NotAllowedError';
 }
 
+/** A file the user asked to save could not be written, or a folder could not be opened; the message says where and why. */
 export class FileSaveError extends Error {
   override readonly name = 'FileSaveError';
 }
@@ -244,7 +244,11 @@ export class AppService {
   async openLogsFolder(): Promise<{ path: string }> {
     const { desktop, logDir } = this.deps;
     if (!desktop || !logDir) throw new NotConfiguredError('Opening the log folder needs the app window.');
-    await desktop.openFolder(logDir);
+    try {
+      await desktop.openFolder(logDir);
+    } catch (error) {
+      throw new FileSaveError(`The log folder ${logDir} could not be opened (${describeError(error)}). Open it in your file manager.`);
+    }
     return { path: logDir };
   }
 }

@@ -112,7 +112,7 @@ if (!app.requestSingleInstanceLock()) {
       desktop: {
         openFolder: async (dir) => {
           const failure = await shell.openPath(dir);
-          if (failure) throw new Error(`The log folder ${dir} could not be opened: ${failure}`);
+          if (failure) throw new Error(failure);
         },
         copyText: (text) => clipboard.writeText(text),
         // The demo never touches the user's login items.

@@ -37,7 +37,7 @@ describe('Test connection', () => {
     h = await startSyncHarness('connectwise');
     await expect(testConnection(setup('connectwise', { umbrella: { apiSecret: 'nope' } }), 'umbrella')).rejects.toThrow(/rejected the API key and secret \(401\)/);
     await expect(testConnection(setup('connectwise', { connectwise: { privateKey: 'nope' } }), 'psa')).rejects.toThrow(/ConnectWise rejected the credentials \(401\)/);
-    await expect(testConnection(setup('connectwise', { connectwise: { companyId: 'nosuch' } }), 'psa')).rejects.toThrow(/does not know the company ID "nosuch"/);
+    await expect(testConnection(setup('connectwise', { connectwise: { companyId: 'nosuch' } }), 'psa')).rejects.toThrow(/does not know the company ID that was entered/);
     await expect(testConnection(setup('connectwise', {}, `http://127.0.0.1:${String(await closedPort())}`), 'psa')).rejects.toThrow(/could not be reached \(tried http:\/\/127\.0\.0\.1:\d+: 127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\).*\)\. Check the site name/);
     await expect(testConnection(setup('autotask', { autotask: { username: 'someone@else.example' } }), 'psa')).rejects.toThrow(/does not know the API username/);
   });

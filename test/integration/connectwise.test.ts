@@ -42,7 +42,7 @@ describe('ConnectWise client against the simulator', () => {
   });
 
   it('says which input is wrong: company ID, keys, clientId or site', async () => {
-    await expect(client({ companyId: 'nosuchco' }).testConnection()).rejects.toThrow(/does not know the company ID "nosuchco"/);
+    await expect(client({ companyId: 'nosuchco' }).testConnection()).rejects.toThrow(/does not know the company ID that was entered on this site/);
     const badKey = await client({ privateKey: 'wrong-private-key' }).testConnection().catch((e: unknown) => e);
     expect(badKey).toBeInstanceOf(ConnectWiseError);
     expect((badKey as Error).message).toMatch(/rejected the credentials \(401\)/);

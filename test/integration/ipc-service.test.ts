@@ -69,6 +69,15 @@ describe('IPC through the real service and keychain', () => {
     expect(await call('getCredentialsStatus')).toMatchObject({ ok: true, value: { autotask: { complete: false, fields: { username: true, secret: false, integrationCode: false } } } });
   });
 
+  it('Open logs folder: a file manager that fails answers FILE_ERROR with the folder; without the window, NOT_CONFIGURED', async () => {
+    const logDir = tempDir();
+    const failing = await wiredRouter({ logDir, desktop: { openFolder: () => Promise.reject(new Error('no file manager')), copyText: () => Promise.resolve() } });
+    expect(await failing.call('openLogsFolder')).toEqual({ ok: false, error: { code: 'FILE_ERROR', message: `The log folder ${logDir} could not be opened (no file manager). Open it in your file manager.` } });
+    const headless = await wiredRouter({ logDir });
+    expect(await headless.call('openLogsFolder')).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED' } });
+    expect(await headless.call('copyDiagnostics')).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED', message: expect.stringContaining('umbrella-psa-sync diagnostics') } });
+  });
+
   it('a sync before set-up answers NOT_CONFIGURED with what to do', async () => {
     const { call } = await wiredRouter();
     const result = await call('runSync', { dryRun: false });

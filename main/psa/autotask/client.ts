@@ -215,7 +215,8 @@ export class AutotaskClient {
     if (!(error instanceof HttpError) || error.status === null) return error;
     const messages = vendorErrors(error.responseText ?? '').join(' ');
     if (/Zone information could not be determined/i.test(messages)) {
-      return new AutotaskError(`Autotask does not know the API username "${this.options.username}": use the API user's username (it looks like an email address, e.g. abc123@yourmsp.com).`, error.status);
+      // The username is not repeated: every saved credential value is redacted from what the window and the logs are shown.
+      return new AutotaskError(`Autotask does not know the API username that was entered: check it for typos, and use the API user's username (it looks like an email address, e.g. abc123@yourmsp.com).`, error.status);
     }
     if (/IntegrationCode is invalid/i.test(messages)) {
       return new AutotaskError('Autotask rejected the tracking identifier (integration code): copy it from the API user\'s page (Admin > Resources/Users > the API user > API Tracking Identifier).', error.status);

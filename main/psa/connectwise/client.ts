@@ -143,7 +143,8 @@ export class ConnectWiseClient {
       throw error;
     }
     if (info === null) {
-      throw new ConnectWiseError(`ConnectWise does not know the company ID "${this.options.companyId}" on this site: use the company name you log in with (Company field of the login page).`, 200, 'UnknownCompany');
+      // The company ID is not repeated: saved credential values are redacted from what the window and the logs are shown.
+      throw new ConnectWiseError(`ConnectWise does not know the company ID that was entered on this site: check it for typos, and use the company name you log in with (Company field of the login page).`, 200, 'UnknownCompany');
     }
     return info.Codebase.endsWith('/') ? info.Codebase : `${info.Codebase}/`;
   }

@@ -51,4 +51,14 @@ test.describe('Preferences', () => {
     app.send(EVENTS.openScreen, { screen: 'status' });
     await expect(page.getByRole('button', { name: 'Status' })).toHaveAttribute('aria-current', 'page');
   });
+
+  test('a window opened for a notification starts on the screen in its URL; anything else there is ignored', async ({ page, demo }) => {
+    expect(demo.sims.world.customers.length).toBeGreaterThan(0);
+    await page.goto('/#preferences');
+    await expect(page.getByRole('button', { name: 'Preferences' })).toHaveAttribute('aria-current', 'page');
+    await page.goto('about:blank');
+    await page.goto('/#nowhere');
+    // A complete set-up opens on Status, as without a fragment.
+    await expect(page.getByRole('button', { name: 'Status' })).toHaveAttribute('aria-current', 'page');
+  });
 });

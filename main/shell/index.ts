@@ -44,30 +44,25 @@ if (!app.requestSingleInstanceLock()) {
 
   const rendererUrl = chooseRendererUrl({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL });
 
-  const showWindow = (): BrowserWindow => {
+  /** Shows the window, on a screen if one is named (a notification's click). */
+  const showWindow = (screen?: Screen): BrowserWindow => {
     if (mainWindow && !mainWindow.isDestroyed()) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.show();
       mainWindow.focus();
+      if (screen) mainWindow.webContents.send(EVENTS.openScreen, { screen });
       return mainWindow;
     }
+    // A new window starts on the screen named in its URL's fragment: no event can arrive before the page listens.
     const window = createMainWindow({
       preloadPath: path.join(import.meta.dirname, '../preload/index.cjs'),
-      rendererUrl,
+      rendererUrl: screen ? `${rendererUrl.split('#')[0] ?? rendererUrl}#${screen}` : rendererUrl,
       title: PRODUCT_NAME,
     });
     // Closing the window keeps the app (and its schedule) in the tray; the first time, a hint says so.
     window.on('closed', () => { if (!quitting) notifier?.windowClosed(); });
     mainWindow = window;
     return window;
-  };
-
-  /** A notification's click: the window, on the screen the notification is about. */
-  const openScreen = (screen: Screen) => {
-    const window = showWindow();
-    const send = () => { window.webContents.send(EVENTS.openScreen, { screen }); };
-    if (window.webContents.isLoading()) window.webContents.once('did-finish-load', send);
-    else send();
   };
 
   app.on('second-instance', () => { showWindow(); });
@@ -138,7 +133,7 @@ if (!app.requestSingleInstanceLock()) {
       show,
       prefs: desktopSettings,
       runsOf: (kind) => service.getRunHistory().filter((r) => r.kind === kind && !r.dryRun),
-      openScreen,
+      openScreen: (screen) => { showWindow(screen); },
       windowFocused: () => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.isVisible() && mainWindow.isFocused(),
       closeHintShown: () => { service.saveSettings({ desktop: { ...desktopSettings(), closeHintShown: true } }); },
     });

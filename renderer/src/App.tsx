@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Screen } from '../../preload/contract';
+import { ScreenSchema, type Screen } from '../../preload/contract';
 import { StatusScreen } from './StatusScreen';
 import { CustomersScreen } from './CustomersScreen';
 import { PreferencesScreen } from './PreferencesScreen';
@@ -9,13 +9,19 @@ import { errorMessage } from './api';
 
 const SCREENS = { setup: 'Setup', status: 'Status', customers: 'Customers', preferences: 'Preferences' } as const satisfies Record<Screen, string>;
 
+/** The screen a window opened for (a notification's click opens it at app://renderer/index.html#status). */
+function screenFromUrl(): Screen | null {
+  const parsed = ScreenSchema.safeParse(window.location.hash.slice(1));
+  return parsed.success ? parsed.data : null;
+}
+
 export function App() {
   const info = useAppInfo();
   const settings = useSettings();
   const credentials = useCredentialsStatus();
   // Listened to here, not in a screen: a run that ends while another screen is open still refreshes what it changed.
   const running = useRunProgress();
-  const [chosen, setChosen] = useState<Screen | null>(null);
+  const [chosen, setChosen] = useState<Screen | null>(screenFromUrl);
   useOpenScreenRequests(setChosen);
   // The first screen, decided once when the settings arrive: the wizard until the setup is complete
   // (and it stays open while the user completes it), the status after that.

@@ -2,6 +2,7 @@
  * Launches the real Electron app where an Electron binary is installed. On machines without one
  * (the npm package is installed with its binary download skipped) it is skipped, saying why.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,9 +21,8 @@ if ('reason' in binary) console.log(`[electron.spec] skipped: ${binary.reason}`)
 type Hooks = Omit<ShellTestHooks, 'trayMenu'> & { trayMenu: { label: string; enabled: boolean }[] };
 
 /** The app in demo mode (simulators, no keychain entry touched), with the shell's test-only hooks (NODE_ENV=test). */
-async function launchDemo(): Promise<ElectronApplication> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-electron-'));
-  return electron.launch({ args: ['.', '--demo'], env: { ...process.env, NODE_ENV: 'test', UMBRELLA_PSA_DATA_DIR: dataDir } });
+async function launchDemo(extraArgs: string[] = [], dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-electron-'))): Promise<ElectronApplication> {
+  return electron.launch({ args: ['.', '--demo', ...extraArgs], env: { ...process.env, NODE_ENV: 'test', UMBRELLA_PSA_DATA_DIR: dataDir } });
 }
 
 /** What the tray and the notifications show, read in the main process. */
@@ -92,6 +92,23 @@ test('closing the window keeps the app in the tray, says so once, and Open bring
     // The second close says nothing again.
     await (await app.firstWindow()).close();
     expect((await shellState(app)).notifications).toHaveLength(1);
+  } finally {
+    await app.close();
+  }
+});
+
+test('started by the login item (--hidden), only the tray appears; a second launch brings the window up and exits', async () => {
+  test.skip('reason' in binary, 'reason' in binary ? binary.reason : '');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-electron-'));
+  const app = await launchDemo(['--hidden'], dataDir);
+  try {
+    await expect.poll(async () => (await shellState(app)).trayMenu.length).toBeGreaterThan(0);
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(0);
+    const shown = app.waitForEvent('window');
+    // The same settings folder is the same instance: the second process hands over and quits.
+    const second = spawnSync('reason' in binary ? '' : binary.path, ['.', '--demo'], { env: { ...process.env, NODE_ENV: 'test', UMBRELLA_PSA_DATA_DIR: dataDir }, timeout: 60_000 });
+    expect(second.status).toBe(0);
+    await expect((await shown).getByRole('heading', { level: 1, name: 'Umbrella PSA Sync' })).toBeVisible();
   } finally {
     await app.close();
   }

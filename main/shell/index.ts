@@ -45,13 +45,13 @@ if (!app.requestSingleInstanceLock()) {
   const rendererUrl = chooseRendererUrl({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL });
 
   /** Shows the window, on a screen if one is named (a notification's click). */
-  const showWindow = (screen?: Screen): BrowserWindow => {
+  const showWindow = (screen?: Screen): void => {
     if (mainWindow && !mainWindow.isDestroyed()) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.show();
       mainWindow.focus();
       if (screen) mainWindow.webContents.send(EVENTS.openScreen, { screen });
-      return mainWindow;
+      return;
     }
     // A new window starts on the screen named in its URL's fragment: no event can arrive before the page listens.
     const window = createMainWindow({
@@ -62,7 +62,6 @@ if (!app.requestSingleInstanceLock()) {
     // Closing the window keeps the app (and its schedule) in the tray; the first time, a hint says so.
     window.on('closed', () => { if (!quitting) notifier?.windowClosed(); });
     mainWindow = window;
-    return window;
   };
 
   app.on('second-instance', () => { showWindow(); });

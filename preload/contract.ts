@@ -119,12 +119,17 @@ export type CustomerMapping = z.infer<typeof CustomerMappingSchema>;
 /** Umbrella organization ids are numeric; kept as decimal strings because they are record keys. */
 export const OrgIdSchema = z.string().regex(/^\d{1,12}$/, 'An Umbrella organization id is a number');
 
+/** Plain http on this machine only (the simulators, a dev server): 127.0.0.1 or localhost, any port. */
+export function isLoopbackHttpUrl(value: string): boolean {
+  return /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(value);
+}
+
 /** Loopback http is accepted (the simulators); anything else must be https. */
 const EndpointSchema = z
   .string()
   .trim()
   .pipe(z.url('Enter a full address such as https://api.umbrella.com'))
-  .refine((value) => value.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(value), 'Use https (plain http only for 127.0.0.1 or localhost)')
+  .refine((value) => value.startsWith('https://') || isLoopbackHttpUrl(value), 'Use https (plain http only for 127.0.0.1 or localhost)')
   .nullable()
   .default(null);
 

@@ -8,6 +8,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { protocol, type Session } from 'electron';
+import { isLoopbackHttpUrl } from '../../preload/contract';
 
 export const APP_SCHEME = 'app';
 const APP_HOST = 'renderer';
@@ -30,7 +31,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /** Where the main window loads the renderer from. */
 export function chooseRendererUrl(options: { isPackaged: boolean; devServerUrl: string | undefined }): string {
   const dev = options.devServerUrl;
-  if (!options.isPackaged && dev !== undefined && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(dev)) return dev;
+  if (!options.isPackaged && dev !== undefined && isLoopbackHttpUrl(dev)) return dev;
   return APP_ENTRY_URL;
 }
 

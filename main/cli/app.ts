@@ -8,6 +8,7 @@ import pkg from '../../package.json';
 import { describeError } from '../errors';
 import { consoleLogger, type Logger } from '../log';
 import { defaultDataDir, PRODUCT_NAME } from '../paths';
+import { utcMinute } from '../run-summary';
 import { createSecretStore, loadKeytar } from '../store/secrets';
 import { openSettingsStore } from '../store/settings';
 import { openStateStore } from '../store/state';
@@ -307,9 +308,9 @@ async function statusCommand(values: Values, io: CliIo, dataDir: string): Promis
     io.out(`${`${kind} credentials:`.padEnd(24)} ${status.complete ? 'saved' : `missing ${missing.join(', ')}`}`);
   }
   io.out(`Ticketing:       ${settings.ticketing.enabled ? `on (threshold ${String(settings.ticketing.threshold)}${settings.ticketing.fallbackCompany ? `, fallback company ${settings.ticketing.fallbackCompany}` : ''})` : 'off'}`);
-  if (usage) io.out(`PSA API usage:   ${String(usage.used)} of ${String(usage.limit)} requests this hour, every integration together (read ${usage.at.slice(0, 16).replace('T', ' ')} UTC; this app keeps it under ${String(Math.round(usage.cap * 100))}%)`);
+  if (usage) io.out(`PSA API usage:   ${String(usage.used)} of ${String(usage.limit)} requests this hour, every integration together (read ${utcMinute(usage.at)}; this app keeps it under ${String(Math.round(usage.cap * 100))}%)`);
   const lastTickets = runs.find((r) => r.kind === 'tickets' && r.checkNow !== true);
-  if (lastTickets) io.out(`Last ticket check: ${lastTickets.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${String(lastTickets.counts.created)} opened, ${String(lastTickets.counts.failed)} problem(s)${lastTickets.error ? `; ${lastTickets.error}` : ''}`);
+  if (lastTickets) io.out(`Last ticket check: ${utcMinute(lastTickets.startedAt)}, ${String(lastTickets.counts.created)} opened, ${String(lastTickets.counts.failed)} problem(s)${lastTickets.error ? `; ${lastTickets.error}` : ''}`);
   io.out(`Mapped customers: ${String(mapped)}`);
   return EXIT.ok;
 }

@@ -19,6 +19,7 @@ import { createAppServices } from '../app-services';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
 import { PRODUCT_NAME } from '../paths';
+import { utcMinute } from '../run-summary';
 import { createSecretStore, loadKeytar } from '../store/secrets';
 import { testLimits, type CliIo } from './context';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
@@ -71,7 +72,7 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   setMaxListeners(0, stopping.signal);
   let services: ReturnType<typeof createAppServices> | null = null;
   const dueLine = () => (services?.scheduler.status() ?? [])
-    .map((s) => `${s.name === 'sync' ? 'sync' : 'ticket check'} ${s.running ? 'running' : `due ${new Date(s.nextRunAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`}`).join(', ');
+    .map((s) => `${s.name === 'sync' ? 'sync' : 'ticket check'} ${s.running ? 'running' : `due ${utcMinute(new Date(s.nextRunAt).toISOString())}`}`).join(', ');
   const onRunProgress = (progress: RunProgress) => { if (progress.waiting) log.info(progress.waiting); };
   const onJobDone = () => {
     const [last] = services?.state.get().runs ?? [];

@@ -2,8 +2,8 @@
  * The app's log files: one line per message (UTC time, level, text) after the one redaction step,
  * in rotating files (5 files of 5 MB) in the OS's log folder. rotating-file-stream rotates and
  * keeps the files (maintained, no dependencies, plain Node: the app, the CLI's service and tests
- * share it; electron-log would tie the service to Electron). The last lines are also kept in memory
- * for "Copy diagnostics".
+ * share it; electron-log would tie the service to Electron). "Copy diagnostics" reads the last
+ * lines back from the files (recentLogLines), so it sees every process's log.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,24 +13,17 @@ import type { Redactor } from './redact';
 
 export interface FileLog extends Logger {
   readonly file: string;
-  /** The last lines written (already redacted), oldest first. */
-  recent(count?: number): string[];
   close(): Promise<void>;
 }
-
-const KEEP_IN_MEMORY = 500;
 
 export function openFileLog(options: { dir: string; name: string; redactor: Redactor; also?: Logger; now?: () => Date }): FileLog {
   fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const file = path.join(options.dir, `${options.name}.log`);
   const stream: RotatingFileStream = createStream(`${options.name}.log`, { path: options.dir, size: '5M', maxFiles: 5, mode: 0o600 });
-  const lines: string[] = [];
   const now = options.now ?? (() => new Date());
   const write = (level: 'info' | 'warn' | 'error', message: string) => {
     const text = options.redactor.redact(message);
     const line = `${now().toISOString()} ${level.padEnd(5)} ${text.replace(/\r?\n/g, '\n    ')}`;
-    lines.push(line);
-    if (lines.length > KEEP_IN_MEMORY) lines.shift();
     stream.write(`${line}\n`);
     options.also?.[level](text);
   };
@@ -39,7 +32,6 @@ export function openFileLog(options: { dir: string; name: string; redactor: Reda
     info: (message) => { write('info', message); },
     warn: (message) => { write('warn', message); },
     error: (message) => { write('error', message); },
-    recent: (count = KEEP_IN_MEMORY) => lines.slice(-count),
     close: () => new Promise<void>((resolve) => { stream.end(() => { resolve(); }); }),
   };
 }

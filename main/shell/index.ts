@@ -1,6 +1,6 @@
 /** Composition root: single-instance lock, lifecycle, and wiring of services into Electron. */
 import path from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, Menu, net, powerMonitor, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, net, powerMonitor, session, shell, Tray } from 'electron';
 import pkg from '../../package.json';
 import { createIpcRouter, serviceHandlers } from '../ipc-router';
 import { registerIpc } from './ipc';
@@ -14,10 +14,10 @@ import { openElectronStoreBackend } from '../store/electron-settings';
 import { isTrustedRendererUrl } from '../trust';
 import { createMainWindow } from './window';
 import { chooseRendererUrl, registerAppScheme, serveAppProtocol } from './protocol';
-import { createTray, TRAY_ICON_STATES, type AppTray, type TrayIconState, type TrayLike } from './tray';
-import { createNotifier, showElectronNotification, type Notifier, type ShowNotification } from './notifications';
+import { createTray, TRAY_ICON_STATES, type AppTray, type TrayIconState } from './tray';
+import { createNotifier, showElectronNotification, type Notifier } from './notifications';
 import { applyStartAtLogin, openedAtLogin, startsHidden } from './login-item';
-import { shellTestHooks } from './test-hooks';
+import { observedShellParts } from './test-hooks';
 import { PRODUCT_NAME } from '../paths';
 import { startDemoEnvironment } from '../demo';
 import { EVENTS } from '../../preload/channels';
@@ -40,7 +40,6 @@ if (!app.requestSingleInstanceLock()) {
   let mainWindow: BrowserWindow | null = null;
   let quitting = false;
   let notifier: Notifier | null = null;
-  const testHooks = shellTestHooks();
 
   const rendererUrl = chooseRendererUrl({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL });
 
@@ -125,11 +124,13 @@ if (!app.requestSingleInstanceLock()) {
     // Set by the user (here or on another machine's copy of the settings): the OS entry follows it.
     if (!demo && desktopSettings().startAtLogin) applyStartAtLogin(true, PRODUCT_NAME);
 
-    const show: ShowNotification = testHooks
-      ? (content, onClick) => { testHooks.notifications.push(content); showElectronNotification(content, onClick); }
-      : showElectronNotification;
+    const parts = observedShellParts({
+      showNotification: showElectronNotification,
+      trayFactory: (icon) => new Tray(icon),
+      buildMenu: (template) => Menu.buildFromTemplate(template),
+    });
     notifier = createNotifier({
-      show,
+      show: parts.showNotification,
       prefs: desktopSettings,
       runsOf: (kind) => service.getRunHistory().filter((r) => r.kind === kind && !r.dryRun),
       openScreen: (screen) => { showWindow(screen); },
@@ -139,26 +140,6 @@ if (!app.requestSingleInstanceLock()) {
 
     scheduler.start();
     powerMonitor.on('resume', () => { void scheduler.check(); });
-    const trayFactory = (icon: string): TrayLike => {
-      const real = new Tray(icon);
-      if (!testHooks) return real;
-      return {
-        setToolTip: (text) => { testHooks.trayTooltip = text; real.setToolTip(text); },
-        setImage: (image) => { real.setImage(image); },
-        setContextMenu: (menu) => { real.setContextMenu(menu as Menu); },
-        on: (event, listener) => real.on(event, listener),
-        destroy: () => { real.destroy(); },
-      };
-    };
-    const buildMenu = (template: MenuItemConstructorOptions[]) => {
-      if (testHooks) {
-        testHooks.trayMenu = template.filter((item) => item.type !== 'separator').map((item) => {
-          const click = item.click as (() => void) | undefined;
-          return { label: item.label ?? '', enabled: item.enabled !== false, ...(click ? { click } : {}) };
-        });
-      }
-      return Menu.buildFromTemplate(template);
-    };
     tray = createTray({
       open: () => { showWindow(); },
       syncNow: () => service.runSync(false),
@@ -167,7 +148,7 @@ if (!app.requestSingleInstanceLock()) {
       isPaused: () => service.getSettings().schedule.paused,
       quit: () => { app.quit(); },
       lastRun: () => service.getRunHistory().find((r) => !r.dryRun && r.checkNow !== true) ?? null,
-    }, trayIcons(), trayFactory, buildMenu);
+    }, trayIcons(), parts.trayFactory, parts.buildMenu);
     app.on('before-quit', () => {
       tray.destroy();
       services.close();

@@ -6,6 +6,7 @@
  */
 import { Notification } from 'electron';
 import type { DesktopSettings, RunRecord, Screen } from '../../preload/contract';
+import { plural } from '../../preload/plural';
 import { runFailed } from '../run-summary';
 
 export interface NotificationContent {
@@ -14,8 +15,6 @@ export interface NotificationContent {
   /** The window's screen a click opens. */
   screen: Screen;
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${String(n)} ${n === 1 ? one : many}`;
 
 function firstProblem(run: RunRecord): string {
   const [first] = run.problems.filter((p) => p.status === 'failed');

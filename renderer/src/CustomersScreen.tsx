@@ -4,6 +4,7 @@ import type { CustomerOverview, Settings } from '../../preload/contract';
 import { errorMessage } from './api';
 import { when } from './labels';
 import { mappingsFromCsv, mappingsToCsv, type CsvImportResult } from '../../preload/mapping-csv';
+import { plural } from '../../preload/plural';
 import { useCustomerOverview, useSaveCsvFile, useSaveMappings, useSettings } from './queries';
 
 type Filter = 'all' | 'mapped' | 'unmapped' | 'excluded' | 'failed';
@@ -24,8 +25,6 @@ function matches(row: Row, filter: Filter, query: string): boolean {
   }
   return query === '' || row.name.toLowerCase().includes(query) || String(row.orgId).includes(query) || (row.psaCompany ?? '').toLowerCase().includes(query);
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${String(n)} ${n === 1 ? one : many}`;
 
 export function CustomersScreen() {
   const overview = useCustomerOverview();

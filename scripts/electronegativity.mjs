@@ -58,7 +58,10 @@ function annotations() {
         const match = /(?:\/\/|\/\*|<!--)[ \t]*eng-disable[ \t]+([A-Z_ ]+)/.exec(line);
         if (!match) continue;
         const code = normalized(line.slice(0, match.index));
-        for (const rule of match[1].trim().split(/\s+/)) byRule.set(rule, new Set([...(byRule.get(rule) ?? []), code]));
+        for (const rule of match[1].trim().split(/\s+/)) {
+          if (!byRule.has(rule)) byRule.set(rule, new Set());
+          byRule.get(rule).add(code);
+        }
       }
     }
   }

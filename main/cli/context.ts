@@ -6,11 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pkg from '../../package.json';
 import type { PsaKind, RunProgress, Settings } from '../../preload/contract';
 import { DEMO_CREDENTIALS, DEMO_LIMIT_SCALE, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 import { demoMappings, DEMO_TICKETING } from '../demo';
 import { describeError } from '../errors';
 import type { Logger } from '../log';
+import { PRODUCT_NAME } from '../paths';
+import type { AppIdentity } from '../service';
 import { createSecretStore, loadKeytar, type SecretStore } from '../store/secrets';
 import { openSettingsStore, type SettingsStore } from '../store/settings';
 import { openStateStore } from '../store/state';
@@ -30,6 +33,11 @@ export interface CommandTarget {
   dataDir: string;
   /** Machine-readable output: progress and notes go to stderr, the result to stdout. */
   json?: boolean;
+}
+
+/** Who the CLI is to the services (the service and diagnostics commands). */
+export function cliIdentity(dataDir: string): AppIdentity {
+  return { name: pkg.name, productName: PRODUCT_NAME, version: pkg.version, demo: false, dataDir };
 }
 
 /** A folder for a demo run's settings and state when none is given: fresh each time. */

@@ -21,7 +21,7 @@ import type { Logger } from '../log';
 import { PRODUCT_NAME } from '../paths';
 import { utcMinute } from '../run-summary';
 import { createSecretStore, loadKeytar } from '../store/secrets';
-import { testLimits, type CliIo } from './context';
+import { cliIdentity, testLimits, type CliIo } from './context';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
 
 /** Each line with its UTC time, as a journal or a log file wants it. */
@@ -81,7 +81,7 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   };
   try {
     services = createAppServices({
-      identity: { name: 'umbrella-psa-sync', productName: PRODUCT_NAME, version: pkg.version, demo: false, dataDir },
+      identity: cliIdentity(dataDir),
       secrets, log, fetch: (u, i) => fetch(u, i), onRunProgress, onJobDone, stopSignal: stopping.signal, role: 'the service', redactor,
       ...testLimits(),
     });

@@ -2,7 +2,7 @@
  * Mapping suggestions at scale: suggestMappings for N generated customers and companies, and at
  * N = 1,000 the same answer computed the plain way (every pair scored) for a ratio from one run.
  */
-import { nameSimilarity, suggestMappings, MIN_CONFIDENCE, type Candidate } from '../main/mapping/suggest';
+import { nameSimilarity, suggestMappings, MIN_CONFIDENCE, type Candidate } from '../main/jobs/mapping/suggest';
 import { buildWorld } from '../simulators/seed';
 
 function bruteForce(customers: { orgId: number; name: string }[], companies: Candidate[]) {

@@ -1,5 +1,5 @@
 import { test, expect, screenshot } from './harness';
-import { createSecretStore, loadKeytar, KEYCHAIN_SERVICE } from '../main/store/secrets';
+import { createSecretStore, loadKeytar, KEYCHAIN_SERVICE } from '../main/adapters/store/secrets';
 
 test.use({ demoMode: true });
 

@@ -10,16 +10,16 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { test as base, expect, type Page } from '@playwright/test';
 import { API_GLOBAL, CHANNELS, EVENTS, EVENT_VERBS } from '../preload/channels';
-import { createIpcRouter, serviceHandlers, type IpcRouter } from '../main/ipc-router';
-import { memoryLogger } from '../main/log';
-import { Redactor } from '../main/logging/redact';
-import { redactingSecretStore } from '../main/logging/secret-values';
-import { createAppServices } from '../main/app-services';
+import { createIpcRouter, serviceHandlers, type IpcRouter } from '../main/app/ipc-router';
+import { memoryLogger } from '../main/adapters/logging/logger';
+import { Redactor } from '../main/adapters/logging/redact';
+import { redactingSecretStore } from '../main/adapters/store/redacting-secrets';
+import { createAppServices } from '../main/app/compose';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
-import type { AppService } from '../main/service';
-import { createSecretStore, loadKeytar, type SecretStore } from '../main/store/secrets';
-import { isTrustedRendererUrl } from '../main/trust';
-import { DEMO_TICKETING, demoMappings, startDemoEnvironment } from '../main/demo';
+import type { AppService } from '../main/app/service';
+import { createSecretStore, loadKeytar, type SecretStore } from '../main/adapters/store/secrets';
+import { isTrustedRendererUrl } from '../main/shell/trust';
+import { DEMO_TICKETING, demoMappings, startDemoEnvironment } from '../main/app/demo';
 
 const BINDING = '__umbrellaPsaTestIpc';
 /** The page-side end of main's events in this harness (webContents.send in the app). */

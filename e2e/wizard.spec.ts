@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, screenshot } from './harness';
 import { DEMO_CREDENTIALS } from '../simulators/demo';
-import { demoMappings } from '../main/demo';
+import { demoMappings } from '../main/app/demo';
 
 /** A field inside one vendor's group, by its label (whether a secret is saved is its description). */
 const field = (group: Locator, label: string) => group.getByLabel(label, { exact: true });

@@ -5,13 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json';
-import { describeError } from '../errors';
-import { consoleLogger, type Logger } from '../log';
-import { defaultDataDir, PRODUCT_NAME } from '../paths';
-import { utcMinute } from '../run-summary';
-import { createSecretStore, loadKeytar } from '../store/secrets';
-import { openSettingsStore } from '../store/settings';
-import { openStateStore } from '../store/state';
+import { describeError } from '../domain/errors';
+import { consoleLogger, type Logger } from '../adapters/logging/logger';
+import { defaultDataDir, PRODUCT_NAME } from '../adapters/store/paths';
+import { utcMinute } from '../app/run-summary';
+import { createSecretStore, loadKeytar } from '../adapters/store/secrets';
+import { openSettingsStore } from '../adapters/store/settings';
+import { openStateStore } from '../adapters/store/state';
 import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind } from '../../preload/contract';
 import { sendTestTicket, testConnections } from './checks';
 import { configure, parseSecretLines } from './configure';

@@ -1,8 +1,8 @@
 /** `test-connection [umbrella|psa]` and `test-ticket [--company X]`: the wizard's buttons, with its messages. */
 import { missingTicketingChoice } from '../../preload/contract';
-import { testConnection, type ConnectionTarget } from '../connection';
-import { describeError } from '../errors';
-import { createTicketEngine, NotConfiguredError, type SyncSetup } from '../sync/setup';
+import { testConnection, type ConnectionTarget } from '../app/connection';
+import { describeError } from '../domain/errors';
+import { createTicketEngine, NotConfiguredError, type SyncSetup } from '../jobs/setup';
 import { EXIT, exitCodeOf, UsageError, type ExitCode } from './exit-codes';
 
 const TARGETS: Record<ConnectionTarget, string> = { umbrella: 'Cisco Umbrella', psa: 'the PSA' };

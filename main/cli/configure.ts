@@ -3,8 +3,8 @@
  * (KEY=VALUE lines), never from the command line, where other users and shell history see them.
  */
 import { CREDENTIAL_FIELDS, PsaKindSchema, SetCredentialsSchema, SettingsPatchSchema, type CredentialKind, type SettingsPatch } from '../../preload/contract';
-import type { SecretStore } from '../store/secrets';
-import type { SettingsStore } from '../store/settings';
+import type { SecretStore } from '../adapters/store/secrets';
+import type { SettingsStore } from '../adapters/store/settings';
 import { UsageError } from './exit-codes';
 
 export { UsageError };

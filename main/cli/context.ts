@@ -9,16 +9,16 @@ import path from 'node:path';
 import pkg from '../../package.json';
 import type { PsaKind, RunProgress, Settings } from '../../preload/contract';
 import { DEMO_CREDENTIALS, DEMO_LIMIT_SCALE, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
-import { demoMappings, DEMO_TICKETING } from '../demo';
-import { describeError } from '../errors';
-import type { Logger } from '../log';
-import { PRODUCT_NAME } from '../paths';
-import type { AppIdentity } from '../service';
-import { createSecretStore, loadKeytar, type SecretStore } from '../store/secrets';
-import { openSettingsStore, type SettingsStore } from '../store/settings';
-import { openStateStore } from '../store/state';
-import type { SyncSetup } from '../sync/setup';
-import { scaleUmbrellaLimits, UMBRELLA_LIMITS, type UmbrellaLimits } from '../umbrella/limits';
+import { demoMappings, DEMO_TICKETING } from '../app/demo';
+import { describeError } from '../domain/errors';
+import type { Logger } from '../adapters/logging/logger';
+import { PRODUCT_NAME } from '../adapters/store/paths';
+import type { AppIdentity } from '../app/identity';
+import { createSecretStore, loadKeytar, type SecretStore } from '../adapters/store/secrets';
+import { openSettingsStore, type SettingsStore } from '../adapters/store/settings';
+import { openStateStore } from '../adapters/store/state';
+import type { SyncSetup } from '../jobs/setup';
+import { scaleUmbrellaLimits, UMBRELLA_LIMITS, type UmbrellaLimits } from '../adapters/umbrella/limits';
 import { exitCodeOf, type ExitCode } from './exit-codes';
 
 export interface CliIo {

@@ -1,11 +1,11 @@
 /** `umbrella-psa-sync diagnostics`: the report the app's "Copy diagnostics" copies, on stdout. */
-import { createAppServices } from '../app-services';
-import type { Logger } from '../log';
-import { defaultLogDir } from '../logging/file-log';
-import { Redactor } from '../logging/redact';
-import { redactingSecretStore } from '../logging/secret-values';
-import { PRODUCT_NAME } from '../paths';
-import { createSecretStore, loadKeytar } from '../store/secrets';
+import { createAppServices } from '../app/compose';
+import type { Logger } from '../adapters/logging/logger';
+import { defaultLogDir } from '../adapters/logging/file-log';
+import { Redactor } from '../adapters/logging/redact';
+import { redactingSecretStore } from '../adapters/store/redacting-secrets';
+import { PRODUCT_NAME } from '../adapters/store/paths';
+import { createSecretStore, loadKeytar } from '../adapters/store/secrets';
 import { EXIT, type ExitCode } from './exit-codes';
 import { cliIdentity, type CliIo } from './context';
 

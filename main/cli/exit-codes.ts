@@ -3,10 +3,10 @@
  * 2 usage or configuration error (the user can fix it), 3 could not run (a vendor unreachable or
  * down, the keychain locked, another process holding the job).
  */
-import { HttpError } from '../http/client';
-import { VendorError } from '../http/vendor-error';
-import { PsaSetupError } from '../psa/adapter';
-import { NotConfiguredError } from '../sync/setup-errors';
+import { HttpError } from '../adapters/http/client';
+import { VendorError } from '../adapters/http/vendor-error';
+import { PsaSetupError } from '../adapters/psa/adapter';
+import { NotConfiguredError } from '../domain/errors';
 
 export const EXIT = { ok: 0, failures: 1, usage: 2, cannotRun: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import { OrgIdSchema, type CustomerMapping, type CustomerOverview } from '../../preload/contract';
 import { mappingsFromCsv, mappingsToCsv } from '../../preload/mapping-csv';
-import { describeError } from '../errors';
-import { customerOverview } from '../mapping/overview';
-import type { SettingsStore } from '../store/settings';
-import type { SyncSetup } from '../sync/setup';
+import { describeError } from '../domain/errors';
+import { customerOverview } from '../jobs/mapping/overview';
+import type { SettingsStore } from '../adapters/store/settings';
+import type { SyncSetup } from '../jobs/setup';
 import { UsageError } from './exit-codes';
 import { findCompany } from './ticketing';
 

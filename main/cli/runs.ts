@@ -1,8 +1,9 @@
 /** `sync [--dry-run] [--json]` and `tickets [--json]`, on the user's settings or with --demo. */
-import type { Logger } from '../log';
-import type { CustomerOutcome, FieldChange, SyncRun } from '../sync/engine';
-import { createSyncEngine, createTicketEngine } from '../sync/setup';
-import { WINDOW_MS, windowOf, type TicketAction, type TicketRun } from '../tickets/engine';
+import type { Logger } from '../adapters/logging/logger';
+import type { CustomerOutcome, FieldChange, SyncRun } from '../jobs/sync/engine';
+import { createSyncEngine, createTicketEngine } from '../jobs/setup';
+import { WINDOW_MS, windowOf } from '../domain/windows';
+import type { TicketAction, TicketRun } from '../jobs/tickets/types';
 import { withCommandSetup, type CliIo, type CommandTarget } from './context';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
 

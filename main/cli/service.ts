@@ -12,15 +12,15 @@
 import { setMaxListeners } from 'node:events';
 import pkg from '../../package.json';
 import type { RunProgress, RunRecord } from '../../preload/contract';
-import { defaultLogDir, openFileLog } from '../logging/file-log';
-import { Redactor } from '../logging/redact';
-import { learnSavedSecrets, redactingSecretStore } from '../logging/secret-values';
-import { createAppServices } from '../app-services';
-import { describeError } from '../errors';
-import type { Logger } from '../log';
-import { PRODUCT_NAME } from '../paths';
-import { utcMinute } from '../run-summary';
-import { createSecretStore, loadKeytar } from '../store/secrets';
+import { defaultLogDir, openFileLog } from '../adapters/logging/file-log';
+import { Redactor } from '../adapters/logging/redact';
+import { learnSavedSecrets, redactingSecretStore } from '../adapters/store/redacting-secrets';
+import { createAppServices } from '../app/compose';
+import { describeError } from '../domain/errors';
+import type { Logger } from '../adapters/logging/logger';
+import { PRODUCT_NAME } from '../adapters/store/paths';
+import { utcMinute } from '../app/run-summary';
+import { createSecretStore, loadKeytar } from '../adapters/store/secrets';
 import { cliIdentity, testLimits, type CliIo } from './context';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
 

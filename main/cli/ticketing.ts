@@ -6,10 +6,10 @@
  */
 import { missingTicketingChoice, SettingsPatchSchema, type Option, type Settings } from '../../preload/contract';
 import { allowedCombinations, type ConnectWiseBoard } from '../../preload/ticketing-combinations';
-import { psaCompanies } from '../mapping/overview';
-import { materialBillingCodes, ticketingOptions } from '../setup-lists';
-import type { SettingsStore } from '../store/settings';
-import { createVendorClients, NotConfiguredError, type SyncSetup } from '../sync/setup';
+import { psaCompanies } from '../jobs/mapping/overview';
+import { materialBillingCodes, ticketingOptions } from '../app/setup-lists';
+import type { SettingsStore } from '../adapters/store/settings';
+import { createVendorClients, NotConfiguredError, type SyncSetup } from '../jobs/setup';
 import { isNone, pickOption } from './choices';
 import { UsageError } from './exit-codes';
 

@@ -1,6 +1,6 @@
 /** Binds the contract router to Electron's ipcMain. The only place that touches ipcMain. */
 import { ipcMain } from 'electron';
-import type { IpcRouter } from '../ipc-router';
+import type { IpcRouter } from '../app/ipc-router';
 
 export function registerIpc(router: IpcRouter, isMainWindow: (webContentsId: number) => boolean): () => void {
   for (const channel of router.channels) {

@@ -7,7 +7,7 @@
 import { Notification } from 'electron';
 import type { DesktopSettings, RunRecord, Screen } from '../../preload/contract';
 import { plural } from '../../preload/plural';
-import { runFailed } from '../run-summary';
+import { runFailed } from '../app/run-summary';
 
 export interface NotificationContent {
   title: string;

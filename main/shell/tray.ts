@@ -7,7 +7,7 @@
  */
 import { Menu, Tray, type MenuItemConstructorOptions } from 'electron';
 import type { RunProgress, RunRecord } from '../../preload/contract';
-import { lastResultLine, runFailed } from '../run-summary';
+import { lastResultLine, runFailed } from '../app/run-summary';
 
 export interface TrayActions {
   open(): void;

@@ -3,7 +3,7 @@
  * away from the app; no new windows; only checked https links handed to the OS browser.
  */
 import { BrowserWindow, shell } from 'electron';
-import { isSafeExternalUrl } from '../trust';
+import { isSafeExternalUrl } from './trust';
 
 export interface MainWindowOptions {
   preloadPath: string;

@@ -4,11 +4,11 @@
  */
 import { afterEach } from 'vitest';
 import { CHANNELS, type IpcResult, type Verb } from '../../preload/contract';
-import { createAppServices, type AppServices, type AppServicesOptions } from '../../main/app-services';
-import { createIpcRouter, serviceHandlers } from '../../main/ipc-router';
-import { memoryLogger } from '../../main/log';
-import { Redactor } from '../../main/logging/redact';
-import { redactingSecretStore } from '../../main/logging/secret-values';
+import { createAppServices, type AppServices, type AppServicesOptions } from '../../main/app/compose';
+import { createIpcRouter, serviceHandlers } from '../../main/app/ipc-router';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { Redactor } from '../../main/adapters/logging/redact';
+import { redactingSecretStore } from '../../main/adapters/store/redacting-secrets';
 import { realSecretStore, tempDir } from './fixtures';
 
 const WINDOW_URL = 'http://127.0.0.1:4173/';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createSecretStore, loadKeytar, type SecretStore } from '../../main/store/secrets';
+import { createSecretStore, loadKeytar, type SecretStore } from '../../main/adapters/store/secrets';
 
 export function tempDir(prefix = 'upsa-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -2,10 +2,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { PsaKind, Settings } from '../../preload/contract';
-import { DEMO_TICKETING } from '../../main/demo';
-import { memoryLogger } from '../../main/log';
-import { createSecretStore, loadKeytar } from '../../main/store/secrets';
-import { openSettingsStore } from '../../main/store/settings';
+import { DEMO_TICKETING } from '../../main/app/demo';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { createSecretStore, loadKeytar } from '../../main/adapters/store/secrets';
+import { openSettingsStore } from '../../main/adapters/store/settings';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { realSecretStore } from './fixtures';
 import type { SyncHarness } from './sync';

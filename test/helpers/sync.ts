@@ -1,15 +1,15 @@
 /** Wires the real sync engine to the simulators for one PSA, and computes expected values independently. */
 import type { CustomerMapping, PsaKind } from '../../preload/contract';
-import { memoryLogger } from '../../main/log';
-import { AutotaskClient } from '../../main/psa/autotask/client';
-import { AutotaskSyncAdapter } from '../../main/psa/autotask/adapter';
-import { ConnectWiseClient } from '../../main/psa/connectwise/client';
-import { ConnectWiseSyncAdapter } from '../../main/psa/connectwise/adapter';
-import type { PsaSyncAdapter } from '../../main/psa/adapter';
-import { openStateStore, type StateStore } from '../../main/store/state';
-import { SyncEngine } from '../../main/sync/engine';
-import { formatLastUpdated, type FieldValues } from '../../main/sync/fields';
-import { UmbrellaClient, type UmbrellaLimits } from '../../main/umbrella/client';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { AutotaskClient } from '../../main/adapters/psa/autotask/client';
+import { AutotaskSyncAdapter } from '../../main/adapters/psa/autotask/adapter';
+import { ConnectWiseClient } from '../../main/adapters/psa/connectwise/client';
+import { ConnectWiseSyncAdapter } from '../../main/adapters/psa/connectwise/adapter';
+import type { PsaSyncAdapter } from '../../main/adapters/psa/adapter';
+import { openStateStore, type StateStore } from '../../main/adapters/store/state';
+import { SyncEngine } from '../../main/jobs/sync/engine';
+import { formatLastUpdated, type FieldValues } from '../../main/domain/fields';
+import { UmbrellaClient, type UmbrellaLimits } from '../../main/adapters/umbrella/client';
 import { AutotaskSimulator } from '../../simulators/autotask';
 import { ConnectWiseSimulator } from '../../simulators/connectwise';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';

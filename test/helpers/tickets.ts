@@ -1,14 +1,16 @@
 /** Builds the real ticket engine on the simulators of a sync harness, and reads the PSA simulators' tickets. */
 import type { PsaKind } from '../../preload/contract';
-import { memoryLogger } from '../../main/log';
-import { AutotaskClient } from '../../main/psa/autotask/client';
-import { ConnectWiseClient } from '../../main/psa/connectwise/client';
-import { AutotaskSyncAdapter } from '../../main/psa/autotask/adapter';
-import { ConnectWiseSyncAdapter } from '../../main/psa/connectwise/adapter';
-import { AutotaskTicketAdapter, ConnectWiseTicketAdapter, type PsaTicketAdapter } from '../../main/psa/tickets';
-import { openStateStore, type StateStore } from '../../main/store/state';
-import { TicketEngine, WINDOW_MS, windowOf, type TicketDeps } from '../../main/tickets/engine';
-import { UmbrellaClient } from '../../main/umbrella/client';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { AutotaskClient } from '../../main/adapters/psa/autotask/client';
+import { ConnectWiseClient } from '../../main/adapters/psa/connectwise/client';
+import { AutotaskSyncAdapter } from '../../main/adapters/psa/autotask/adapter';
+import { ConnectWiseSyncAdapter } from '../../main/adapters/psa/connectwise/adapter';
+import { AutotaskTicketAdapter, ConnectWiseTicketAdapter, type PsaTicketAdapter } from '../../main/adapters/psa/tickets';
+import { openStateStore, type StateStore } from '../../main/adapters/store/state';
+import { TicketEngine } from '../../main/jobs/tickets/engine';
+import type { TicketDeps } from '../../main/jobs/tickets/types';
+import { WINDOW_MS, windowOf } from '../../main/domain/windows';
+import { UmbrellaClient } from '../../main/adapters/umbrella/client';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { ANCHOR, type SyncHarness } from './sync';
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AutotaskClient, AutotaskError, TICKET_STATUS_COMPLETE } from '../../main/psa/autotask/client';
-import { HttpError } from '../../main/http/client';
+import { AutotaskClient, AutotaskError, TICKET_STATUS_COMPLETE } from '../../main/adapters/psa/autotask/client';
+import { HttpError } from '../../main/adapters/http/client';
 import { AutotaskSimulator } from '../../simulators/autotask';
 import { buildWorld } from '../../simulators/seed';
 import { checkContractsAndStop } from '../helpers/contract';

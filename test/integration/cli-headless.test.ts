@@ -9,9 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PsaKind } from '../../preload/contract';
 import { runCli } from '../../main/cli/app';
-import { memoryLogger } from '../../main/log';
-import { openSettingsStore } from '../../main/store/settings';
-import { windowOf } from '../../main/tickets/engine';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { openSettingsStore } from '../../main/adapters/store/settings';
+import { windowOf } from '../../main/domain/windows';
 import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 import { closedPort, realSecretStore, tempDir } from '../helpers/fixtures';
 

@@ -3,9 +3,9 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import keytar from 'keytar';
 import { runCli } from '../../main/cli/app';
-import { KEYCHAIN_SERVICE } from '../../main/store/secrets';
-import { openSettingsStore } from '../../main/store/settings';
-import { memoryLogger } from '../../main/log';
+import { KEYCHAIN_SERVICE } from '../../main/adapters/store/secrets';
+import { openSettingsStore } from '../../main/adapters/store/settings';
+import { memoryLogger } from '../../main/adapters/logging/logger';
 import { closedPort, realSecretStore, requireSecretService, tempDir } from '../helpers/fixtures';
 
 const run = promisify(execFile);

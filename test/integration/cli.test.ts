@@ -4,8 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/app';
-import { openSettingsStore } from '../../main/store/settings';
-import { memoryLogger } from '../../main/log';
+import { openSettingsStore } from '../../main/adapters/store/settings';
+import { memoryLogger } from '../../main/adapters/logging/logger';
 import pkg from '../../package.json';
 import { requireSecretService, tempDir } from '../helpers/fixtures';
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CredentialKind, Settings } from '../../preload/contract';
 import { SettingsSchema } from '../../preload/contract';
-import { testConnection } from '../../main/connection';
-import { memoryLogger } from '../../main/log';
-import { openStateStore } from '../../main/store/state';
-import type { SyncSetup } from '../../main/sync/setup';
+import { testConnection } from '../../main/app/connection';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { openStateStore } from '../../main/adapters/store/state';
+import type { SyncSetup } from '../../main/jobs/setup';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { closedPort } from '../helpers/fixtures';
 import { startSyncHarness, type SyncHarness } from '../helpers/sync';

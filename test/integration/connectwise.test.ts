@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConnectWiseClient, ConnectWiseError } from '../../main/psa/connectwise/client';
-import { HttpError } from '../../main/http/client';
+import { ConnectWiseClient, ConnectWiseError } from '../../main/adapters/psa/connectwise/client';
+import { HttpError } from '../../main/adapters/http/client';
 import { ConnectWiseSimulator } from '../../simulators/connectwise';
 import { buildWorld } from '../../simulators/seed';
 import { checkContractsAndStop } from '../helpers/contract';

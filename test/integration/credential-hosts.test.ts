@@ -5,9 +5,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectWiseClient } from '../../main/psa/connectwise/client';
-import { trustedNextPage } from '../../main/psa/connectwise/site';
-import { UmbrellaClient } from '../../main/umbrella/client';
+import { ConnectWiseClient } from '../../main/adapters/psa/connectwise/client';
+import { trustedNextPage } from '../../main/adapters/psa/connectwise/site';
+import { UmbrellaClient } from '../../main/adapters/umbrella/client';
 import { ConnectWiseSimulator } from '../../simulators/connectwise';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { buildWorld } from '../../simulators/seed';

@@ -1,6 +1,6 @@
 /** "Check tickets now" looks at the partial window and marks nothing done: the scheduled check still runs. */
 import { afterEach, expect, it } from 'vitest';
-import { demoMappings, DEMO_TICKETING } from '../../main/demo';
+import { demoMappings, DEMO_TICKETING } from '../../main/app/demo';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 import { wiredApp } from '../helpers/app';
 

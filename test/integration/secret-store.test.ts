@@ -3,9 +3,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
 import keytar from 'keytar';
-import { openSettingsStore } from '../../main/store/settings';
-import { accountName, type SecretStore } from '../../main/store/secrets';
-import { memoryLogger } from '../../main/log';
+import { openSettingsStore } from '../../main/adapters/store/settings';
+import { accountName, type SecretStore } from '../../main/adapters/store/secrets';
+import { memoryLogger } from '../../main/adapters/logging/logger';
 import { readTree, realSecretStore, tempDir } from '../helpers/fixtures';
 
 const run = promisify(execFile);

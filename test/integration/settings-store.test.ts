@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../main/log';
-import { openSettingsStore, SETTINGS_SCHEMA_VERSION, type Migration } from '../../main/store/settings';
-import { openElectronStoreBackend } from '../../main/store/electron-settings';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { openSettingsStore, SETTINGS_SCHEMA_VERSION, type Migration } from '../../main/adapters/store/settings';
+import { openElectronStoreBackend } from '../../main/adapters/store/electron-settings';
 import { tempDir } from '../helpers/fixtures';
 
 const fixedNow = () => new Date('2026-11-25T10:00:00.000Z');

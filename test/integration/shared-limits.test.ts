@@ -3,16 +3,16 @@
  * ticket check both start at 00:00 UTC, each with its own Umbrella client.
  */
 import { afterEach, expect, it } from 'vitest';
-import { demoMappings, DEMO_TICKETING } from '../../main/demo';
-import { UMBRELLA_LIMITS, type UmbrellaLimits } from '../../main/umbrella/client';
+import { demoMappings, DEMO_TICKETING } from '../../main/app/demo';
+import { UMBRELLA_LIMITS, type UmbrellaLimits } from '../../main/adapters/umbrella/client';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 import { wiredApp } from '../helpers/app';
 import { SettingsSchema } from '../../preload/contract';
-import { memoryLogger } from '../../main/log';
-import { openStateStore } from '../../main/store/state';
-import { createSyncEngine, createTicketEngine } from '../../main/sync/setup';
-import { UmbrellaLimiters } from '../../main/umbrella/limits';
-import { UmbrellaTokenCache } from '../../main/umbrella/tokens';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { openStateStore } from '../../main/adapters/store/state';
+import { createSyncEngine, createTicketEngine } from '../../main/jobs/setup';
+import { UmbrellaLimiters } from '../../main/adapters/umbrella/limits';
+import { UmbrellaTokenCache } from '../../main/adapters/umbrella/tokens';
 import { realSecretStore, tempDir } from '../helpers/fixtures';
 
 const SCALE = 300; // Umbrella's minute becomes 200 ms, in the simulator and in the app alike

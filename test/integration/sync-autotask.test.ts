@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIELDS } from '../../main/sync/fields';
+import { FIELDS } from '../../main/domain/fields';
 import { ANCHOR, expectedValues, startSyncHarness, type SyncHarness } from '../helpers/sync';
 import { checkExchanges } from '../contract/openapi';
 

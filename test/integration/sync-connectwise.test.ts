@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIELDS } from '../../main/sync/fields';
-import { SyncAlreadyRunningError } from '../../main/sync/engine';
+import { FIELDS } from '../../main/domain/fields';
+import { SyncAlreadyRunningError } from '../../main/jobs/sync/engine';
 import { ANCHOR, expectedValues, startSyncHarness, type SyncHarness } from '../helpers/sync';
 import { checkExchanges } from '../contract/openapi';
 

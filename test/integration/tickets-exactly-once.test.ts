@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PsaKind } from '../../preload/contract';
-import { WINDOW_MS } from '../../main/tickets/engine';
+import { WINDOW_MS } from '../../main/domain/windows';
 import { HOUR } from '../../simulators/seed';
 import { startSyncHarness, type SyncHarness } from '../helpers/sync';
 import { AFTER_W0, duplicates, expectedHits, markerOf, notesOf, ticketEngine, ticketsOf, W0 } from '../helpers/tickets';

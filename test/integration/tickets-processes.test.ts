@@ -3,10 +3,10 @@
  * per hit, every run kept in the history, and a `map` made in one process kept by a save in another.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../main/log';
-import { openSettingsStore } from '../../main/store/settings';
-import { openStateStore } from '../../main/store/state';
-import { windowOf } from '../../main/tickets/engine';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { openSettingsStore } from '../../main/adapters/store/settings';
+import { openStateStore } from '../../main/adapters/store/state';
+import { windowOf } from '../../main/domain/windows';
 import { buildWorld } from '../../simulators/seed';
 import type { PsaKind } from '../../preload/contract';
 import { configuredFolder, node } from '../helpers/processes';

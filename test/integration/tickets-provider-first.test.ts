@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PsaKind } from '../../preload/contract';
-import { WINDOW_MS } from '../../main/tickets/engine';
+import { WINDOW_MS } from '../../main/domain/windows';
 import { buildWorld, HOUR } from '../../simulators/seed';
 import { ANCHOR, startSyncHarness, type SyncHarness } from '../helpers/sync';
 import { AFTER_W0, expectedHits, markerOf, notesOf, ticketEngine, ticketsOf, W0 } from '../helpers/tickets';

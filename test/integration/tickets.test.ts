@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PsaKind } from '../../preload/contract';
-import type { PsaTicketAdapter } from '../../main/psa/tickets';
-import type { StateStore } from '../../main/store/state';
-import { WINDOW_MS, windowOf } from '../../main/tickets/engine';
+import type { PsaTicketAdapter } from '../../main/adapters/psa/tickets';
+import type { StateStore } from '../../main/adapters/store/state';
+import { WINDOW_MS, windowOf } from '../../main/domain/windows';
 import { HOUR } from '../../simulators/seed';
 import { ANCHOR, startSyncHarness, type SyncHarness } from '../helpers/sync';
 import { AFTER_W0, expectedHits as seededHits, ticketEngine as buildEngine, W0 } from '../helpers/tickets';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { UmbrellaClient, UmbrellaError } from '../../main/umbrella/client';
+import { UmbrellaClient, UmbrellaError } from '../../main/adapters/umbrella/client';
 import { UmbrellaSimulator } from '../../simulators/umbrella';
 import { buildWorld, DAY, type DemoWorld } from '../../simulators/seed';
 import { checkContractsAndStop } from '../helpers/contract';

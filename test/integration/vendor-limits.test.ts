@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PsaKind } from '../../preload/contract';
-import { UMBRELLA_LIMITS, UmbrellaClient, UmbrellaLimiters, type UmbrellaLimits } from '../../main/umbrella/client';
-import { AutotaskClient } from '../../main/psa/autotask/client';
+import { UMBRELLA_LIMITS, UmbrellaClient, UmbrellaLimiters, type UmbrellaLimits } from '../../main/adapters/umbrella/client';
+import { AutotaskClient } from '../../main/adapters/psa/autotask/client';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { buildWorld } from '../../simulators/seed';
 import { UmbrellaSimulator } from '../../simulators/umbrella';

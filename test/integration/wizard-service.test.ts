@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CustomerOverview, type PsaKind, type RunProgress, type TicketingOptions, type Verb } from '../../preload/contract';
-import { demoMappings } from '../../main/demo';
+import { demoMappings } from '../../main/app/demo';
 import { wiredApp } from '../helpers/app';
 import { tempDir } from '../helpers/fixtures';
 import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';

@@ -5,9 +5,9 @@
  * fired, not looked up as due: a CLI run that finished first would rightly make it not due.
  * Usage: node --import tsx test/processes/app-scheduled-check.ts DATA_DIR
  */
-import { createAppServices } from '../../main/app-services';
-import { consoleLogger } from '../../main/log';
-import { createSecretStore, loadKeytar } from '../../main/store/secrets';
+import { createAppServices } from '../../main/app/compose';
+import { consoleLogger } from '../../main/adapters/logging/logger';
+import { createSecretStore, loadKeytar } from '../../main/adapters/store/secrets';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: app-scheduled-check.ts DATA_DIR');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionString, nextLink, normaliseSite } from '../../main/psa/connectwise/site';
+import { conditionString, nextLink, normaliseSite } from '../../main/adapters/psa/connectwise/site';
 import { parseConditions } from '../../simulators/connectwise-conditions';
 
 describe('ConnectWise site normalisation', () => {

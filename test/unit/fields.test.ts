@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FIELDS, FIELD_KEYS, formatFields, formatLastUpdated, NAMES_LIMIT, normaliseFieldName, previousMonth } from '../../main/sync/fields';
+import { FIELDS, FIELD_KEYS, formatFields, formatLastUpdated, NAMES_LIMIT, normaliseFieldName } from '../../main/domain/fields';
+import { previousMonth } from '../../main/domain/windows';
 
 describe('the 16 fields', () => {
   it('cover every key once, in ConnectWise order, with Autotask UDFs numbered 1..16 (Last Updated second)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JobBusyError, withJobLock } from '../../main/store/file-lock';
+import { JobBusyError, withJobLock } from '../../main/adapters/store/file-lock';
 import { tempDir } from '../helpers/fixtures';
 
 describe('one job at a time on a settings folder', () => {

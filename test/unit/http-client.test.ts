@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, HttpError, retryAfterMs } from '../../main/http/client';
+import { HttpClient, HttpError, retryAfterMs } from '../../main/adapters/http/client';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void;
 const servers: http.Server[] = [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, VERBS, contract, type Verb } from '../../preload/contract';
-import { createIpcRouter, type Handlers } from '../../main/ipc-router';
-import { memoryLogger } from '../../main/log';
-import { KeychainUnavailableError } from '../../main/store/secrets';
+import { createIpcRouter, type Handlers } from '../../main/app/ipc-router';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { KeychainUnavailableError } from '../../main/adapters/store/secrets';
 import { SettingsSchema } from '../../preload/contract';
 
 const APP_URL = 'file:///opt/app/out/renderer/index.html';

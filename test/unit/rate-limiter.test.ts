@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, type Clock } from '../../main/http/rate-limiter';
+import { RateLimiter, type Clock } from '../../main/adapters/http/rate-limiter';
 
 /** Virtual time: sleeping advances the clock instantly. */
 function virtualClock(): Clock & { t: number } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, latestBoundary, Scheduler, type Job, type JobRun, type SchedulerClock } from '../../main/scheduler';
-import { memoryLogger } from '../../main/log';
+import { DAY_MS, latestBoundary, Scheduler, type Job, type JobRun, type SchedulerClock } from '../../main/jobs/scheduler';
+import { memoryLogger } from '../../main/adapters/logging/logger';
 
 const T0 = Date.UTC(2026, 10, 25, 9, 30);
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../main/log';
-import { HISTORY_LIMIT, openStateStore, type RunRecord } from '../../main/store/state';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { HISTORY_LIMIT, openStateStore, type RunRecord } from '../../main/adapters/store/state';
 import { tempDir } from '../helpers/fixtures';
 
 const run = (i: number): RunRecord => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameSimilarity, nameWords, suggestMappings } from '../../main/mapping/suggest';
+import { nameSimilarity, nameWords, suggestMappings } from '../../main/jobs/mapping/suggest';
 import { buildWorld } from '../../simulators/seed';
 
 describe('mapping suggestions', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ticketSummary, windowOf, WINDOW_MS } from '../../main/tickets/engine';
+import { ticketSummary } from '../../main/jobs/tickets/hits';
+import { windowOf, WINDOW_MS } from '../../main/domain/windows';
 
 describe('ticket text and windows', () => {
   it('summaries name identity and customer and fit ConnectWise\'s 100 characters', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeExternalUrl, isTrustedRendererUrl } from '../../main/trust';
+import { isSafeExternalUrl, isTrustedRendererUrl } from '../../main/shell/trust';
 
 describe('isTrustedRendererUrl', () => {
   const app = 'app://renderer/index.html';

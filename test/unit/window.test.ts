@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ipcMain, shell } from 'electron';
 import { createMainWindow } from '../../main/shell/window';
 import { registerIpc } from '../../main/shell/ipc';
-import type { IpcRouter } from '../../main/ipc-router';
+import type { IpcRouter } from '../../main/app/ipc-router';
 
 type FakeWindow = {
   options: { webPreferences: Record<string, unknown> };

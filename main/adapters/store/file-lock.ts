@@ -1,0 +1,145 @@
+/**
+ * Advisory locks shared by every process on one settings folder (the app, a second app instance,
+ * the CLI, the service), built on proper-lockfile: a `<file>.lock` directory made atomically with
+ * mkdir, its mtime refreshed while held, and taken over when stale (a process that died holding it).
+ *
+ * - `withFileLockSync` guards a read-modify-write of one small file (settings.json, state.json): held
+ *   for milliseconds, so a contender waits (a short sleep loop; proper-lockfile's sync API has no retries).
+ * - `withJobLock` guards a whole job (the sync, the ticket check) for minutes: a second process waits
+ *   a bounded time, then is told which process holds it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import type { Logger } from '../logging/logger';
+
+const STALE_MS = 10_000;
+const SYNC_WAIT_MS = 15_000;
+const JOB_STALE_MS = 60_000;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function isLocked(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ELOCKED';
+}
+
+/** How a store file on the shared settings folder is opened. */
+export interface StoreFileOptions {
+  dir: string;
+  log: Logger;
+  now?: () => Date;
+  /** For read-only commands (`status`): never writes, never moves a file. */
+  readOnly?: boolean;
+  /** Told, in the user's words, when the file was damaged and moved or copied aside (the window shows it). */
+  onFileNotice?: (message: string) => void;
+}
+
+/** The store's log, with each file notice (its errors: a damaged file moved or copied aside) also told to `onFileNotice`. */
+export function noticingLog(options: Pick<StoreFileOptions, 'log' | 'onFileNotice'>): Logger {
+  const { log, onFileNotice } = options;
+  if (!onFileNotice) return log;
+  return { ...log, error: (message) => { log.error(message); onFileNotice(message); } };
+}
+
+/** What identifies one version of a file (null: none): every atomic write makes a new inode and mtime. */
+export function fileStamp(file: string): string | null {
+  try {
+    const s = fs.statSync(file);
+    return `${String(s.ino)}:${String(s.mtimeMs)}:${String(s.ctimeMs)}:${String(s.size)}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Another process held the lock for longer than we could wait. */
+export class LockTimeoutError extends Error {
+  override readonly name = 'LockTimeoutError';
+}
+
+/** Runs `change` while holding the lock of `file` (which need not exist yet). */
+export function withFileLockSync<T>(file: string, change: () => T, waitMs = SYNC_WAIT_MS): T {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const deadline = Date.now() + waitMs;
+  let release: (() => void) | null = null;
+  while (!release) {
+    try {
+      release = lockfile.lockSync(file, { realpath: false, stale: STALE_MS });
+    } catch (error) {
+      if (!isLocked(error)) throw error;
+      if (Date.now() > deadline) {
+        throw new LockTimeoutError(`${file} stayed locked by another process for ${String(Math.round(waitMs / 1000))} s; close other copies of Umbrella PSA Sync using this folder, or delete ${file}.lock if none is running.`);
+      }
+      Atomics.wait(sleeper, 0, 0, 10 + Math.floor(Math.random() * 20));
+    }
+  }
+  try {
+    return change();
+  } finally {
+    release();
+  }
+}
+
+export interface JobHolder {
+  pid: number;
+  /** Who holds it, in words: "the app", "the command line", "the service". */
+  role: string;
+  since: string;
+}
+
+/** A job is already running in another process, and did not finish while we waited. */
+export class JobBusyError extends Error {
+  override readonly name = 'JobBusyError';
+  constructor(message: string, readonly holder: JobHolder | null) {
+    super(message);
+  }
+}
+
+const JOB_LABELS: Record<string, string> = { sync: 'A sync', tickets: 'A ticket check' };
+
+function readHolder(file: string): JobHolder | null {
+  try {
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<JobHolder>;
+    return typeof raw.pid === 'number' && typeof raw.role === 'string' && typeof raw.since === 'string' ? { pid: raw.pid, role: raw.role, since: raw.since } : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface JobLockOptions {
+  dir: string;
+  job: 'sync' | 'tickets';
+  role: string;
+  /** How long to wait for another process's run to finish (default 2 minutes). */
+  waitMs?: number;
+}
+
+/** Runs `body` as the only `job` across every process on the folder. */
+export async function withJobLock<T>(options: JobLockOptions, body: () => Promise<T>): Promise<T> {
+  const target = path.join(options.dir, `${options.job}.job`);
+  const holderFile = `${target}.holder.json`;
+  fs.mkdirSync(options.dir, { recursive: true });
+  const waitMs = options.waitMs ?? 120_000;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(target, {
+      realpath: false,
+      // A long job blocks nothing, but a busy event loop can delay the refresh: a generous staleness.
+      stale: JOB_STALE_MS,
+      update: JOB_STALE_MS / 6,
+      retries: { retries: Math.max(0, Math.ceil(waitMs / 500)), factor: 1, minTimeout: 500, maxTimeout: 500 },
+      // Only after the machine slept past the staleness: the run goes on; the next one re-reads the PSA.
+      onCompromised: () => undefined,
+    });
+  } catch (error) {
+    if (!isLocked(error)) throw error;
+    const holder = readHolder(holderFile);
+    const who = holder ? ` in ${holder.role} (process ${String(holder.pid)}, since ${holder.since.slice(0, 16).replace('T', ' ')} UTC)` : ' in another process';
+    throw new JobBusyError(`${JOB_LABELS[options.job] ?? 'A run'} is still running${who} after waiting ${String(Math.round(waitMs / 1000))} s, so this one did not start: try again when that one has finished (the schedule retries by itself).`, holder);
+  }
+  try {
+    fs.writeFileSync(holderFile, JSON.stringify({ pid: process.pid, role: options.role, since: new Date().toISOString() }));
+    return await body();
+  } finally {
+    fs.rmSync(holderFile, { force: true });
+    await release().catch(() => undefined);
+  }
+}

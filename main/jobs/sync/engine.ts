@@ -1,0 +1,249 @@
+/**
+ * The daily configuration sync: for every mapped customer, collect the 16 Umbrella fields and
+ * write them to that company's one configuration in the PSA.
+ *
+ * - Plan, then apply: each customer's plan says create / update / unchanged and which fields
+ *   change (before -> after); a dry run stops at the plan and writes nothing.
+ * - Idempotent and resumable: the configuration id is stored after each write; without one the
+ *   PSA is searched before anything is created, and a create whose answer was lost is found
+ *   again (adapters), so a crash at any point leaves no duplicate.
+ * - At steady state one PSA request per customer: the stored id is updated directly.
+ * - One run at a time: a second request for the same kind of run joins it; another is refused.
+ */
+import type { CustomerMapping, RunProgress } from '../../../preload/contract';
+import { describeError, RunStoppedError } from '../../domain/errors';
+import { RateLimiter, StoppedWaitingError } from '../../adapters/http/rate-limiter';
+import type { Logger } from '../../adapters/logging/logger';
+import { runWaits } from '../run-waits';
+import { companyKey, PsaSetupError, type PsaCompany, type PsaSyncAdapter } from '../../adapters/psa/adapter';
+import { CustomerCache } from '../../adapters/umbrella/customer-cache';
+import { configurationKey, HISTORY_LIMIT, type CustomerResult, type RunRecord, type StateStore } from '../../adapters/store/state';
+import { progressReporter, type UmbrellaClient, type UmbrellaCustomer } from '../../adapters/umbrella/client';
+import { collectFields, securityCategories, type SecurityCategories } from '../../adapters/umbrella/collector';
+import { FIELDS, formatFields, type FieldKey, type FieldValues } from '../../domain/fields';
+
+export interface FieldChange {
+  field: FieldKey;
+  label: string;
+  before: string | number | null;
+  after: string | number;
+}
+
+export interface CustomerOutcome extends CustomerResult {
+  psaCompany?: string;
+  changes?: FieldChange[];
+}
+
+export interface SyncProgress {
+  done: number;
+  total: number;
+  outcome: CustomerOutcome;
+}
+
+export interface SyncRun {
+  record: RunRecord;
+  outcomes: CustomerOutcome[];
+  /** What stopped the run (record.error says it in words), for callers that tell kinds apart (the CLI's exit code). */
+  failure?: unknown;
+}
+
+export interface SyncDeps {
+  umbrella: UmbrellaClient;
+  psa: PsaSyncAdapter;
+  state: StateStore;
+  mappings: () => Record<string, CustomerMapping>;
+  log: Logger;
+  now?: () => Date;
+  /** Customers processed at once (Umbrella's per-org limits allow many; token minting paces them). */
+  concurrency?: number;
+  /** Customers done so far, for every run however it was started (window, tray, schedule). */
+  onRunProgress?: (progress: RunProgress) => void;
+  /** Once aborted (the service is stopping), no further customer starts; the run ends as stopped and is done again next time. */
+  stopSignal?: AbortSignal;
+  /** Runs a real sync as the only one across every process on the settings folder (dry runs write nothing and need no lock). */
+  exclusive?: <T>(body: () => Promise<T>) => Promise<T>;
+}
+
+export class SyncAlreadyRunningError extends Error {
+  override readonly name = 'SyncAlreadyRunningError';
+}
+
+function changesBetween(before: Partial<FieldValues> | null, after: FieldValues): FieldChange[] {
+  return FIELDS.filter((f) => before === null || String(before[f.key] ?? '') !== String(after[f.key]))
+    .map((f) => ({ field: f.key, label: f.question, before: before?.[f.key] ?? null, after: after[f.key] }));
+}
+
+/** Only Last Updated differs: the configuration is refreshed but counts as unchanged. */
+function meaningful(changes: FieldChange[]): FieldChange[] {
+  return changes.filter((c) => c.field !== 'lastUpdated');
+}
+
+export class SyncEngine {
+  private running: { dryRun: boolean; promise: Promise<SyncRun>; startedAt: Date } | null = null;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: SyncDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+
+  run(options: { dryRun?: boolean; onProgress?: (progress: SyncProgress) => void } = {}): Promise<SyncRun> {
+    const dryRun = options.dryRun ?? false;
+    if (this.running) {
+      if (this.running.dryRun === dryRun) return this.running.promise;
+      throw new SyncAlreadyRunningError(`A ${this.running.dryRun ? 'dry run' : 'sync'} started at ${this.running.startedAt.toISOString()} is still running; try again when it has finished.`);
+    }
+    const startedAt = this.now();
+    const execute = () => this.execute(dryRun, startedAt, options.onProgress);
+    const promise = (dryRun || !this.deps.exclusive ? execute() : this.deps.exclusive(execute)).finally(() => {
+      this.running = null;
+    });
+    this.running = { dryRun, promise, startedAt };
+    return promise;
+  }
+
+  private async execute(dryRun: boolean, runAt: Date, onProgress?: (progress: SyncProgress) => void): Promise<SyncRun> {
+    const { umbrella, psa, state, log } = this.deps;
+    const umbrellaBefore = umbrella.stats.requests;
+    const waits = runWaits(umbrella, psa);
+    const psaBefore = psa.requestCount();
+    const notes: string[] = [];
+    const outcomes: CustomerOutcome[] = [];
+    let fatal: string | undefined;
+    let failure: unknown;
+    const { report, stop } = progressReporter(umbrella, (p) => this.deps.onRunProgress?.({ kind: 'sync', dryRun, ...p }));
+
+    try {
+      // The PSA's companies do not depend on Umbrella's list: read both at once.
+      const companiesPending = psa.companies();
+      companiesPending.catch(() => undefined); // awaited below; a run with nothing mapped never asks
+      const customers = await new CustomerCache(umbrella, state, this.now).fresh(!dryRun);
+      const mappings = this.deps.mappings();
+      const todo: { customer: UmbrellaCustomer; reference: string }[] = [];
+      for (const customer of customers) {
+        const mapping = mappings[String(customer.customerId)];
+        const base = { orgId: customer.customerId, name: customer.customerName };
+        if (mapping?.excluded) outcomes.push({ ...base, status: 'skipped', reason: 'Excluded from the sync.' });
+        else if (!mapping?.psaCompany) outcomes.push({ ...base, status: 'skipped', reason: 'Not mapped to a PSA company.' });
+        else todo.push({ customer, reference: mapping.psaCompany });
+      }
+      for (const outcome of outcomes) onProgress?.({ done: 0, total: todo.length, outcome });
+      report({ done: 0, total: todo.length });
+
+      if (todo.length > 0) {
+        const [prepared, companies, categoryList] = await Promise.all([psa.prepare(dryRun), companiesPending, umbrella.categories(todo[0]?.customer.customerId ?? 0)]);
+        notes.push(...prepared.notes);
+        const categories = securityCategories(categoryList);
+        const limiter = new RateLimiter([], this.deps.concurrency ?? 32);
+        let done = 0;
+        let stopped = 0;
+        await Promise.all(todo.map(({ customer, reference }) => limiter.run(async () => {
+          if (this.deps.stopSignal?.aborted) {
+            stopped++;
+            return;
+          }
+          let outcome;
+          try {
+            outcome = await this.syncCustomer(customer, reference, companies, categories, runAt, dryRun, prepared.ready);
+          } catch (error) {
+            if (!(error instanceof StoppedWaitingError)) throw error;
+            stopped++;
+            return;
+          }
+          outcomes.push(outcome);
+          done++;
+          onProgress?.({ done, total: todo.length, outcome });
+          report({ done, total: todo.length });
+        })));
+        if (stopped > 0) throw new RunStoppedError(`Stopped before the end: ${String(stopped)} customer(s) were not synced; they are synced at the next run.`);
+      }
+    } catch (error) {
+      fatal = error instanceof PsaSetupError || error instanceof RunStoppedError ? error.message : `The sync stopped: ${describeError(error)}`;
+      failure = error;
+      log.error(fatal);
+    } finally {
+      stop();
+    }
+
+    const { notes: waitNotes, usage } = waits();
+    notes.push(...waitNotes);
+    for (const note of notes) log.info(note);
+    const count = (status: CustomerResult['status']) => outcomes.filter((o) => o.status === status).length;
+    const record: RunRecord = {
+      id: `sync-${runAt.toISOString()}`,
+      kind: 'sync',
+      psa: psa.kind,
+      dryRun,
+      startedAt: runAt.toISOString(),
+      finishedAt: this.now().toISOString(),
+      counts: { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), skipped: count('skipped'), failed: count('failed') },
+      requests: { umbrella: umbrella.stats.requests - umbrellaBefore, psa: psa.requestCount() - psaBefore },
+      problems: outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped').map(({ orgId, name, status, reason }) => ({ orgId, name, status, ...(reason ? { reason } : {}) })),
+      notes,
+      ...(fatal ? { error: fatal } : {}),
+      ...(failure instanceof RunStoppedError ? { stopped: true } : {}),
+      ...(usage ? { psaUsage: usage } : {}),
+    };
+    state.updateNow((s) => {
+      s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT);
+      if (!dryRun) {
+        for (const { orgId, status, reason } of outcomes) s.lastResults[configurationKey(psa.kind, orgId)] = { status, at: record.startedAt, ...(reason ? { reason } : {}) };
+      }
+    });
+    this.deps.onRunProgress?.({ kind: 'sync', dryRun, done: 0, total: 0, finished: true });
+    outcomes.sort((a, b) => a.name.localeCompare(b.name));
+    return { record, outcomes, ...(fatal ? { failure } : {}) };
+  }
+
+  private async syncCustomer(
+    customer: UmbrellaCustomer, reference: string, companies: Map<string, PsaCompany>, categories: SecurityCategories,
+    runAt: Date, dryRun: boolean, psaReady: boolean,
+  ): Promise<CustomerOutcome> {
+    const { psa, state, umbrella } = this.deps;
+    const base = { orgId: customer.customerId, name: customer.customerName, psaCompany: reference };
+    const company = companies.get(companyKey(reference));
+    if (!company) return { ...base, status: 'failed', reason: `The PSA company "${reference}" was not found (it may have been deleted or its ID changed): map this customer again.` };
+    if (!company.active) return { ...base, status: 'failed', reason: `The PSA company "${company.name}" (${reference}) is inactive: reactivate it in the PSA or map this customer to an active company.` };
+
+    try {
+      const values = formatFields(await collectFields(umbrella, customer, runAt, categories));
+      const key = configurationKey(psa.kind, customer.customerId);
+      const stored = state.get().configurations[key];
+      const storedId = stored && stored.companyId === company.id ? stored.configurationId : null;
+
+      if (dryRun) {
+        const existing = psaReady ? await psa.readConfiguration(company, storedId) : null;
+        const changes = changesBetween(existing?.values ?? null, values);
+        const status = !existing ? 'created' : meaningful(changes).length > 0 ? 'updated' : 'unchanged';
+        return { ...base, status, changes, changedFields: changes.map((c) => c.field) };
+      }
+
+      let configurationId: number | null = null;
+      let before: Partial<FieldValues> | null = stored && storedId !== null ? stored.values : null;
+      if (storedId !== null && (await psa.updateConfiguration(storedId, company, values)) === 'updated') {
+        configurationId = storedId;
+      } else {
+        const existing = await psa.readConfiguration(company, null);
+        if (existing) {
+          before = existing.values;
+          if ((await psa.updateConfiguration(existing.id, company, values)) === 'updated') configurationId = existing.id;
+        }
+        if (configurationId === null) {
+          before = null;
+          configurationId = await psa.createConfiguration(company, values);
+        }
+      }
+      const id = configurationId;
+      state.update((s) => {
+        s.configurations[key] = { configurationId: id, companyId: company.id, values, syncedAt: runAt.toISOString() };
+      });
+      const changes = changesBetween(before, values);
+      const status = before === null ? 'created' : meaningful(changes).length > 0 ? 'updated' : 'unchanged';
+      return { ...base, status, changes, changedFields: changes.map((c) => c.field) };
+    } catch (error) {
+      // Stopping: this customer gave up before anything was written; the next run does it.
+      if (error instanceof StoppedWaitingError) throw error;
+      return { ...base, status: 'failed', reason: describeError(error) };
+    }
+  }
+}

@@ -26,14 +26,45 @@ describe('architecture rules enforced by ESLint', () => {
   });
 
   it('allows electron in main/shell/ and in the store\'s Electron adapters', async () => {
-    for (const file of ['main/shell/lint-probe.ts', 'main/store/electron-lint-probe.ts']) {
+    for (const file of ['main/shell/lint-probe.ts', 'main/adapters/store/electron-lint-probe.ts']) {
       const rules = await lintProbe(file, "import { app } from 'electron';\nexport const name = app.getName();\n");
       expect(rules).not.toContain('no-restricted-imports');
     }
   });
 
+  it('forbids importing upward: the domain imports nothing of the app, adapters no job, jobs no façade, the façade no shell', async () => {
+    const upward: [string, string][] = [
+      ['main/domain/lint-probe.ts', "import { TicketEngine } from '../jobs/tickets/engine';\nexport const x = TicketEngine;\n"],
+      ['main/domain/lint-probe.ts', "import { HISTORY_LIMIT } from '../adapters/store/state';\nexport const x = HISTORY_LIMIT;\n"],
+      ['main/adapters/psa/lint-probe.ts', "import { SyncEngine } from '../../jobs/sync/engine';\nexport const x = SyncEngine;\n"],
+      ['main/adapters/store/lint-probe.ts', "import { UmbrellaClient } from '../umbrella/client';\nexport const x = UmbrellaClient;\n"],
+      ['main/jobs/lint-probe.ts', "import { AppService } from '../app/service';\nexport const x = AppService;\n"],
+      ['main/app/lint-probe.ts', "import { runCli } from '../cli/app';\nexport const x = runCli;\n"],
+    ];
+    for (const [file, code] of upward) expect(await lintProbe(file, code), file).toContain('boundaries/dependencies');
+  });
+
+  it('allows importing from the same layer or below', async () => {
+    const rules = await lintProbe('main/jobs/lint-probe.ts', "import { FIELDS } from '../domain/fields';\nimport { HISTORY_LIMIT } from '../adapters/store/state';\nimport { SyncEngine } from './sync/engine';\nexport const x = [FIELDS, HISTORY_LIMIT, SyncEngine];\n");
+    expect(rules).not.toContain('boundaries/dependencies');
+  });
+
+  it('forbids an import circle, even inside one layer', async () => {
+    // Written, not linted: linting it first would cache './lint-probe-a' as unresolved.
+    const other = path.resolve('main/jobs/lint-probe-b.ts');
+    fs.writeFileSync(other, "import { a } from './lint-probe-a';\nexport const b = (): unknown => a;\n");
+    probes.push(other);
+    const rules = await lintProbe('main/jobs/lint-probe-a.ts', "import { b } from './lint-probe-b';\nexport const a = (): unknown => b;\n");
+    expect(rules).toContain('import-x/no-cycle');
+  });
+
+  it('keeps main/ to its layers: no loose file beside them', async () => {
+    const rules = await lintProbe('main/lint-probe-loose.ts', 'export const x = 1;\n');
+    expect(rules).toContain('boundaries/no-unknown-files');
+  });
+
   it('forbids the renderer from importing main-process code or Node built-ins', async () => {
-    const rules = await lintProbe('renderer/src/lint-probe.ts', "import fs from 'node:fs';\nimport { AppService } from '../../main/service';\nexport const x = [fs, AppService];\n");
+    const rules = await lintProbe('renderer/src/lint-probe.ts', "import fs from 'node:fs';\nimport { AppService } from '../../main/app/service';\nexport const x = [fs, AppService];\n");
     expect(rules.filter((r) => r === 'no-restricted-imports')).toHaveLength(2);
   });
 }, 60_000);

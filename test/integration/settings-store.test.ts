@@ -87,7 +87,7 @@ describe('SettingsStore', () => {
     expect(settings.psa.kind).toBeNull();
     expect(settings.mappings['42']?.psaCompany).toBe('Contoso');
     expect(settings.ticketing.threshold).toBe(7);
-    expect(log.lines.join('\n')).toMatch(/invalid sections that were reset to defaults \(psa\.kind: /);
+    expect(log.lines.join("\n")).toMatch(/only these were reset or dropped: psa\.kind: /);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'settings.json.invalid-2026-11-25T10-00-00-000Z'), 'utf8'))).toEqual(original);
   });
 

@@ -4,8 +4,9 @@
  * The JSON file itself is handled by `conf` (plain Node: CLI, tests) or `electron-store` (inside
  * Electron), both of which write atomically (temp file + rename). This module adds what a user's
  * data deserves on top: zod validation, schema migrations, and recovery that never loses a byte —
- * an unreadable file is moved aside (not deleted), a section that fails validation is reset to its
- * defaults after the whole file was copied aside, and each of these is said in one clear log line.
+ * an unreadable file is moved aside (not deleted); an invalid entry is dropped, or an invalid field
+ * reset to its default, keeping every valid one (salvage.ts), after the whole file was copied aside;
+ * and each of these is said in one clear log line.
  * A UTF-8 byte-order mark (Notepad adds one) is not damage.
  *
  * Several processes may share the folder: `get` sees another process's saves, and every save is a
@@ -16,7 +17,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import {
-  SETTINGS_SECTIONS,
   SettingsPatchSchema,
   SettingsSchema,
   type Settings,
@@ -28,6 +28,7 @@ import {
 import type { Logger } from '../logging/logger';
 import { describeError } from '../../domain/errors';
 import { fileStamp as stampOf, noticingLog, withFileLockSync, type StoreFileOptions } from './file-lock';
+import { salvage } from './salvage';
 
 export const SETTINGS_FILE_NAME = 'settings';
 export const SETTINGS_SCHEMA_VERSION = 1;
@@ -81,7 +82,7 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
   if (!readOnly) fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
 
-  const backend = readOnly ? open(dir) : withFileLockSync(file, () => openOrRecover(dir, open, log, now));
+  const backend = readOnly ? openReadOnly(dir, open, log) : withFileLockSync(file, () => openOrRecover(dir, open, log, now));
   let current = SettingsSchema.parse({});
   let seen: string | null = null;
 
@@ -99,7 +100,7 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
     current = settings;
     seen = stampOf(backend.path);
     const stored = toStored(settings);
-    if (!readOnly && raw !== null && JSON.stringify(raw) !== JSON.stringify(stored)) {
+    if (!readOnly && raw !== null && !sameJson(raw, stored)) {
       backend.store = stored;
       seen = stampOf(backend.path);
     }
@@ -154,12 +155,24 @@ function asideName(file: string, reason: 'corrupt' | 'invalid' | 'newer', now: (
   return `${file}.${reason}-${stamp}`;
 }
 
+/** Conf reads `null` or `[]` as an empty store: a file that does not hold a settings object is damage, not "nothing set". */
+function openChecked(dir: string, open: BackendFactory): JsonFileBackend {
+  const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
+  if (fs.existsSync(file)) {
+    const parsed: unknown = parseJsonFile(fs.readFileSync(file, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error(`it holds ${parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : `a ${typeof parsed}`} instead of the settings object`);
+    }
+  }
+  return open(dir);
+}
+
 function openOrRecover(dir: string, open: BackendFactory, log: Logger, now: () => Date): JsonFileBackend {
   try {
-    return open(dir);
+    return openChecked(dir, open);
   } catch (error) {
     const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
-    if (!fs.existsSync(file)) throw error;
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) throw error;
     const aside = asideName(file, 'corrupt', now);
     fs.renameSync(file, aside);
     log.error(
@@ -168,6 +181,26 @@ function openOrRecover(dir: string, open: BackendFactory, log: Logger, now: () =
         `re-enter them, or fix that file and move it back while the app is closed.`,
     );
     return open(dir);
+  }
+}
+
+/** A read-only opening (status) changes nothing: a damaged file is named, and defaults are shown. */
+function openReadOnly(dir: string, open: BackendFactory, log: Logger): JsonFileBackend {
+  try {
+    return openChecked(dir, open);
+  } catch (error) {
+    const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
+    log.error(`Settings file ${file} could not be read (${describeError(error)}); default settings are shown. Nothing was changed: the app, or any command that saves settings, moves it aside.`);
+    return { store: {}, path: file };
+  }
+}
+
+/** Whether two values are the same JSON; a value too deeply nested to serialise (a hand edit gone wrong) is not. */
+function sameJson(a: unknown, b: unknown): boolean {
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
   }
 }
 
@@ -199,25 +232,14 @@ function validate(raw: Record<string, unknown>, backend: JsonFileBackend, migrat
     log.info(`Settings upgraded from schema ${String(version)} to ${String(migrations.length)}.`);
   }
 
-  const salvaged: Record<string, unknown> = {};
-  const reset: string[] = [];
-  for (const section of SETTINGS_SECTIONS) {
-    const result = SettingsSchema.shape[section].safeParse(migrated[section]);
-    if (result.success) {
-      salvaged[section] = result.data;
-    } else {
-      const first = result.error.issues[0];
-      const where = first ? [section, ...first.path.map(String)].join('.') : section;
-      reset.push(`${where}: ${first?.message ?? 'invalid'}`);
-    }
-  }
-  if (reset.length > 0) {
+  const { value, repairs } = salvage(SettingsSchema, migrated);
+  if (repairs.length > 0) {
     const aside = asideName(backend.path, 'invalid', now);
     if (!readOnly) fs.copyFileSync(backend.path, aside);
     log.error(
-      `Settings file ${backend.path} had invalid sections that were reset to defaults (${reset.join('; ')}). ` +
+      `Settings file ${backend.path} had invalid entries; every valid one was kept, and only these were reset or dropped: ${repairs.join('; ')}. ` +
         `The original file was copied to ${aside}.`,
     );
   }
-  return SettingsSchema.parse(salvaged);
+  return value;
 }

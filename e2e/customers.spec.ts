@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { test, expect, screenshot } from './harness';
+import { test, expect, screenshot, type AppHarness } from './harness';
 import { DEMO_CREDENTIALS, startDemoSimulators } from '../simulators/demo';
 
 const openCustomers = async (page: Page) => {
@@ -10,10 +12,16 @@ const openCustomers = async (page: Page) => {
   await expect(page.getByRole('table', { name: 'Customer mapping' })).toBeVisible();
 };
 const search = (page: Page, text: string) => page.getByLabel('Search').fill(text);
+/** Removes every saved mapping (a save changes only the entries it names). */
+const clearMappings = (app: AppHarness) => {
+  app.service.saveSettings({ mappings: Object.fromEntries(Object.keys(app.service.getSettings().mappings).map((id) => [id, null])) });
+};
+/** The command line on the same settings folder, as an administrator would run it beside the window. */
+const cli = (dataDir: string, ...args: string[]) => promisify(execFile)(process.execPath, ['out/main/cli.js', ...args, '--data-dir', dataDir]);
 
 test.describe('customers screen', () => {
   test('suggests matches and accepts all above the chosen confidence in one click', async ({ page, app, demo }) => {
-    app.service.saveSettings({ mappings: {} });
+    clearMappings(app);
     await openCustomers(page);
     await expect(page.getByText('25 customers are not mapped to a PSA company and will not be synced.')).toBeVisible();
     const table = page.getByRole('table', { name: 'Customer mapping' });
@@ -39,7 +47,7 @@ test.describe('customers screen', () => {
   });
 
   test('a company typed by hand is saved, and an excluded customer is kept out', async ({ page, app, demo }) => {
-    app.service.saveSettings({ mappings: {} });
+    clearMappings(app);
     await openCustomers(page);
     await search(page, 'Westbrook');
     const input = page.getByLabel('PSA company for Westbrook Law Office');
@@ -53,6 +61,20 @@ test.describe('customers screen', () => {
     const byOrg = (name: string) => String(demo.sims.world.customers.find((c) => c.customerName === name)!.customerId);
     await expect.poll(() => app.service.getSettings().mappings[byOrg('Maple Street Bakery')]?.excluded).toBe(true);
     expect(app.service.getSettings().mappings[byOrg('Westbrook Law Office')]).toEqual({ psaCompany: 'NorthwindTraders', excluded: false });
+  });
+
+  test('a mapping saved in the CLI while this screen is open is kept when the screen saves a change of its own', async ({ page, app, demo }) => {
+    clearMappings(app);
+    await openCustomers(page);
+    const orgOf = (name: string) => String(demo.sims.world.customers.find((c) => c.customerName === name)!.customerId);
+    // The screen has loaded its table; now the CLI maps another customer.
+    await cli(app.dataDir, 'map', orgOf('Maple Street Bakery'), 'AcmeCorp', '--no-check');
+    await search(page, 'Westbrook');
+    const input = page.getByLabel('PSA company for Westbrook Law Office');
+    await input.fill('NorthwindTraders');
+    await input.blur();
+    await expect.poll(() => app.service.getSettings().mappings[orgOf('Westbrook Law Office')]?.psaCompany).toBe('NorthwindTraders');
+    expect(app.service.getSettings().mappings[orgOf('Maple Street Bakery')]).toEqual({ psaCompany: 'AcmeCorp', excluded: false });
   });
 
   test('shows each customer\'s last sync result; "Failed last sync" filters to the failures', async ({ page, app, demo }) => {

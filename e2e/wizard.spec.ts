@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, screenshot } from './harness';
 import { DEMO_CREDENTIALS } from '../simulators/demo';
@@ -149,6 +151,20 @@ test.describe('setup wizard', () => {
     await page.getByRole('button', { name: 'Finish' }).click();
     expect(app.service.getSettings()).toMatchObject({ psa: { kind: 'autotask' }, autotask: { materialBillingCodeId: 29682801 }, ticketing: { enabled: true, autotask: { queueId: 29682969, priorityId: 5, issueTypeId: 12, subIssueTypeId: 136 } } });
     expect(sims.autotask.products).toHaveLength(0);
+  });
+
+  test('a threshold set in the CLI while step 3 is open is kept when the step saves the choice the user changed', async ({ page, app, demo }) => {
+    expect(demo.sims).toBeTruthy();
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Setup' }).click();
+    await step(page, /Ticketing/).click();
+    await expect(page.getByLabel('Priority', { exact: true })).toBeEnabled();
+    await promisify(execFile)(process.execPath, ['out/main/cli.js', 'configure', '--threshold', '9', '--data-dir', app.dataDir]);
+    expect(app.service.getSettings().ticketing.threshold).toBe(9);
+    await page.getByLabel('Priority', { exact: true }).selectOption({ label: 'Priority 1 - Emergency Response' });
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page.getByRole('heading', { name: 'Step 4 of 4: Review' })).toBeVisible();
+    expect(app.service.getSettings().ticketing).toMatchObject({ enabled: true, threshold: 9, connectwise: { boardId: 1, priorityId: 1, typeId: 20, subTypeId: 30, itemId: 40 } });
   });
 
   test('removing an integration says what is kept and removed, and asks first; skipping ticketing turns tickets off', async ({ page, app, demo }) => {

@@ -152,20 +152,43 @@ export const SettingsSchema = z.object({
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SETTINGS_SECTIONS = Object.keys(SettingsSchema.shape) as (keyof Settings)[];
 
-/** A save replaces whole sections; sections left out stay as they are. */
+/**
+ * What a save may name: any field of a section (nested ones too), without defaults, so that a field left
+ * out is left alone rather than reset.
+ */
+type FieldPatch<T> = T extends z.ZodDefault<infer I> | z.ZodPrefault<infer I>
+  ? FieldPatch<I>
+  : T extends z.ZodObject<infer Shape>
+    ? z.ZodOptional<z.ZodObject<{ [K in keyof Shape]: FieldPatch<Shape[K]> }, z.core.$strict>>
+    : T extends z.ZodType ? z.ZodOptional<T> : never;
+
+function fieldPatch<T extends z.ZodType>(schema: T): FieldPatch<T> {
+  let inner: z.ZodType = schema;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault) inner = inner.def.innerType as z.ZodType;
+  if (inner instanceof z.ZodObject) {
+    const shape: Record<string, z.ZodType> = inner.shape;
+    return z.strictObject(Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, fieldPatch(field)]))).optional() as unknown as FieldPatch<T>;
+  }
+  return inner.optional() as unknown as FieldPatch<T>;
+}
+
+/**
+ * A save changes only what it names: the fields of a section (a nested object field by field), and
+ * the mapping entries (null removes one); everything else stays as it is in the latest file, so a
+ * window open for an hour cannot undo what the CLI or another window saved meanwhile.
+ */
 export const SettingsPatchSchema = z
-  .object({
-    psa: SettingsSchema.shape.psa.unwrap().optional(),
-    connectwise: ConnectWiseSettingsSchema.optional(),
-    autotask: AutotaskSettingsSchema.optional(),
-    ticketing: TicketingSettingsSchema.optional(),
-    schedule: ScheduleSettingsSchema.optional(),
-    mappings: SettingsSchema.shape.mappings.unwrap().optional(),
-    endpoints: EndpointSettingsSchema.optional(),
-    desktop: DesktopSettingsSchema.optional(),
+  .strictObject({
+    psa: fieldPatch(SettingsSchema.shape.psa),
+    connectwise: fieldPatch(SettingsSchema.shape.connectwise),
+    autotask: fieldPatch(SettingsSchema.shape.autotask),
+    ticketing: fieldPatch(SettingsSchema.shape.ticketing),
+    schedule: fieldPatch(SettingsSchema.shape.schedule),
+    mappings: z.record(OrgIdSchema, CustomerMappingSchema.nullable()).optional(),
+    endpoints: fieldPatch(SettingsSchema.shape.endpoints),
+    desktop: fieldPatch(SettingsSchema.shape.desktop),
   })
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'Nothing to save: name at least one settings section');
+  .refine((patch) => Object.values(patch).some((section) => section !== undefined), 'Nothing to save: name at least one settings section');
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
 
 // ---- credentials: write-only from the renderer's point of view ----

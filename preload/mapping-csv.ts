@@ -30,8 +30,8 @@ export function mappingsToCsv(overview: Pick<CustomerOverview, 'customers' | 'co
 }
 
 export interface CsvImportResult {
-  /** The whole mapping after the import (settings' mappings section); null when any row is wrong. */
-  mappings: Settings['mappings'] | null;
+  /** The mapping entries the import changes (the others stay as they are); null when any row is wrong. */
+  entries: Settings['mappings'] | null;
   errors: { line: number; message: string }[];
   changes: { mapped: number; cleared: number; excluded: number; unchanged: number };
 }
@@ -57,12 +57,12 @@ export function mappingsFromCsv(
   for (const required of ['umbrella_org_id', 'psa_company']) {
     if (!fields.includes(required)) errors.push({ line: 1, message: `The first line must name the columns; "${required}" is missing (found: ${fields.join(', ') || 'nothing'}). Export the mapping to get a file in the right shape.` });
   }
-  if (errors.length > 0) return { mappings: null, errors, changes };
+  if (errors.length > 0) return { entries: null, errors, changes };
   for (const error of parsed.errors) errors.push({ line: (error.row ?? 0) + 2, message: error.message });
 
   const customers = new Map(context.customers.map((c) => [String(c.orgId), c]));
   const companies = new Map(context.companies.map((c) => [c.reference.toLowerCase(), c]));
-  const next: Settings['mappings'] = { ...context.current };
+  const entries: Settings['mappings'] = {};
   const firstLine = new Map<string, number>();
   parsed.data.forEach((row, index) => {
     const line = index + 2;
@@ -93,8 +93,8 @@ export function mappingsFromCsv(
     if (after.excluded && !before.excluded) changes.excluded++;
     else if (after.psaCompany) changes.mapped++;
     else changes.cleared++;
-    next[orgId.data] = after;
+    entries[orgId.data] = after;
   });
   errors.sort((a, b) => a.line - b.line);
-  return { mappings: errors.length > 0 ? null : next, errors, changes };
+  return { entries: errors.length > 0 ? null : entries, errors, changes };
 }

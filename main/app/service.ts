@@ -105,7 +105,7 @@ export class AppService {
       throw new NotAllowedError('Where the app sends the credentials (the vendor endpoints) cannot be changed from the window. Use the command line: umbrella-psa-sync configure --umbrella-url URL / --autotask-url URL.');
     }
     const savedSite = this.deps.settings.get().connectwise.site;
-    if (patch.connectwise !== undefined && savedSite !== '' && patch.connectwise.site !== savedSite) {
+    if (patch.connectwise?.site !== undefined && savedSite !== '' && patch.connectwise.site !== savedSite) {
       // The keychain first: if it fails, the site stays as it was and the keys with it.
       await this.deps.secrets.clear('connectwise');
     }

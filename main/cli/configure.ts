@@ -45,7 +45,6 @@ export interface ConfigureOptions {
 /** Applies settings and credentials; returns the lines to print (never a secret). */
 export async function configure(options: ConfigureOptions, provided: Record<string, string | undefined>, settings: SettingsStore, secrets: SecretStore): Promise<string[]> {
   const said: string[] = [];
-  const current = settings.get();
   const patch: SettingsPatch = {};
   if (options.psa !== undefined) {
     const kind = PsaKindSchema.safeParse(options.psa);
@@ -55,18 +54,16 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
   if (options.site !== undefined) patch.connectwise = { site: options.site };
   if (options.billingCode !== undefined || options.autotaskApiShare !== undefined) {
     patch.autotask = {
-      ...current.autotask,
       ...(options.billingCode !== undefined ? { materialBillingCodeId: Number(options.billingCode) } : {}),
       ...(options.autotaskApiShare !== undefined ? { apiSharePercent: Number(options.autotaskApiShare.replace(/%$/, '')) } : {}),
     };
   }
   if (options.umbrellaUrl !== undefined || options.autotaskUrl !== undefined) {
-    patch.endpoints = { ...current.endpoints, ...(options.umbrellaUrl !== undefined ? { umbrellaBaseUrl: options.umbrellaUrl || null } : {}), ...(options.autotaskUrl !== undefined ? { autotaskDiscoveryUrl: options.autotaskUrl || null } : {}) };
+    patch.endpoints = { ...(options.umbrellaUrl !== undefined ? { umbrellaBaseUrl: options.umbrellaUrl || null } : {}), ...(options.autotaskUrl !== undefined ? { autotaskDiscoveryUrl: options.autotaskUrl || null } : {}) };
   }
   if (options.threshold !== undefined || options.fallbackCompany !== undefined) {
     const fallback = options.fallbackCompany?.trim();
     patch.ticketing = {
-      ...current.ticketing,
       ...(options.threshold !== undefined ? { threshold: Number(options.threshold) } : {}),
       ...(fallback !== undefined ? { fallbackCompany: fallback === '' || fallback.toLowerCase() === 'none' ? null : fallback } : {}),
     };

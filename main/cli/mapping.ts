@@ -77,12 +77,8 @@ export async function importMappings(setup: SyncSetup, settings: SettingsStore, 
   const overview = await customerOverview(setup);
   const current = settings.get().mappings;
   const result = mappingsFromCsv(text, { customers: overview.customers, companies: overview.companies, current });
-  if (!result.mappings) return { lines: [], errors: result.errors.map((e) => `${file}, line ${String(e.line)}: ${e.message}`) };
-  const next = result.mappings;
-  const changed = Object.fromEntries([...new Set([...Object.keys(current), ...Object.keys(next)])]
-    .filter((id) => JSON.stringify(current[id] ?? null) !== JSON.stringify(next[id] ?? null))
-    .map((id) => [id, next[id] ?? null]));
-  settings.setMappings(changed);
+  if (!result.entries) return { lines: [], errors: result.errors.map((e) => `${file}, line ${String(e.line)}: ${e.message}`) };
+  settings.setMappings(result.entries);
   const { mapped, cleared, excluded, unchanged } = result.changes;
   return { lines: [`Imported ${file}: ${String(mapped)} mapped, ${String(excluded)} excluded, ${String(cleared)} cleared, ${String(unchanged)} unchanged.`], errors: [] };
 }

@@ -105,7 +105,7 @@ async function autotaskChoices(setup: SyncSetup, flags: TicketingFlags, current:
 export async function configureTicketing(setup: SyncSetup, settings: SettingsStore, flags: TicketingFlags): Promise<string[]> {
   const current = settings.get();
   if (flags.off) {
-    settings.update({ ticketing: { ...current.ticketing, enabled: false } });
+    settings.update({ ticketing: { enabled: false } });
     return ['Botnet tickets are off (the other ticketing choices are kept for when they are turned on again).'];
   }
   const kind = current.psa.kind;
@@ -118,14 +118,15 @@ export async function configureTicketing(setup: SyncSetup, settings: SettingsSto
   const chosen = kind === 'connectwise'
     ? await connectwiseChoices(setup, flags, current.ticketing.connectwise)
     : await autotaskChoices(setup, flags, current.ticketing.autotask);
-  const ticketing = { ...current.ticketing, ...chosen, enabled: true, threshold, fallbackCompany };
+  const { said, ...choices } = chosen;
+  const ticketing = { ...current.ticketing, ...choices, enabled: true, threshold, fallbackCompany };
   const patch = SettingsPatchSchema.safeParse({ ticketing });
   if (!patch.success) throw new UsageError(patch.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const missing = missingTicketingChoice(kind, ticketing);
   if (missing) throw new UsageError(`${missing}.`);
   settings.update(patch.data);
   return [
-    `Botnet tickets are on: ${chosen.said}.`,
+    `Botnet tickets are on: ${said}.`,
     `A ticket opens for an identity with more than ${String(threshold)} blocked botnet request(s) in a 4-hour window${fallbackCompany ? `; customers without an active PSA company get theirs on ${fallbackCompany}` : ''}.`,
     'Send a test ticket with "umbrella-psa-sync test-ticket" to check these choices in the PSA.',
   ];

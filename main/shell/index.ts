@@ -135,7 +135,7 @@ if (!app.requestSingleInstanceLock()) {
       runsOf: (kind) => service.getRunHistory().filter((r) => r.kind === kind && !r.dryRun),
       openScreen: (screen) => { showWindow(screen); },
       windowFocused: () => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.isVisible() && mainWindow.isFocused(),
-      closeHintShown: () => { service.saveSettings({ desktop: { ...desktopSettings(), closeHintShown: true } }); },
+      closeHintShown: () => { service.saveSettings({ desktop: { closeHintShown: true } }); },
     });
 
     scheduler.start();
@@ -144,7 +144,7 @@ if (!app.requestSingleInstanceLock()) {
       open: () => { showWindow(); },
       syncNow: () => service.runSync(false),
       checkTicketsNow: () => service.checkTickets(),
-      setPaused: (paused) => { service.saveSettings({ schedule: { ...service.getSettings().schedule, paused } }); },
+      setPaused: (paused) => { service.saveSettings({ schedule: { paused } }); },
       isPaused: () => service.getSettings().schedule.paused,
       quit: () => { app.quit(); },
       lastRun: () => service.getRunHistory().find((r) => !r.dryRun && r.checkNow !== true) ?? null,

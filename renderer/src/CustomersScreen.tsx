@@ -52,10 +52,11 @@ export function CustomersScreen() {
   const unmapped = rows.filter((r) => !r.psaCompany && !r.excluded).length;
   const accepting = rows.filter((r) => !r.psaCompany && !r.excluded && r.suggestion && r.suggestion.confidence * 100 >= threshold);
   const clearable = shown.filter((r) => r.psaCompany);
-  const update = (change: (next: Settings['mappings']) => void) => {
-    const next = { ...mappings };
-    change(next);
-    save.mutate(next);
+  /** Saves only the entries the user changed, so that mappings saved meanwhile by the CLI or another window stay. */
+  const update = (change: (entries: Settings['mappings']) => void) => {
+    const entries: Settings['mappings'] = {};
+    change(entries);
+    save.mutate(entries);
   };
   const setCompany = (row: Row, reference: string) => {
     update((next) => { next[String(row.orgId)] = { psaCompany: reference.trim() === '' ? null : reference.trim(), excluded: false }; });
@@ -118,7 +119,7 @@ export function CustomersScreen() {
             </div>
           </div>
         ) : null}
-        {imported ? <ImportPreview result={imported} onCancel={() => { setImported(null); }} onApply={(next) => { save.mutate(next); setImported(null); }} /> : null}
+        {imported ? <ImportPreview result={imported} onCancel={() => { setImported(null); }} onApply={(entries) => { save.mutate(entries); setImported(null); }} /> : null}
         {save.isError ? <p role="alert" className="error">{errorMessage(save.error)}</p> : null}
         <datalist id={listId}>
           {overview.data.companies.map((c) => <option key={c.reference} value={c.reference}>{c.name}</option>)}
@@ -131,11 +132,11 @@ export function CustomersScreen() {
   );
 }
 
-function ImportPreview({ result, onApply, onCancel }: { result: CsvImportResult & { fileName: string }; onApply: (mappings: Settings['mappings']) => void; onCancel: () => void }) {
-  const { changes, errors, mappings } = result;
+function ImportPreview({ result, onApply, onCancel }: { result: CsvImportResult & { fileName: string }; onApply: (entries: Settings['mappings']) => void; onCancel: () => void }) {
+  const { changes, errors, entries } = result;
   return (
     <div className="confirm" role="group" aria-label="CSV import">
-      {mappings === null ? (
+      {entries === null ? (
         <div role="alert">
           <p className="error">{result.fileName} was not imported: fix {errors.length === 1 ? 'this line' : `these ${String(errors.length)} lines`} and import it again. Nothing was changed.</p>
           <ul className="problems" aria-label="Lines with errors">
@@ -149,8 +150,8 @@ function ImportPreview({ result, onApply, onCancel }: { result: CsvImportResult 
         </p>
       )}
       <div className="actions">
-        {mappings ? <button type="button" disabled={changes.mapped + changes.cleared + changes.excluded === 0} onClick={() => { onApply(mappings); }}>Apply import</button> : null}
-        <button type="button" className="secondary" onClick={onCancel}>{mappings ? 'Cancel' : 'Close'}</button>
+        {entries ? <button type="button" disabled={changes.mapped + changes.cleared + changes.excluded === 0} onClick={() => { onApply(entries); }}>Apply import</button> : null}
+        <button type="button" className="secondary" onClick={onCancel}>{entries ? 'Cancel' : 'Close'}</button>
       </div>
     </div>
   );

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { DesktopSettings } from '../../preload/contract';
 import { errorMessage } from './api';
 import { useAppInfo, useCopyDiagnostics, useOpenLogsFolder, useSaveSettings, useSettings } from './queries';
+import { changedFields } from '../../preload/changed-fields';
 
 type Toggle = { label: string; hint: string; get: (d: DesktopSettings) => boolean; set: (d: DesktopSettings, on: boolean) => DesktopSettings };
 
@@ -47,7 +48,7 @@ export function PreferencesScreen() {
               aria-describedby={`preference-${String(i)}-hint`}
               checked={toggle.get(desktop)}
               disabled={save.isPending}
-              onChange={(event) => { save.mutate({ desktop: toggle.set(desktop, event.target.checked) }); }}
+              onChange={(event) => { save.mutate({ desktop: changedFields(desktop, toggle.set(desktop, event.target.checked)) }); }}
             />
             <label htmlFor={`preference-${String(i)}`}>{toggle.label}</label>
             <p id={`preference-${String(i)}-hint`} className="hint">{toggle.hint}</p>

@@ -92,17 +92,17 @@ export function useCustomerOverview() {
   return useQuery({ queryKey: customerKeys.overview, queryFn: () => unwrap(bridge().getCustomerOverview()) });
 }
 
-/** Saves the whole mapping (a settings section); the table shows the change at once, then refreshes. */
+/** Saves the mapping entries given (the rest stay as saved, by whoever); the table shows the change at once, then refreshes. */
 export function useSaveMappings() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (mappings: Settings['mappings']) => unwrap(bridge().saveSettings({ mappings })),
-    onMutate: (mappings) => {
-      client.setQueryData<Settings>(keys.settings, (old) => (old ? { ...old, mappings } : old));
+    mutationFn: (entries: Settings['mappings']) => unwrap(bridge().saveSettings({ mappings: entries })),
+    onMutate: (entries) => {
+      client.setQueryData<Settings>(keys.settings, (old) => (old ? { ...old, mappings: { ...old.mappings, ...entries } } : old));
       client.setQueryData<CustomerOverview>(customerKeys.overview, (old) => old && {
         ...old,
         customers: old.customers.map((c) => {
-          const mapping = mappings[String(c.orgId)];
+          const mapping = entries[String(c.orgId)];
           return mapping ? { ...c, psaCompany: mapping.psaCompany, excluded: mapping.excluded, suggestion: mapping.psaCompany ? null : c.suggestion } : c;
         }),
       });

@@ -144,6 +144,19 @@ describe('SettingsStore', () => {
     expect(() => store.update({ schedule: { paused: true } })).toThrow(/read-only/);
   });
 
+  it('a save changes only the fields it names: the CLI\'s threshold and the window\'s priority, saved one after the other, are both kept', () => {
+    const dir = tempDir();
+    const cli = openSettingsStore({ dir, log: memoryLogger() });
+    const app = openSettingsStore({ dir, log: memoryLogger() });
+    app.update({ ticketing: { enabled: true, threshold: 3, connectwise: { boardId: 1, priorityId: 2 } }, autotask: { apiSharePercent: 30 } });
+    cli.update({ ticketing: { threshold: 9 } });
+    app.update({ ticketing: { connectwise: { priorityId: 1 } }, autotask: { materialBillingCodeId: 29682801 } });
+    expect(openSettingsStore({ dir, log: memoryLogger() }).get()).toMatchObject({
+      ticketing: { enabled: true, threshold: 9, connectwise: { boardId: 1, priorityId: 1 } },
+      autotask: { apiSharePercent: 30, materialBillingCodeId: 29682801 },
+    });
+  });
+
   it('two stores on one folder: each save changes only its own section or mapping in the latest file', () => {
     const dir = tempDir();
     const app = openSettingsStore({ dir, log: memoryLogger() });

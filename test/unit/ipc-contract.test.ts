@@ -103,7 +103,8 @@ describe('IPC contract', () => {
     const result = await r.handle(CHANNELS.saveSettings, trusted, { ticketing: { enabled: true, threshold: 4, connectwise: {}, autotask: {} } });
     expect(result.ok).toBe(true);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.request).toEqual({ ticketing: { enabled: true, threshold: 4, connectwise: { boardId: null, statusId: null, priorityId: null, typeId: null, subTypeId: null, itemId: null }, autotask: { queueId: null, statusId: null, priorityId: null, issueTypeId: null, subIssueTypeId: null }, fallbackCompany: null } });
+    // Only what the window named: a field it left out is left alone in the file, not reset to its default.
+    expect(calls[0]?.request).toEqual({ ticketing: { enabled: true, threshold: 4, connectwise: {}, autotask: {} } });
   });
 
   it('reduces a pasted ConnectWise address to its host, keeping http only for loopback', () => {

@@ -38,7 +38,7 @@ describe('mapping CSV', () => {
   it('imports its own export back without changing anything', () => {
     const result = mappingsFromCsv(mappingsToCsv(overview), context);
     expect(result.errors).toEqual([]);
-    expect(result.mappings).toEqual(current);
+    expect(result.entries).toEqual({});
     expect(result.changes).toEqual({ mapped: 0, cleared: 0, excluded: 0, unchanged: 4 });
   });
 
@@ -46,11 +46,11 @@ describe('mapping CSV', () => {
     const csv = 'Umbrella Org ID;PSA company;Excluded\n102;bakersons;\n101;;no\n103;;yes\n';
     const result = mappingsFromCsv(csv, context);
     expect(result.errors).toEqual([]);
-    expect(result.mappings).toEqual({
+    // Only the changed entries: 104, which the file omits, is not among them and stays as saved.
+    expect(result.entries).toEqual({
       101: { psaCompany: null, excluded: false },
       102: { psaCompany: 'BakerSons', excluded: false },
       103: { psaCompany: null, excluded: true },
-      104: { psaCompany: 'CafeMuller', excluded: true },
     });
     expect(result.changes).toEqual({ mapped: 1, cleared: 1, excluded: 1, unchanged: 0 });
   });
@@ -66,7 +66,7 @@ describe('mapping CSV', () => {
       '103,,maybe',
     ].join('\n');
     const result = mappingsFromCsv(csv, context);
-    expect(result.mappings).toBeNull();
+    expect(result.entries).toBeNull();
     expect(result.errors).toEqual([
       { line: 3, message: '"abc" is not an Umbrella organization id (a number).' },
       { line: 4, message: 'Umbrella has no customer with organization id 999.' },
@@ -78,7 +78,7 @@ describe('mapping CSV', () => {
 
   it('says which column is missing when the file is not a mapping export', () => {
     const result = mappingsFromCsv('name,company\nAcme,AcmeCorp\n', context);
-    expect(result.mappings).toBeNull();
+    expect(result.entries).toBeNull();
     expect(result.errors.map((e) => e.message)).toEqual([
       'The first line must name the columns; "umbrella_org_id" is missing (found: name, psa_company). Export the mapping to get a file in the right shape.',
     ]);

@@ -10,20 +10,19 @@
  * A UTF-8 byte-order mark (Notepad adds one) is not damage.
  *
  * Several processes may share the folder: `get` sees another process's saves, and every save is a
- * read-modify-write of the latest file under an advisory lock that changes only the sections (or,
- * for `setMapping`, the one mapping) it was given.
+ * read-modify-write of the latest file under an advisory lock that changes only the fields and mapping
+ * entries it was given (the window and the CLI save alike, entry by entry).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
+import type { z } from 'zod';
 import {
   SettingsPatchSchema,
   SettingsSchema,
   type Settings,
   type SettingsPatch,
   type CustomerMapping,
-  CustomerMappingSchema,
-  OrgIdSchema,
 } from '../../../preload/contract';
 import type { Logger } from '../logging/logger';
 import { describeError } from '../../domain/errors';
@@ -58,7 +57,7 @@ export const MIGRATIONS: readonly Migration[] = [
 export interface SettingsStore {
   /** The latest settings, another process's saves included. */
   get(): Settings;
-  /** Replaces the sections given in the latest file; the others stay as they are there. */
+  /** Changes the fields and mapping entries the patch names in the latest file; everything else stays as it is there. */
   update(patch: SettingsPatch): Settings;
   /** Sets (or, with null, removes) one customer's mapping in the latest file. */
   setMapping(orgId: string, mapping: CustomerMapping | null): Settings;
@@ -118,16 +117,9 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
     });
   };
 
-  const setMappings = (entries: Record<string, CustomerMapping | null>): Settings => {
-    const changes = Object.entries(entries).map(([orgId, mapping]) => [OrgIdSchema.parse(orgId), mapping === null ? null : CustomerMappingSchema.parse(mapping)] as const);
-    return save((latest) => {
-      const mappings = { ...latest.mappings };
-      for (const [id, value] of changes) {
-        if (value === null) Reflect.deleteProperty(mappings, id);
-        else mappings[id] = value;
-      }
-      return { ...latest, mappings };
-    });
+  const update = (patch: SettingsPatch): Settings => {
+    const parsed = SettingsPatchSchema.parse(patch);
+    return save((latest) => applyPatch(latest, parsed));
   };
 
   refresh(false);
@@ -137,13 +129,34 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
       refresh(false);
       return structuredClone(current);
     },
-    update(patch) {
-      const parsed = SettingsPatchSchema.parse(patch);
-      return save((latest) => ({ ...latest, ...parsed }));
-    },
-    setMapping: (orgId, mapping) => setMappings({ [orgId]: mapping }),
-    setMappings,
+    update,
+    setMapping: (orgId, mapping) => update({ mappings: { [orgId]: mapping } }),
+    setMappings: (entries) => update({ mappings: entries }),
   };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Each field named in the patch over the same field of the latest settings, nested objects field by field. */
+function mergeFields(latest: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged = { ...latest };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const current = merged[key];
+    merged[key] = isPlainObject(value) && isPlainObject(current) ? mergeFields(current, value) : value;
+  }
+  return merged;
+}
+
+/** The latest settings with what the patch names: section fields, and mapping entries (null removes one). */
+function applyPatch(latest: Settings, patch: z.output<typeof SettingsPatchSchema>): Record<string, unknown> {
+  const { mappings: entries, ...sections } = patch;
+  const mappings = { ...latest.mappings };
+  for (const [orgId, mapping] of Object.entries(entries ?? {})) {
+    if (mapping === null) Reflect.deleteProperty(mappings, orgId);
+    else mappings[orgId] = mapping;
+  }
+  return { ...mergeFields(latest, sections), mappings };
 }
 
 function toStored(settings: Settings): Record<string, unknown> {

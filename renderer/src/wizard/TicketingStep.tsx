@@ -15,12 +15,15 @@ import { errorMessage } from '../api';
 import { useCustomerOverview, useSaveSettings, useSendTestTicket, useTicketingOptions } from '../queries';
 import { SelectField } from './fields';
 import { allowedCombinations, type ConnectWiseBoard } from '../../../preload/ticketing-combinations';
+import { changedFields } from '../../../preload/changed-fields';
 
 type Ticketing = Settings['ticketing'];
 
 export function TicketingStep({ kind, settings, onContinue }: { kind: PsaKind; settings: Settings; onContinue: () => void }) {
   const save = useSaveSettings();
   const sendTest = useSendTestTicket();
+  // What the step started from: a save names only what the user changed since, so a threshold set in the CLI meanwhile stays.
+  const [initial] = useState<Ticketing>(settings.ticketing);
   const [draft, setDraft] = useState<Ticketing>(settings.ticketing);
   const [threshold, setThreshold] = useState(String(settings.ticketing.threshold));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -50,17 +53,17 @@ export function TicketingStep({ kind, settings, onContinue }: { kind: PsaKind; s
   const onSubmit = (event: SyntheticEvent) => {
     event.preventDefault();
     const ticketing = checked();
-    if (ticketing) save.mutate({ ticketing }, { onSuccess: onContinue });
+    if (ticketing) save.mutate({ ticketing: changedFields(initial, ticketing) }, { onSuccess: onContinue });
   };
 
   const onSkip = () => {
-    save.mutate({ ticketing: { ...settings.ticketing, enabled: false } }, { onSuccess: onContinue });
+    save.mutate({ ticketing: { enabled: false } }, { onSuccess: onContinue });
   };
 
   const onSendTest = () => {
     const ticketing = checked();
     if (!ticketing) return;
-    save.mutate({ ticketing }, { onSuccess: () => { sendTest.mutate(testCompany === '' ? undefined : testCompany); } });
+    save.mutate({ ticketing: changedFields(initial, ticketing) }, { onSuccess: () => { sendTest.mutate(testCompany === '' ? undefined : testCompany); } });
   };
 
   const options = top.data;

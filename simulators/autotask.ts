@@ -113,6 +113,9 @@ export class AutotaskSimulator extends HostedSimulator {
     return `${this.url}/atservicesrest`;
   }
 
+  /** Test hook: the origin the zone lookup names instead of this server (e.g. a trap on another host). */
+  zoneOrigin: string | null = null;
+
   // ---- test hooks: act as a PSA user ----
 
   moveTicket(id: number, queueId: number): void {
@@ -145,7 +148,7 @@ export class AutotaskSimulator extends HostedSimulator {
     s.on('GET', '/atservicesrest/v1.0/zoneInformation', (req) => {
       const user = req.query.get('user') ?? '';
       if (user.toLowerCase() !== this.options.username.toLowerCase()) return errors(500, 'Zone information could not be determined');
-      return json(200, { zoneName: 'Simulated Zone', url: `${this.url}/ATServicesRest/`, webUrl: `${this.url}/`, ci: 30595 });
+      return json(200, { zoneName: 'Simulated Zone', url: `${this.zoneOrigin ?? this.url}/ATServicesRest/`, webUrl: `${this.url}/`, ci: 30595 });
     });
     s.on('GET', '/atservicesrest/versioninformation', () => json(200, { apiVersions: ['1.0'] }));
     const api = (method: string, path: string, entity: string, handler: (req: SimRequest) => SimResponse) => {

@@ -1,11 +1,15 @@
 /**
- * Credentials go only to the host they were saved for: a ConnectWise next-page link or an Umbrella
- * redirect to another origin is refused with a clear error, and the other host receives nothing.
+ * Credentials go only to the host they were saved for: a ConnectWise next-page link, an Umbrella
+ * redirect or an Autotask zone answer naming another host is refused with a clear error, and the
+ * other host receives nothing.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isAllowedHost } from '../../main/adapters/http/host-rule';
+import { AutotaskClient, AUTOTASK_DISCOVERY_URL, AUTOTASK_DOMAINS } from '../../main/adapters/psa/autotask/client';
 import { ConnectWiseClient } from '../../main/adapters/psa/connectwise/client';
+import { AutotaskSimulator } from '../../simulators/autotask';
 import { trustedNextPage } from '../../main/adapters/psa/connectwise/site';
 import { UmbrellaClient } from '../../main/adapters/umbrella/client';
 import { ConnectWiseSimulator } from '../../simulators/connectwise';
@@ -64,6 +68,35 @@ describe('credentials only to their own host', () => {
     umbrella.redirectOrigin = other.url;
     await expect(client.totalDnsRequests(org, range)).rejects.toThrow(/Cisco Umbrella redirected GET \/reports\/v2\/total-requests\/dns to http:\/\/localhost:\d+, which is not Cisco Umbrella's: refused, and no credential was sent there/);
     expect(other.requests).toEqual([]);
+  });
+});
+
+describe('Autotask: the zone lookup cannot send the credentials elsewhere', () => {
+  it('a zone answer naming a plain-http address on another host is refused: that host receives no request, so no username, secret or integration code', async () => {
+    const world = buildWorld({ anchor: Date.UTC(2026, 10, 25), customers: 3 });
+    const autotask = new AutotaskSimulator({ world, ...DEMO_CREDENTIALS.autotask });
+    await autotask.start();
+    const other = await trap('localhost');
+    stops.push(() => autotask.stop(), () => other.close());
+    const connect = () => new AutotaskClient({ ...DEMO_CREDENTIALS.autotask, discoveryUrl: autotask.discoveryUrl, fetch: fetchLike }).testConnection();
+    expect((await connect()).zoneUrl).toBe(`${autotask.url}/ATServicesRest`);
+    autotask.zoneOrigin = other.url;
+    await expect(connect()).rejects.toThrow(/The Autotask zone lookup named http:\/\/localhost:\d+ as the tenant's API, which is not an https address of Autotask \(autotask\.net\) nor the lookup host configured: refused, and no credential was sent there/);
+    expect(other.requests).toEqual([]);
+  });
+
+  it('the one host rule: https on the vendor\'s domain (default port) or the configured host; nothing else', () => {
+    const rule = { vendorDomains: AUTOTASK_DOMAINS, configured: AUTOTASK_DISCOVERY_URL };
+    const allowed = (url: string) => isAllowedHost(rule, new URL(url));
+    expect(allowed('https://webservices14.autotask.net/ATServicesRest')).toBe(true);
+    expect(allowed('https://webservices.autotask.net/atservicesrest/v1.0/x')).toBe(true);
+    expect(allowed('http://webservices14.autotask.net/ATServicesRest')).toBe(false);
+    expect(allowed('https://webservices14.autotask.net:8443/ATServicesRest')).toBe(false);
+    expect(allowed('https://autotask.net.evil.example/ATServicesRest')).toBe(false);
+    expect(allowed('https://evilautotask.net/ATServicesRest')).toBe(false);
+    expect(allowed('https://user:pass@webservices14.autotask.net/')).toBe(false);
+    expect(isAllowedHost({ vendorDomains: AUTOTASK_DOMAINS, configured: 'http://127.0.0.1:4000/atservicesrest' }, new URL('http://127.0.0.1:4000/ATServicesRest'))).toBe(true);
+    expect(isAllowedHost({ vendorDomains: AUTOTASK_DOMAINS, configured: 'http://127.0.0.1:4000/atservicesrest' }, new URL('http://localhost:4000/ATServicesRest'))).toBe(false);
   });
 });
 

@@ -44,8 +44,11 @@ import {
   type UmbrellaNetwork,
   type UmbrellaRoamingComputer,
 } from './schemas';
+import { isAllowedHost } from '../http/host-rule';
 
 export const UMBRELLA_BASE_URL = 'https://api.umbrella.com';
+/** Cisco's hosts (api.umbrella.com and the regional reporting hosts): with the configured endpoint, the only ones that receive a token. */
+export const UMBRELLA_DOMAINS = ['umbrella.com'] as const;
 const VENDOR = 'Cisco Umbrella';
 const TOKEN_MARGIN_MS = 5 * 60_000;
 const PAGE_LIMIT = 100;
@@ -252,9 +255,7 @@ export class UmbrellaClient {
 
   /** Cisco's own hosts over https (the regional reporting hosts included), or the host the endpoint was configured as. */
   private isUmbrellaHost(target: URL): boolean {
-    const base = new URL(this.baseUrl);
-    if (target.hostname === base.hostname && target.protocol === base.protocol) return true;
-    return target.protocol === 'https:' && (target.hostname === 'umbrella.com' || target.hostname.endsWith('.umbrella.com'));
+    return isAllowedHost({ vendorDomains: UMBRELLA_DOMAINS, configured: this.baseUrl }, target);
   }
 
   private explainDataError(error: unknown, path: string): unknown {

@@ -33,10 +33,17 @@ import {
   type PicklistValue,
   type UdfValue,
 } from './schemas';
+import { isAllowedHost } from '../../http/host-rule';
 
 const VENDOR = 'Autotask';
 const ThresholdSchema = z.object({ externalRequestThreshold: z.number(), requestThresholdTimeframe: z.number().optional(), currentTimeframeRequestCount: z.number() });
 export const AUTOTASK_DISCOVERY_URL = 'https://webservices.autotask.net/atservicesrest';
+/** Where Autotask's zones live (webservicesN.autotask.net): the only hosts, with the configured lookup host, that receive the credentials. */
+export const AUTOTASK_DOMAINS = ['autotask.net'] as const;
+
+/** A URL to check, or one no rule allows (an unparseable address is refused, not thrown). */
+const safeUrl = (value: string): URL => URL.canParse(value) ? new URL(value) : new URL('invalid://');
+const describeHost = (value: string): string => (URL.canParse(value) ? `${new URL(value).protocol}//${new URL(value).host}` : `"${value.slice(0, 80)}"`);
 const ZONE_TTL_MS = 12 * 3_600_000;
 const MAX_RECORDS = 500;
 const MAX_PAGES = 1000;
@@ -162,7 +169,11 @@ export class AutotaskClient {
     const url = `${base}/v1.0/zoneInformation?user=${encodeURIComponent(this.options.username)}`;
     try {
       const zone = parseBody(VENDOR, await this.http.send({ method: 'GET', url, headers: { Accept: 'application/json' } }), ZoneSchema);
-      return { url: zone.url.replace(/\/+$/, ''), webUrl: zone.webUrl ?? null, at: this.clock.now() };
+      const zoneUrl = zone.url.replace(/\/+$/, '');
+      if (!isAllowedHost({ vendorDomains: AUTOTASK_DOMAINS, configured: base }, safeUrl(zoneUrl))) {
+        throw new AutotaskError(`The Autotask zone lookup named ${describeHost(zoneUrl)} as the tenant's API, which is not an https address of Autotask (${AUTOTASK_DOMAINS.join(', ')}) nor the lookup host configured: refused, and no credential was sent there. Check the Autotask address in the settings (configure --autotask-url).`, null);
+      }
+      return { url: zoneUrl, webUrl: zone.webUrl ?? null, at: this.clock.now() };
     } catch (error) {
       throw this.explain(error);
     }

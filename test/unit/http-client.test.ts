@@ -1,7 +1,8 @@
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, HttpError, retryAfterMs } from '../../main/adapters/http/client';
+import { HttpClient, HttpError, MAX_BODY_BYTES, retryAfterMs } from '../../main/adapters/http/client';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void;
 const servers: http.Server[] = [];
@@ -100,6 +101,39 @@ describe('HttpClient', () => {
     const error = (await client().send({ method: 'POST', url: `${url}/auth?key=SECRETQ`, headers: { Authorization: 'Basic U0VDUkVU' }, body: 'secret=SECRETB' }).catch((e: unknown) => e)) as HttpError;
     expect(error.message).toBe('TestVendor answered 401 to POST /auth');
     expect(`${error.message} ${String(error.stack)}`).not.toMatch(/SECRET|U0VDUkVU/);
+  });
+
+  it('an endless answer is cut at the size cap, failed clearly and not retried', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    const { url, seen } = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const pump = () => { while (res.write(chunk)) { /* until the socket pushes back */ } };
+      res.on('drain', pump);
+      res.on('close', () => { res.off('drain', pump); });
+      pump();
+    });
+    const error = await client().send({ method: 'GET', url: `${url}/endless` }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).kind).toBe('too-large');
+    expect((error as HttpError).message).toMatch(/TestVendor at 127\.0\.0\.1:\d+ sent an answer to GET \/endless larger than 32 MB \(decompressed\).*not retried/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a gzip bomb (1.5 MB that inflates to 1.5 GB) is cut at the cap, decompressed bytes counted, and not retried', async () => {
+    // Gzip members may follow one another: 150 copies of 10 MB of zeros, each about 10 KB compressed.
+    const member = zlib.gzipSync(Buffer.alloc(10 * 1024 * 1024), { level: 9 });
+    const bomb = Buffer.concat(Array.from({ length: 150 }, () => member));
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+    const { url, seen } = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(bomb.length) });
+      res.end(bomb);
+    });
+    const before = process.memoryUsage().rss;
+    const error = await client().send({ method: 'PUT', url: `${url}/bomb`, body: '{}' }).catch((e: unknown) => e);
+    expect((error as HttpError).kind).toBe('too-large');
+    expect(seen).toHaveLength(1);
+    // What was read stayed near the cap: nowhere near the 1.5 GB the answer inflates to.
+    expect(process.memoryUsage().rss - before).toBeLessThan(8 * MAX_BODY_BYTES);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -40,8 +40,18 @@ export interface HttpResponse {
   url: string;
 }
 
-/** refused: this client would not send the request (e.g. a redirect to a host the credentials are not for). */
-export type HttpErrorKind = 'timeout' | 'network' | 'status' | 'refused';
+/**
+ * refused: this client would not send the request (e.g. a redirect to a host the credentials are not for);
+ * too-large: the answer was bigger than any real one (see MAX_BODY_BYTES), so it was not read to its end.
+ */
+export type HttpErrorKind = 'timeout' | 'network' | 'status' | 'refused' | 'too-large';
+
+/**
+ * The most of an answer the client reads, decompressed. No vendor answer comes near it (a ConnectWise page
+ * of 1,000 configurations with their questions is a few MB); past it, the body is a fault or an attack
+ * (an endless stream, a gzip bomb), and reading on would take the tray and the schedule down with it.
+ */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** A failed request. The message names the vendor, method, path and reason — never a secret. */
 export class HttpError extends Error {
@@ -77,6 +87,8 @@ export interface HttpClientOptions {
   isRateLimited?: (status: number, text: string) => boolean;
   /** Once aborted, requests still waiting for a rate-limit window give up (StoppedWaitingError); those sent finish. */
   stopSignal?: AbortSignal;
+  /** The largest answer read, decompressed (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
 }
 
 export interface HttpStats {
@@ -136,6 +148,20 @@ export function retryAfterMs(value: string | null, now: number): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/** The body as text (UTF-8, as Response.text reads it), or null once it passes `limit` bytes; then the rest is not read. */
+async function readBounded(response: Response, limit: number): Promise<string | null> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Leaving the loop early cancels the stream: the rest is never downloaded or inflated.
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 export class HttpClient {
   readonly stats: HttpStats = { requests: 0, attempts: 0, retries: 0, rateLimited: 0, peakInFlight: 0, rateLimitWaitMs: 0 };
   private inFlight = 0;
@@ -186,7 +212,7 @@ export class HttpClient {
         return response;
       } catch (error) {
         if (error instanceof StoppedWaitingError) throw error;
-        if (error instanceof HttpError && (error.kind === 'status' || error.kind === 'refused')) throw error;
+        if (error instanceof HttpError && (error.kind === 'status' || error.kind === 'refused' || error.kind === 'too-large')) throw error;
         failure = error instanceof HttpError ? error : this.networkError(request, error);
         if (!idempotent || attempt >= retries) throw failure;
         delay = this.backoff(attempt);
@@ -246,9 +272,18 @@ export class HttpClient {
       const init: RequestInit = { method: request.method, headers: request.headers ?? {}, signal: controller.signal, redirect: 'manual' };
       if (request.body !== undefined) init.body = request.body;
       const response = await this.options.fetch(request.url, init);
-      const text = await response.text();
+      const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
+      const text = await readBounded(response, limit);
+      if (text === null) {
+        controller.abort();
+        throw new HttpError(
+          `${this.vendor} at ${hostOf(request.url)} sent an answer to ${request.method} ${describeUrl(request.url)} larger than ${String(Math.round(limit / 1024 / 1024))} MB (decompressed), far beyond any real one: it was not read further and not retried. A proxy or a fault on the way may be the cause.`,
+          'too-large', response.status, null, true,
+        );
+      }
       return { status: response.status, headers: response.headers, text, url: request.url };
     } catch (error) {
+      if (error instanceof HttpError) throw error;
       if (controller.signal.aborted) {
         throw new HttpError(
           `${this.vendor} at ${hostOf(request.url)} did not answer ${request.method} ${describeUrl(request.url)} within ${String(Math.round(timeoutMs / 1000))} s (timeout)`,

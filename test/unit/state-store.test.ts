@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../main/adapters/logging/logger';
 import { HISTORY_LIMIT, openStateStore, type RunRecord } from '../../main/adapters/store/state';
@@ -25,6 +26,28 @@ describe('state file', () => {
     expect(fs.existsSync(store.path)).toBe(false);
     store.flush();
     expect(Object.keys(openStateStore({ dir, log: memoryLogger() }).get().configurations)).toHaveLength(100);
+  });
+
+  it('a deferred write that finds the file locked by another process is said once and kept, not thrown out of its timer; it is written once the lock is free', async () => {
+    const dir = tempDir();
+    const log = memoryLogger();
+    const store = openStateStore({ dir, log, flushMs: 5, lockWaitMs: 100 });
+    store.updateNow((s) => { s.configurations['connectwise:1'] = { configurationId: 1, companyId: 1, values: {}, syncedAt: 'x' }; });
+    // Another process holds the state file's lock (as a second app would, in the middle of a write).
+    const release = lockfile.lockSync(store.path, { realpath: false, stale: 10_000 });
+    store.update((s) => { s.configurations['connectwise:2'] = { configurationId: 2, companyId: 2, values: {}, syncedAt: 'x' }; });
+    store.update((s) => { s.runs = [run(1), ...s.runs]; });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(log.lines.filter((l) => l.startsWith('warn'))).toEqual([
+      expect.stringMatching(/^warn: State file .*state\.json could not be written \(.*stayed locked by another process.*\); the changes are kept in memory and written when it can be/),
+    ]);
+    expect(store.get().configurations['connectwise:2']?.configurationId).toBe(2);
+    release();
+    store.flush();
+    const saved = openStateStore({ dir, log: memoryLogger() }).get();
+    expect(saved.configurations['connectwise:2']?.configurationId).toBe(2);
+    expect(saved.runs.map((r) => r.id)).toEqual(['sync-1']);
+    expect(log.lines.at(-1)).toMatch(/^info: State file .* written again after \d+ s; nothing was lost\./);
   });
 
   it('keeps the last 200 runs when the engine trims it', () => {

@@ -112,7 +112,13 @@ export interface StateStore {
 
 export interface OpenStateOptions extends StoreFileOptions {
   flushMs?: number;
+  /** How long a write waits for another process's lock on the file (default 15 s; tests shorten it). */
+  lockWaitMs?: number;
 }
+
+/** A deferred write that failed is tried again after this long, then twice as long, up to a minute. */
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 60_000;
 
 export function openStateStore(options: OpenStateOptions): StateStore {
   const file = path.join(options.dir, STATE_FILE);
@@ -124,6 +130,8 @@ export function openStateStore(options: OpenStateOptions): StateStore {
   /** Changes made by `update` and not yet written: re-applied if another process wrote meanwhile. */
   let pending: Change[] = [];
   let timer: NodeJS.Timeout | null = null;
+  /** Set while deferred writes keep failing: when the next try is due (ms), and since when. */
+  let failing: { retryMs: number; since: number } | null = null;
 
   const reload = (locked: boolean) => {
     const stamp = stampOf(file);
@@ -163,7 +171,30 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
       seen = stampOf(file);
       pending = [];
-    });
+    }, options.lockWaitMs);
+    if (failing) {
+      options.log.info(`State file ${file} written again after ${String(Math.round((Date.now() - failing.since) / 1000))} s; nothing was lost.`);
+      failing = null;
+    }
+  };
+
+  /**
+   * The deferred write runs from a timer, where nothing could catch an error: a failure (the lock held
+   * by another process, a full disk) is said once, the changes stay in memory, and the write is tried
+   * again later and at the next immediate write or flush. A process that ends still failing says so there.
+   */
+  const deferredCommit = () => {
+    try {
+      commit();
+    } catch (error) {
+      const retryMs = failing ? Math.min(failing.retryMs * 2, RETRY_MAX_MS) : RETRY_FIRST_MS;
+      if (!failing) {
+        options.log.warn(`State file ${file} could not be written (${describeError(error)}); the changes are kept in memory and written when it can be (tried again in ${String(retryMs / 1000)} s).`);
+      }
+      failing = { retryMs, since: failing?.since ?? Date.now() };
+      timer = setTimeout(deferredCommit, retryMs);
+      timer.unref();
+    }
   };
 
   reload(false);
@@ -177,7 +208,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       reload(false);
       change(state);
       pending.push(change);
-      timer ??= setTimeout(() => { commit(); }, options.flushMs ?? 1000);
+      timer ??= setTimeout(deferredCommit, options.flushMs ?? 1000);
     },
     updateNow(change) {
       commit(change);

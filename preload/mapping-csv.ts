@@ -9,8 +9,13 @@ import { OrgIdSchema, PsaCompanyRefSchema, type CustomerMapping, type CustomerOv
 
 export const CSV_COLUMNS = ['umbrella_org_id', 'customer', 'psa_company', 'psa_company_name', 'excluded', 'last_sync'] as const;
 const BOM = '\uFEFF';
-/** Spreadsheets run cells starting with these as formulas; export prefixes them with ' (and import removes it). */
-const FORMULA_START = /^'(?=[=+\-@\t\r])/;
+/**
+ * Spreadsheets run a cell that starts with one of these as a formula; export prefixes it with ' (and
+ * import removes it). papaparse's own test (`^[=+\-@\t\r].*$`) misses a value with a line break in it,
+ * so the first character alone decides, whatever follows.
+ */
+const FORMULA_TRIGGER = /^[=+\-@\t\r\n]/;
+const FORMULA_START = /^'(?=[=+\-@\t\r\n])/;
 
 type Customer = CustomerOverview['customers'][number];
 type Company = CustomerOverview['companies'][number];
@@ -26,7 +31,7 @@ export function mappingsToCsv(overview: Pick<CustomerOverview, 'customers' | 'co
     c.lastResult ? `${c.lastResult.status} ${c.lastResult.at}` : '',
   ]);
   // The BOM tells Excel the file is UTF-8, so accented names survive.
-  return BOM + Papa.unparse({ fields: [...CSV_COLUMNS], data }, { escapeFormulae: true, newline: '\r\n' });
+  return BOM + Papa.unparse({ fields: [...CSV_COLUMNS], data }, { escapeFormulae: FORMULA_TRIGGER, newline: '\r\n' });
 }
 
 export interface CsvImportResult {

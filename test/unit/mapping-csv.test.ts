@@ -35,6 +35,13 @@ describe('mapping CSV', () => {
     expect(data[4]).toEqual(['104', 'Café Müller', 'CafeMuller', 'Café Müller GmbH', 'yes', '']);
   });
 
+  it('neutralises every cell a spreadsheet would run, a value with a line break after the formula included', () => {
+    const names = ['=HYPERLINK("http://evil.example","click")\nAcme', '+1+1\r\nx', '-2\ny', '@SUM(A1)\nz', '\tx\ny', '\n=1+1'];
+    const csv = mappingsToCsv({ customers: names.map((name, i) => customer(200 + i, name, null)), companies: overview.companies });
+    const cells = rows(csv).slice(1).map((row) => row[1]);
+    expect(cells).toEqual(names.map((name) => `'${name}`));
+  });
+
   it('imports its own export back without changing anything', () => {
     const result = mappingsFromCsv(mappingsToCsv(overview), context);
     expect(result.errors).toEqual([]);

@@ -4,7 +4,7 @@
  */
 import type { FetchLike } from '../adapters/http/client';
 import type { Logger } from '../adapters/logging/logger';
-import { DAY_MS, FOUR_HOURS_MS, Scheduler, type SchedulerClock } from '../jobs/scheduler';
+import { DAY_MS, FOUR_HOURS_MS, Scheduler, type JobOutcome, type SchedulerClock } from '../jobs/scheduler';
 import type { AppIdentity } from './identity';
 import { AppService, type DesktopHooks } from './service';
 import type { SecretStore } from '../adapters/store/secrets';
@@ -40,7 +40,8 @@ export interface AppServicesOptions {
   /** The log redaction: told of every Umbrella token minted. */
   redactor?: Redactor;
   /** Told when a scheduled job has finished and is marked done (its run is recorded by then). */
-  onJobDone?: (name: string) => void;
+  /** Told when a scheduled job ends, with its own run record (or what stopped it before it made one). */
+  onJobDone?: (name: string, outcome: JobOutcome<RunRecord>) => void;
   /** Where this process writes its logs (diagnostics reads them). */
   logDir?: string;
   /** The desktop shell's hooks (file manager, clipboard, its preferences); absent in the CLI. */
@@ -49,7 +50,7 @@ export interface AppServicesOptions {
 
 export interface AppServices {
   service: AppService;
-  scheduler: Scheduler;
+  scheduler: Scheduler<RunRecord>;
   state: StateStore;
   close(): void;
 }
@@ -97,13 +98,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   };
   const sync = new EngineSlot(() => createSyncEngine(setup));
   const tickets = new EngineSlot(() => createTicketEngine(setup));
-  const job = (name: 'sync' | 'tickets', periodMs: number, enabled: () => boolean, run: () => Promise<unknown>) => ({
+  const job = (name: 'sync' | 'tickets', periodMs: number, enabled: () => boolean, run: () => Promise<{ record: RunRecord }>) => ({
     name,
     periodMs,
     ...(name === 'tickets' ? { retryMs: TICKET_RETRY_MS } : {}),
     ...jobHistory(state, name),
     enabled,
-    run: async () => { await run(); },
+    run: async () => (await run()).record,
   });
   const active = () => {
     const current = settings.get();

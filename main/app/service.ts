@@ -43,7 +43,7 @@ export interface ServiceDeps {
   state: StateStore;
   sync: EngineSlot<SyncEngine>;
   tickets: EngineSlot<TicketEngine>;
-  scheduler?: Scheduler;
+  scheduler?: Scheduler<RunRecord>;
   testConnection: (target: ConnectionTarget) => Promise<string>;
   customerOverview: () => Promise<CustomerOverview>;
   billingCodes: () => Promise<BillingCodeOption[]>;

@@ -23,6 +23,7 @@ import { utcMinute } from '../app/run-summary';
 import { createSecretStore, loadKeytar } from '../adapters/store/secrets';
 import { cliIdentity, testLimits, type CliIo } from './context';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
+import type { JobOutcome } from '../jobs/scheduler';
 
 /** Each line with its UTC time, as a journal or a log file wants it. */
 export function timestampedLogger(io: CliIo, now: () => Date = () => new Date()): Logger {
@@ -74,9 +75,9 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   const dueLine = () => (services?.scheduler.status() ?? [])
     .map((s) => `${s.name === 'sync' ? 'sync' : 'ticket check'} ${s.running ? 'running' : `due ${utcMinute(new Date(s.nextRunAt).toISOString())}`}`).join(', ');
   const onRunProgress = (progress: RunProgress) => { if (progress.waiting) log.info(progress.waiting); };
-  const onJobDone = () => {
-    const [last] = services?.state.get().runs ?? [];
-    if (last) log[last.error || last.counts.failed > 0 ? 'warn' : 'info'](runLine(last));
+  // This job's own record: the newest in the state file may be another job's, or another process's.
+  const onJobDone = (_name: string, outcome: JobOutcome<RunRecord>) => {
+    if ('result' in outcome) log[outcome.result.error || outcome.result.counts.failed > 0 ? 'warn' : 'info'](runLine(outcome.result));
     if (!stopping.signal.aborted) log.info(`Next: ${dueLine()}`);
   };
   try {

@@ -21,7 +21,7 @@ export interface JobRun {
   ok: boolean;
 }
 
-export interface Job {
+export interface Job<R = unknown> {
   name: string;
   periodMs: number;
   /** The most recent run attempt (from persisted state), or null. */
@@ -29,7 +29,8 @@ export interface Job {
   /** The last successful run, or null. */
   lastSuccess: () => number | null;
   enabled: () => boolean;
-  run: () => Promise<void>;
+  /** The run; what it returns (its run record) is told to onJobDone. */
+  run: () => Promise<R>;
   /** After a failed run, the next try comes this much later (default: the scheduler's retryMs). */
   retryMs?: number;
 }
@@ -52,16 +53,19 @@ export interface JobStatus {
   running: boolean;
 }
 
-export class Scheduler {
+/** How a job's run ended: what it returned, or what it threw. */
+export type JobOutcome<R> = { result: R } | { error: unknown };
+
+export class Scheduler<R = unknown> {
   private handle: unknown = null;
   private readonly running = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly jobs: readonly Job[],
+    private readonly jobs: readonly Job<R>[],
     private readonly log: Logger,
     private readonly clock: SchedulerClock = realSchedulerClock,
-    private readonly options: { checkEveryMs?: number; retryMs?: number; onJobDone?: (name: string) => void } = {},
+    private readonly options: { checkEveryMs?: number; retryMs?: number; onJobDone?: (name: string, outcome: JobOutcome<R>) => void } = {},
   ) {}
 
   /** Starts the minute checks and catches up at once. */
@@ -77,7 +81,7 @@ export class Scheduler {
   }
 
   /** Whether `job` is due now: its latest boundary passed with no successful run since. */
-  isDue(job: Job, now = this.clock.now()): boolean {
+  isDue(job: Job<R>, now = this.clock.now()): boolean {
     if (!job.enabled()) return false;
     const boundary = latestBoundary(now, job.periodMs);
     const success = job.lastSuccess();
@@ -107,12 +111,12 @@ export class Scheduler {
     }));
   }
 
-  private retryMsOf(job: Job): number {
+  private retryMsOf(job: Job<R>): number {
     return job.retryMs ?? this.options.retryMs ?? 30 * 60_000;
   }
 
   /** Now when due; after a failed run of this period, its retry; else the next boundary. */
-  private nextRunAt(job: Job, now: number): number {
+  private nextRunAt(job: Job<R>, now: number): number {
     if (this.isDue(job, now)) return now;
     const boundary = latestBoundary(now, job.periodMs);
     const last = job.lastRun();
@@ -128,18 +132,20 @@ export class Scheduler {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  private async runJob(job: Job): Promise<void> {
+  private async runJob(job: Job<R>): Promise<void> {
     this.running.add(job.name);
     const run = (async () => {
+      let outcome: JobOutcome<R>;
       try {
-        await job.run();
+        outcome = { result: await job.run() };
       } catch (error) {
         this.log.error(`Scheduled ${job.name} failed: ${describeError(error)}`);
+        outcome = { error };
       } finally {
         this.running.delete(job.name);
-        // Told once the job is marked done, so its next run can be said.
-        this.options.onJobDone?.(job.name);
       }
+      // Told once the job is marked done, so its next run can be said; with this run's own outcome, not the newest record.
+      this.options.onJobDone?.(job.name, outcome);
     })();
     this.inFlight.add(run);
     try {

@@ -123,4 +123,18 @@ describe('Scheduler', () => {
     expect(scheduler.status()[0]?.nextRunAt).toBe(boundary + 4 * 3_600_000);
     scheduler.stop();
   });
+  it('tells each job\'s end with that job\'s own outcome: its record, or what stopped it before it made one (not the newest record of another job)', async () => {
+    const { clock } = fakeClock(Date.UTC(2026, 10, 25, 8, 1));
+    const told: [string, string][] = [];
+    const record = { id: 'sync-1' };
+    const never = () => null;
+    const scheduler = new Scheduler<{ id: string }>([
+      { name: 'sync', periodMs: 86_400_000, lastRun: never, lastSuccess: never, enabled: () => true, run: () => Promise.resolve(record) },
+      { name: 'tickets', periodMs: 4 * 3_600_000, lastRun: never, lastSuccess: never, enabled: () => true, run: () => Promise.reject(new Error('A ticket check is still running in the app')) },
+    ], memoryLogger(), clock, { onJobDone: (name, outcome) => { told.push([name, 'result' in outcome ? outcome.result.id : `error: ${String(outcome.error)}`]); } });
+    scheduler.start();
+    await flush();
+    scheduler.stop();
+    expect(told.sort()).toEqual([['sync', 'sync-1'], ['tickets', 'error: Error: A ticket check is still running in the app']]);
+  });
 });

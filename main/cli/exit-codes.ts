@@ -18,6 +18,8 @@ export class UsageError extends Error {
 
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof UsageError || error instanceof NotConfiguredError || error instanceof PsaSetupError) return EXIT.usage;
+  // The vendor named a setting or credential that is wrong (an unknown company ID or API username).
+  if (error instanceof VendorError && error.configuration) return EXIT.usage;
   // The vendor refused these credentials or their permissions: the configuration needs fixing.
   const status = error instanceof VendorError || error instanceof HttpError ? error.status : null;
   if (status === 401 || status === 403) return EXIT.usage;

@@ -191,4 +191,17 @@ describe('exit codes, as --help documents them', () => {
     expect(rejected.err).toMatch(/rejected the API key and secret \(401\)/);
     expect(rejected.code).toBe(2);
   }, 60_000);
+
+  it('an unknown ConnectWise company ID or Autotask username is a configuration error (2), not "could not run" (3)', async () => {
+    const connectwise = tempDir();
+    await cli(['configure', '--psa', 'connectwise', '--site', sims.urls.connectwiseSite, '--umbrella-url', sims.urls.umbrella, '--data-dir', connectwise], { ...CREDENTIALS_ENV, CONNECTWISE_COMPANY_ID: 'nosuchcompany' });
+    const cw = await cli(['test-connection', 'psa', '--data-dir', connectwise]);
+    expect(cw.err).toMatch(/ConnectWise does not know the company ID that was entered/);
+    expect(cw.code).toBe(2);
+    const autotask = tempDir();
+    await cli(['configure', '--psa', 'autotask', '--autotask-url', sims.urls.autotaskDiscovery, '--umbrella-url', sims.urls.umbrella, '--data-dir', autotask], { ...CREDENTIALS_ENV, AUTOTASK_USERNAME: 'nobody@example.com' });
+    const at = await cli(['test-connection', 'psa', '--data-dir', autotask]);
+    expect(at.err).toMatch(/Autotask does not know the API username that was entered/);
+    expect(at.code).toBe(2);
+  }, 60_000);
 });

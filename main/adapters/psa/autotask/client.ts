@@ -227,10 +227,10 @@ export class AutotaskClient {
     const messages = vendorErrors(error.responseText ?? '').join(' ');
     if (/Zone information could not be determined/i.test(messages)) {
       // The username is not repeated: every saved credential value is redacted from what the window and the logs are shown.
-      return new AutotaskError(`Autotask does not know the API username that was entered: check it for typos, and use the API user's username (it looks like an email address, e.g. abc123@yourmsp.com).`, error.status);
+      return new AutotaskError(`Autotask does not know the API username that was entered: check it for typos, and use the API user's username (it looks like an email address, e.g. abc123@yourmsp.com).`, error.status, true);
     }
     if (/IntegrationCode is invalid/i.test(messages)) {
-      return new AutotaskError('Autotask rejected the tracking identifier (integration code): copy it from the API user\'s page (Admin > Resources/Users > the API user > API Tracking Identifier).', error.status);
+      return new AutotaskError('Autotask rejected the tracking identifier (integration code): copy it from the API user\'s page (Admin > Resources/Users > the API user > API Tracking Identifier).', error.status, true);
     }
     if (error.status === 401) {
       return new AutotaskError('Autotask rejected the API user\'s secret (401), or the user is not an API user: check the secret, and that the resource has the "API User (API-only)" security level.', 401);

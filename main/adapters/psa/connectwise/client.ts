@@ -59,8 +59,8 @@ export interface ConnectWiseClientOptions extends ConnectWiseCredentials {
 
 export class ConnectWiseError extends VendorError {
   override readonly name = 'ConnectWiseError';
-  constructor(message: string, status: number | null, readonly code: string | null = null) {
-    super(message, status);
+  constructor(message: string, status: number | null, readonly code: string | null = null, configuration = false) {
+    super(message, status, configuration);
   }
 }
 
@@ -144,7 +144,7 @@ export class ConnectWiseClient {
     }
     if (info === null) {
       // The company ID is not repeated: saved credential values are redacted from what the window and the logs are shown.
-      throw new ConnectWiseError(`ConnectWise does not know the company ID that was entered on this site: check it for typos, and use the company name you log in with (Company field of the login page).`, 200, 'UnknownCompany');
+      throw new ConnectWiseError(`ConnectWise does not know the company ID that was entered on this site: check it for typos, and use the company name you log in with (Company field of the login page).`, 200, 'UnknownCompany', true);
     }
     return info.Codebase.endsWith('/') ? info.Codebase : `${info.Codebase}/`;
   }

@@ -202,15 +202,24 @@ export type CredentialKind = keyof typeof CREDENTIAL_FIELDS;
 export type CredentialField<K extends CredentialKind> = (typeof CREDENTIAL_FIELDS)[K][number];
 export const CredentialKindSchema = z.enum(['umbrella', 'connectwise', 'autotask']);
 
+/** Stored as trimmed, so a pasted trailing space or line break never reaches the vendor. */
 const SecretValueSchema = z
   .string()
   .trim()
   .min(1, 'Enter a value')
   .max(1024, 'This value is too long (at most 1024 characters)')
-  .regex(/^[^\r\n\t]*$/, 'This value must be on one line');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'This value must be one line of visible characters (no line break, tab or other control character)');
+
+/** Fields sent as they are in an HTTP header (not inside Basic auth): printable ASCII only, or the request cannot be sent. */
+const HEADER_FIELDS: Partial<Record<CredentialKind, readonly string[]>> = {
+  connectwise: ['clientId'],
+  autotask: ['username', 'secret', 'integrationCode'],
+};
+const HeaderValueSchema = SecretValueSchema.regex(/^[\x20-\x7e]*$/, 'This value is sent in an HTTP header, so it can hold only letters, digits, spaces and ASCII punctuation: check for a pasted non-breaking space, curly quote or accented letter');
 
 function credentialValues<K extends CredentialKind>(kind: K) {
-  const shape = Object.fromEntries(CREDENTIAL_FIELDS[kind].map((field) => [field, SecretValueSchema.optional()])) as {
+  const shape = Object.fromEntries(CREDENTIAL_FIELDS[kind].map((field) => [field, (HEADER_FIELDS[kind]?.includes(field) ? HeaderValueSchema : SecretValueSchema).optional()])) as {
     [F in CredentialField<K>]: z.ZodOptional<typeof SecretValueSchema>;
   };
   return z

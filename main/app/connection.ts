@@ -4,16 +4,17 @@
  * permission, no default configuration status) instead of a generic failure.
  */
 import { PsaSetupError } from '../adapters/psa/adapter';
-import { createVendorClients, type SyncSetup } from '../jobs/setup';
+import { createUmbrellaClient, createVendorClients, type SyncSetup } from '../jobs/setup';
 
 export type ConnectionTarget = 'umbrella' | 'psa';
 
 export async function testConnection(setup: SyncSetup, target: ConnectionTarget): Promise<string> {
-  const { umbrella, psa } = await createVendorClients(setup);
   if (target === 'umbrella') {
-    const { customers } = await umbrella.testConnection();
+    // Umbrella alone: missing PSA credentials are the PSA test's business, not Umbrella's.
+    const { customers } = await (await createUmbrellaClient(setup)).testConnection();
     return `Connected to Cisco Umbrella: ${String(customers)} customer organization(s).`;
   }
+  const { psa } = await createVendorClients(setup);
   if (psa.kind === 'connectwise') {
     const { codebase } = await psa.client.testConnection();
     const statuses = await psa.client.listConfigurationStatuses();

@@ -15,7 +15,7 @@ import {
 } from '../../preload/contract';
 import type { Logger } from '../adapters/logging/logger';
 import { describeError } from '../domain/errors';
-import { KeychainUnavailableError } from '../adapters/store/secrets';
+import { InvalidCredentialError, KeychainUnavailableError } from '../adapters/store/secrets';
 import { FileSaveError, NotAllowedError, type AppService } from './service';
 import { SyncAlreadyRunningError } from '../jobs/sync/engine';
 import { NotConfiguredError } from '../jobs/setup';
@@ -121,6 +121,9 @@ export function createIpcRouter(options: {
       }
       if (error instanceof NotConfiguredError) {
         return failure({ code: 'NOT_CONFIGURED', message: error.message });
+      }
+      if (error instanceof InvalidCredentialError) {
+        return failure({ code: 'INVALID_PAYLOAD', message: error.message });
       }
       if (error instanceof VendorError || error instanceof HttpError || error instanceof VendorResponseError || error instanceof PsaSetupError) {
         // These messages name the vendor, the call and the vendor's own words (redacted like every message).

@@ -83,7 +83,8 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
     if (Object.keys(values).length === 0) continue;
     const parsed = SetCredentialsSchema.safeParse({ kind, values });
     if (!parsed.success) throw new UsageError(`${kind} credentials: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    await secrets.set(kind, values);
+    // The checked values: trimmed as the check saw them, not as they were typed.
+    await secrets.set(kind, parsed.data.values);
     said.push(`Saved ${kind} credentials in the OS keychain: ${Object.keys(values).join(', ')}.`);
   }
   if (said.length === 0) said.push('Nothing to save: pass settings options, or credentials in environment variables / on stdin (see --help).');

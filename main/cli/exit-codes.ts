@@ -7,6 +7,7 @@ import { HttpError } from '../adapters/http/client';
 import { VendorError } from '../adapters/http/vendor-error';
 import { PsaSetupError } from '../adapters/psa/adapter';
 import { NotConfiguredError } from '../domain/errors';
+import { InvalidCredentialError } from '../adapters/store/secrets';
 
 export const EXIT = { ok: 0, failures: 1, usage: 2, cannotRun: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -17,7 +18,7 @@ export class UsageError extends Error {
 }
 
 export function exitCodeOf(error: unknown): ExitCode {
-  if (error instanceof UsageError || error instanceof NotConfiguredError || error instanceof PsaSetupError) return EXIT.usage;
+  if (error instanceof UsageError || error instanceof NotConfiguredError || error instanceof PsaSetupError || error instanceof InvalidCredentialError) return EXIT.usage;
   // The vendor named a setting or credential that is wrong (an unknown company ID or API username).
   if (error instanceof VendorError && error.configuration) return EXIT.usage;
   // The vendor refused these credentials or their permissions: the configuration needs fixing.

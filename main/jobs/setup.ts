@@ -63,13 +63,11 @@ async function credentials<K extends CredentialKind>(secrets: SyncSetup['secrets
 
 export type PsaClients = { kind: 'connectwise'; client: ConnectWiseClient } | { kind: 'autotask'; client: AutotaskClient };
 
-/** The Umbrella client and the chosen PSA's client, from the settings and the keychain. */
-export async function createVendorClients(setup: SyncSetup, options: { priority?: number } = {}): Promise<{ settings: Settings; umbrella: UmbrellaClient; psa: PsaClients }> {
+/** The Umbrella client, from the settings and the keychain (the PSA's need not be there). */
+export async function createUmbrellaClient(setup: SyncSetup, options: { priority?: number } = {}): Promise<UmbrellaClient> {
   const settings = setup.settings();
-  const kind = settings.psa.kind;
-  if (!kind) throw new NotConfiguredError('No PSA is chosen: pick ConnectWise or Autotask in step 1 of the setup wizard, or run "umbrella-psa-sync configure --psa connectwise|autotask".');
   const umbrellaCredentials = await credentials(setup.secrets, 'umbrella', 'Cisco Umbrella');
-  const umbrella = new UmbrellaClient({
+  return new UmbrellaClient({
     ...umbrellaCredentials,
     fetch: setup.fetch,
     ...(settings.endpoints.umbrellaBaseUrl ? { baseUrl: settings.endpoints.umbrellaBaseUrl } : {}),
@@ -79,6 +77,14 @@ export async function createVendorClients(setup: SyncSetup, options: { priority?
     ...(options.priority !== undefined ? { priority: options.priority } : {}),
     ...(setup.stopSignal ? { stopSignal: setup.stopSignal } : {}),
   });
+}
+
+/** The Umbrella client and the chosen PSA's client, from the settings and the keychain. */
+export async function createVendorClients(setup: SyncSetup, options: { priority?: number } = {}): Promise<{ settings: Settings; umbrella: UmbrellaClient; psa: PsaClients }> {
+  const settings = setup.settings();
+  const kind = settings.psa.kind;
+  if (!kind) throw new NotConfiguredError('No PSA is chosen: pick ConnectWise or Autotask in step 1 of the setup wizard, or run "umbrella-psa-sync configure --psa connectwise|autotask".');
+  const umbrella = await createUmbrellaClient(setup, options);
   if (kind === 'connectwise') {
     if (!settings.connectwise.site) throw new NotConfiguredError('The ConnectWise site is not set: enter it in step 2 of the setup wizard (for example na.myconnectwise.net).');
     const client = new ConnectWiseClient({ ...(await credentials(setup.secrets, 'connectwise', 'ConnectWise')), site: settings.connectwise.site, fetch: setup.fetch });

@@ -6,7 +6,7 @@
  * Values leave this module only through `get()`, which only main-side clients call. Status
  * reports presence, never values, and errors never carry a value.
  */
-import { CREDENTIAL_FIELDS, type CredentialKind, type CredentialsStatus } from '../../../preload/contract';
+import { CREDENTIAL_FIELDS, SetCredentialsSchema, type CredentialKind, type CredentialsStatus } from '../../../preload/contract';
 import { describeError } from '../../domain/errors';
 
 export const KEYCHAIN_SERVICE = 'Umbrella PSA Sync';
@@ -32,6 +32,11 @@ export class KeychainUnavailableError extends Error {
         'Secret Service enabled), log in to a desktop session, and try again.',
     );
   }
+}
+
+/** A credential value that cannot be sent as it is; the message names the field and the rule, never the value. */
+export class InvalidCredentialError extends Error {
+  override readonly name = 'InvalidCredentialError';
 }
 
 export interface SecretStore {
@@ -65,8 +70,14 @@ export function keychainService(env: NodeJS.ProcessEnv = process.env): string {
 export function createSecretStore(backend: KeychainBackend, service: string = keychainService()): SecretStore {
   return {
     async set(kind, values) {
+      // Whoever calls: what reaches the keychain is what the vendor will be sent (trimmed, one line, header-safe).
+      const parsed = SetCredentialsSchema.safeParse({ kind, values });
+      if (!parsed.success) {
+        throw new InvalidCredentialError(parsed.error.issues.map((i) => `${kind} ${i.path.slice(1).join('.') || 'credentials'}: ${i.message}`).join('; '));
+      }
+      const checked: Partial<Record<string, string>> = parsed.data.values;
       for (const field of CREDENTIAL_FIELDS[kind]) {
-        const value = (values as Partial<Record<string, string>>)[field];
+        const value = checked[field];
         if (value === undefined) continue;
         await guard('save a credential', () => backend.setPassword(service, accountName(kind, field), value));
       }
@@ -77,7 +88,8 @@ export function createSecretStore(backend: KeychainBackend, service: string = ke
       for (const field of CREDENTIAL_FIELDS[kind]) {
         const value = await guard('read a credential', () => backend.getPassword(service, accountName(kind, field)));
         if (value === null) return null;
-        values[field] = value;
+        // A value an earlier version saved with a pasted trailing space or line break.
+        values[field] = value.trim();
       }
       return values as CredentialValues<K>;
     },

@@ -3,6 +3,8 @@
  * gives each field's ConnectWise question (in CW order, with its field type) and Autotask UDF
  * (name, number, single or multi line). Values are formatted once, here, as the PSA shows them.
  */
+import { psaText } from './text';
+
 export const FIELD_KEYS = [
   'organizationId', 'package', 'seats', 'totalNetworks', 'activeNetworks', 'inactiveNetworks', 'agentsDeployed', 'activeAgents',
   'inactiveAgents', 'dnsQueriesLastMonth', 'malwareLastMonth', 'botnetLastMonth', 'topDomains', 'topBlockedDomains', 'topCategories', 'lastUpdated',
@@ -77,8 +79,13 @@ export function formatLastUpdated(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** The 16 values as they are written, identical for both PSAs apart from number vs text. */
+/** The 16 values as they are written, identical for both PSAs apart from number vs text; vendor text made safe for a PSA field. */
 export function formatFields(fields: UmbrellaFields): FieldValues {
+  const values = formatRaw(fields);
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === 'string' ? psaText(value) : value])) as FieldValues;
+}
+
+function formatRaw(fields: UmbrellaFields): FieldValues {
   return {
     organizationId: String(fields.organizationId),
     package: fields.package ?? '',

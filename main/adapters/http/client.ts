@@ -6,6 +6,7 @@
  * carry credentials, auth headers or bodies we sent.
  */
 import { realClock, StoppedWaitingError, type Clock, type Priority, type RateLimiter } from './rate-limiter';
+import { oneLine } from '../../domain/text';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -306,7 +307,8 @@ export class HttpClient {
 
   private statusError(request: HttpRequest, response: HttpResponse): HttpError {
     const vendorWords = this.options.describeError?.(response.status, response.text) ?? null;
-    const reason = vendorWords ? `: ${vendorWords}` : '';
+    // The vendor's own words, on one line and without escape sequences: they reach terminals and logs.
+    const reason = vendorWords ? `: ${oneLine(vendorWords)}` : '';
     return new HttpError(
       `${this.vendor} answered ${String(response.status)} to ${request.method} ${describeUrl(request.url)}${reason}`,
       'status', response.status, response.text, response.status >= 500,

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
 import type { Logger } from './logger';
 import type { Redactor } from './redact';
+import { plainText } from '../../domain/text';
 
 export interface FileLog extends Logger {
   readonly file: string;
@@ -22,7 +23,8 @@ export function openFileLog(options: { dir: string; name: string; redactor: Reda
   const stream: RotatingFileStream = createStream(`${options.name}.log`, { path: options.dir, size: '5M', maxFiles: 5, mode: 0o600 });
   const now = options.now ?? (() => new Date());
   const write = (level: 'info' | 'warn' | 'error', message: string) => {
-    const text = options.redactor.redact(message);
+    // No escape sequence or control character reaches a log file (read in terminals) or the console.
+    const text = plainText(options.redactor.redact(message));
     const line = `${now().toISOString()} ${level.padEnd(5)} ${text.replace(/\r?\n/g, '\n    ')}`;
     stream.write(`${line}\n`);
     options.also?.[level](text);

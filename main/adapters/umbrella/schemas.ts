@@ -4,6 +4,10 @@
  * checked, and a response without it is a clear error instead of a wrong number in the PSA.
  */
 import { z } from 'zod';
+import { oneLine } from '../../domain/text';
+
+/** A name Umbrella's users chose (a customer, a network, a computer, an identity): one line, no escape or control characters. */
+const DisplayText = z.string().transform(oneLine);
 
 export const TokenSchema = z.object({
   access_token: z.string().min(1),
@@ -13,7 +17,7 @@ export const TokenSchema = z.object({
 
 export const ManagedCustomerSchema = z.object({
   customerId: z.number().int(),
-  customerName: z.string(),
+  customerName: DisplayText,
   seats: z.number().int().nullable().optional(),
 });
 
@@ -24,14 +28,14 @@ export const ProviderCustomerSchema = ManagedCustomerSchema.extend({
 
 export const NetworkSchema = z.object({
   originId: z.number().int(),
-  name: z.string(),
+  name: DisplayText,
   status: z.string().optional(),
 });
 export type UmbrellaNetwork = z.infer<typeof NetworkSchema>;
 
 export const RoamingComputerSchema = z.object({
   originId: z.number().int(),
-  name: z.string(),
+  name: DisplayText,
   type: z.string(),
   // YAML 1.1 tooling turns the spec's unquoted `Off` into false; accept both spellings.
   status: z.union([z.string(), z.literal(false).transform(() => 'Off')]).optional(),
@@ -57,7 +61,7 @@ export const CountResponse = envelope(z.object({ count: z.number() }));
 const Counts = z.object({ requests: z.number(), allowedrequests: z.number().optional(), blockedrequests: z.number() });
 
 export const TopDestinationSchema = z.object({
-  domain: z.string(),
+  domain: DisplayText,
   count: z.number(),
   counts: Counts.optional(),
   categories: z.array(CategorySchema.partial({ type: true })).optional().default([]),
@@ -74,8 +78,8 @@ export const TopCategoriesResponse = envelope(z.array(TopCategorySchema));
 
 export const IdentitySchema = z.object({
   id: z.number().int(),
-  label: z.string(),
-  type: z.object({ id: z.number().int().optional(), type: z.string(), label: z.string().optional() }),
+  label: DisplayText,
+  type: z.object({ id: z.number().int().optional(), type: z.string(), label: DisplayText.optional() }),
   deleted: z.boolean().optional(),
 });
 export type UmbrellaIdentity = z.infer<typeof IdentitySchema>;
@@ -98,7 +102,7 @@ export type DeploymentCount = z.infer<typeof DeploymentCountSchema>;
 export const DeploymentStatusResponse = envelope(z.array(DeploymentCountSchema));
 
 /** A customer org as the provider-wide reports name it. */
-const OrganizationRefSchema = z.object({ id: z.number().int(), label: z.string().optional() });
+const OrganizationRefSchema = z.object({ id: z.number().int(), label: DisplayText.optional() });
 
 /** Per org and category, all requests and the blocked ones, for every customer (parent token). */
 export const ProviderCategoryRequestsResponse = envelope(z.array(z.object({

@@ -11,6 +11,7 @@ import type { PsaCompany } from '../../adapters/psa/adapter';
 import { ledgerKey, type TicketLedgerEntry } from '../../adapters/store/state';
 import type { UmbrellaIdentity } from '../../adapters/umbrella/schemas';
 import { describeError } from '../../domain/errors';
+import { oneLine, psaText } from '../../domain/text';
 import { utcText, windowText } from '../../domain/windows';
 import type { Target, TicketAction, TicketDeps } from './types';
 
@@ -25,7 +26,7 @@ interface WindowScope { target: Target; window: number; end: number; botnet: num
 type HitDeps = Pick<TicketDeps, 'umbrella' | 'psa' | 'state' | 'threshold'>;
 
 export function ticketSummary(identity: string, customer: string, max = 100): string {
-  const full = `Umbrella: botnet activity on ${identity} (${customer})`;
+  const full = oneLine(psaText(`Umbrella: botnet activity on ${identity} (${customer})`));
   return full.length <= max ? full : `${full.slice(0, max - 1)}…`;
 }
 
@@ -74,13 +75,13 @@ export async function checkCustomer(deps: HitDeps, scope: WindowScope): Promise<
 async function details(deps: HitDeps, scope: WindowScope, identity: UmbrellaIdentity, count: number): Promise<string> {
   const { target: { customer, unmappedReason }, window, end, botnet } = scope;
   const domains = await deps.umbrella.topDestinations(customer.customerId, { from: window, to: end }, { verdict: 'blocked', categories: botnet, identityIds: [identity.id] }, 10);
-  return [
+  return psaText([
     `Cisco Umbrella blocked ${String(count)} request(s) from ${identity.label} (${identity.type.label ?? identity.type.type}) to botnet (command-and-control) destinations between ${utcText(window)} and ${utcText(end + 1)} UTC.`,
     `Customer: ${customer.customerName} (Umbrella organization ${String(customer.customerId)})`,
     ...(unmappedReason ? [`This ticket is on the fallback company because ${unmappedReason}.`] : []),
     'Top blocked domains:',
     ...domains.map((d) => `  ${d.domain} (${String(d.counts?.blockedrequests ?? d.count)})`),
-  ].join('\n');
+  ].join('\n'));
 }
 
 /** One identity over the threshold: a note on its open ticket, or a new ticket, never a second one. */
@@ -91,7 +92,7 @@ async function handleHit(deps: HitDeps, scope: WindowScope, company: PsaCompany,
   const base = { orgId: customer.customerId, customer: customer.customerName, identity: identity.label, window, count };
   const save = (entry: TicketLedgerEntry) => { state.updateNow((s) => { s.tickets.ledger[key] = entry; }); };
   const note = async (ticketId: number, title: string, entry: TicketLedgerEntry) => {
-    await psa.addNote(ticketId, title, await details(deps, scope, identity, count));
+    await psa.addNote(ticketId, oneLine(psaText(title)), await details(deps, scope, identity, count));
     save(entry);
     return { ...base, action: 'noted' as const, ticketId };
   };

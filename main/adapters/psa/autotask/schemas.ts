@@ -1,5 +1,6 @@
 /** Zod schemas for the Autotask responses the app reads (tolerant of extra fields). */
 import { z } from 'zod';
+import { oneLine } from '../../../domain/text';
 
 export const ZoneSchema = z.object({ url: z.string().min(1), webUrl: z.string().optional(), zoneName: z.string().optional(), ci: z.number().optional() });
 
@@ -13,7 +14,7 @@ export const PageDetailsSchema = z.object({
 export const UdfValueSchema = z.object({ name: z.string(), value: z.string().nullable() });
 export type UdfValue = z.infer<typeof UdfValueSchema>;
 
-export const CompanySchema = z.object({ id: z.number().int(), companyName: z.string(), isActive: z.boolean().optional().default(true) });
+export const CompanySchema = z.object({ id: z.number().int(), companyName: z.string().transform(oneLine), isActive: z.boolean().optional().default(true) });
 export type AutotaskCompany = z.infer<typeof CompanySchema>;
 
 export const BillingCodeSchema = z.object({ id: z.number().int(), name: z.string(), description: z.string().nullable().optional(), useType: z.number().int().optional(), isActive: z.boolean().optional() });

@@ -1,5 +1,6 @@
 /** Zod schemas for the ConnectWise responses the app reads (tolerant of extra fields). */
 import { z } from 'zod';
+import { oneLine } from '../../../domain/text';
 
 const Ref = z.object({ id: z.number().int(), name: z.string().optional() });
 
@@ -13,7 +14,7 @@ export const CompanyInfoSchema = z.object({
 export const CompanySchema = z.object({
   id: z.number().int(),
   identifier: z.string(),
-  name: z.string(),
+  name: z.string().transform(oneLine),
   status: z.object({ id: z.number().int().optional(), name: z.string() }).nullable().optional(),
   deletedFlag: z.boolean().optional(),
 });

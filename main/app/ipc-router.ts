@@ -23,6 +23,7 @@ import { HttpError } from '../adapters/http/client';
 import { VendorResponseError } from '../adapters/http/parse';
 import { VendorError } from '../adapters/http/vendor-error';
 import { PsaSetupError } from '../adapters/psa/adapter';
+import { StoreFileError } from '../adapters/store/file-lock';
 
 export interface SenderInfo {
   /** URL of the frame that sent the message. */
@@ -132,7 +133,7 @@ export function createIpcRouter(options: {
       if (error instanceof NotAllowedError) {
         return failure({ code: 'NOT_ALLOWED', message: error.message });
       }
-      if (error instanceof FileSaveError) {
+      if (error instanceof FileSaveError || error instanceof StoreFileError) {
         return failure({ code: 'FILE_ERROR', message: error.message });
       }
       if (error instanceof SyncAlreadyRunningError) {

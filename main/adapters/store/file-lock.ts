@@ -50,6 +50,33 @@ export function fileStamp(file: string): string | null {
   }
 }
 
+/** A file in the settings folder could not be read or written: the message says why, in the user's words, and what to do. */
+export class StoreFileError extends Error {
+  override readonly name = 'StoreFileError';
+}
+
+const FILE_PROBLEMS: Record<string, (file: string, dir: string) => string> = {
+  EACCES: (file, dir) => `${file} could not be written: permission denied (EACCES). Check that the user running Umbrella PSA Sync owns ${dir} and may write there.`,
+  EPERM: (file, dir) => `${file} could not be written: the operation was not permitted (EPERM). Check the permissions of ${dir}, and that no other program (an antivirus, a backup tool) holds the file.`,
+  EROFS: (file, dir) => `${file} could not be written: ${dir} is on a read-only file system (EROFS). Use a writable settings folder (--data-dir or UMBRELLA_PSA_DATA_DIR).`,
+  ENOSPC: (file, dir) => `${file} could not be written: the disk is full (ENOSPC). Free some space on the disk that holds ${dir}; what was being saved was not saved.`,
+  EDQUOT: (file, dir) => `${file} could not be written: the disk quota is used up (EDQUOT). Free some space in ${dir}, or ask for a larger quota; what was being saved was not saved.`,
+  ENOTDIR: (file) => `${file} could not be opened: a part of its path is a file, not a folder (ENOTDIR). Check the settings folder (--data-dir or UMBRELLA_PSA_DATA_DIR).`,
+  EISDIR: (file) => `${file} is a folder, not a file (EISDIR): move it away, and Umbrella PSA Sync starts a new one.`,
+};
+
+/** Runs `action` on `file`; a file-system refusal (permissions, read-only, full disk) becomes a StoreFileError that says what to do. */
+export function withFileErrors<T>(file: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const explain = code === undefined ? undefined : FILE_PROBLEMS[code];
+    if (!explain || error instanceof StoreFileError) throw error;
+    throw new StoreFileError(explain(file, path.dirname(file)), { cause: error });
+  }
+}
+
 /** Another process held the lock for longer than we could wait. */
 export class LockTimeoutError extends Error {
   override readonly name = 'LockTimeoutError';
@@ -57,6 +84,10 @@ export class LockTimeoutError extends Error {
 
 /** Runs `change` while holding the lock of `file` (which need not exist yet). */
 export function withFileLockSync<T>(file: string, change: () => T, waitMs = SYNC_WAIT_MS): T {
+  return withFileErrors(file, () => lockedSync(file, change, waitMs));
+}
+
+function lockedSync<T>(file: string, change: () => T, waitMs: number): T {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const deadline = Date.now() + waitMs;
   let release: (() => void) | null = null;

@@ -26,7 +26,7 @@ import {
 } from '../../../preload/contract';
 import type { Logger } from '../logging/logger';
 import { describeError } from '../../domain/errors';
-import { fileStamp as stampOf, noticingLog, withFileLockSync, type StoreFileOptions } from './file-lock';
+import { fileStamp as stampOf, noticingLog, withFileErrors, withFileLockSync, type StoreFileOptions } from './file-lock';
 import { salvage } from './salvage';
 
 export const SETTINGS_FILE_NAME = 'settings';
@@ -78,8 +78,8 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
   const migrations = options.migrations ?? MIGRATIONS;
   const now = options.now ?? (() => new Date());
   const readOnly = options.readOnly ?? false;
-  if (!readOnly) fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
+  if (!readOnly) withFileErrors(file, () => fs.mkdirSync(dir, { recursive: true }));
 
   const backend = readOnly ? openReadOnly(dir, open, log) : withFileLockSync(file, () => openOrRecover(dir, open, log, now));
   let current = SettingsSchema.parse({});

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { RunRecordSchema, type CustomerResult, type RunRecord } from '../../../preload/contract';
 import { FIELD_KEYS, type FieldKey } from '../../domain/fields';
 import { describeError } from '../../domain/errors';
-import { fileStamp as stampOf, noticingLog, withFileLockSync, type StoreFileOptions } from './file-lock';
+import { fileStamp as stampOf, noticingLog, withFileErrors, withFileLockSync, type StoreFileOptions } from './file-lock';
 
 export const STATE_FILE = 'state.json';
 export const HISTORY_LIMIT = 200;
@@ -124,7 +124,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
   const file = path.join(options.dir, STATE_FILE);
   const now = options.now ?? (() => new Date());
   const readOnly = options.readOnly ?? false;
-  if (!readOnly) fs.mkdirSync(options.dir, { recursive: true });
+  if (!readOnly) withFileErrors(file, () => fs.mkdirSync(options.dir, { recursive: true }));
   let state = StateSchema.parse({});
   let seen: string | null = null;
   /** Changes made by `update` and not yet written: re-applied if another process wrote meanwhile. */
@@ -281,7 +281,9 @@ function readState(file: string): { state: AppState; damage: string | null } {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: StateSchema.parse({}), damage: null };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: StateSchema.parse({}), damage: null };
+    if (code === 'EISDIR') return { state: StateSchema.parse({}), damage: 'it is a folder, not a file' };
     throw error;
   }
   let raw: unknown;

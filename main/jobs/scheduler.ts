@@ -5,7 +5,7 @@
  * so a run missed while the machine slept or the app was closed happens once, as soon as possible.
  * A run that failed as a whole is retried after `retryMs`, until the next boundary.
  */
-import { describeError } from '../domain/errors';
+import { describeError, RunStoppedError } from '../domain/errors';
 import type { Logger } from '../adapters/logging/logger';
 
 export const DAY_MS = 86_400_000;
@@ -139,7 +139,9 @@ export class Scheduler<R = unknown> {
       try {
         outcome = { result: await job.run() };
       } catch (error) {
-        this.log.error(`Scheduled ${job.name} failed: ${describeError(error)}`);
+        // Stopping is not a failure: the run is done again at the next start.
+        if (error instanceof RunStoppedError) this.log.info(describeError(error));
+        else this.log.error(`Scheduled ${job.name} failed: ${describeError(error)}`);
         outcome = { error };
       } finally {
         this.running.delete(job.name);

@@ -51,6 +51,8 @@ export interface SyncSetup {
 export function exclusiveJob(setup: SyncSetup, job: 'sync' | 'tickets') {
   return <T>(body: () => Promise<T>): Promise<T> => withJobLock({
     dir: path.dirname(setup.state.path), job, role: setup.role ?? 'the app',
+    onWait: (message) => { setup.log.info(message); },
+    ...(setup.stopSignal ? { stopSignal: setup.stopSignal } : {}),
     ...(setup.jobWaitMs !== undefined ? { waitMs: setup.jobWaitMs } : {}),
   }, body);
 }

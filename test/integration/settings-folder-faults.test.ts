@@ -59,7 +59,7 @@ describe('settings folder faults', () => {
     const result = await node('main/cli/index.ts', ['map', '8100001', 'Globex', '--no-check', '--data-dir', dir], KEYCHAIN);
     expect(result.stderr).toMatch(/settings\.json could not be written: the disk is full \(ENOSPC\)\. Free some space on the disk that holds .*settings/);
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(result.code).toBe(3);
+    expect((result as { code?: number }).code).toBe(3);
     expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).toBe(before);
   });
 
@@ -70,6 +70,6 @@ describe('settings folder faults', () => {
     execFileSync('mount', ['-o', 'remount,ro', disk]);
     const result = await node('main/cli/index.ts', ['map', '8100000', 'AcmeCorp', '--no-check', '--data-dir', dir], KEYCHAIN);
     expect(result.stderr).toMatch(/could not be written: .*settings is on a read-only file system \(EROFS\)/);
-    expect(result.code).toBe(3);
+    expect((result as { code?: number }).code).toBe(3);
   });
 }, 60_000);

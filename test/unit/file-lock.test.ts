@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { RunStoppedError } from '../../main/domain/errors';
 import { JobBusyError, withJobLock } from '../../main/adapters/store/file-lock';
 import { tempDir } from '../helpers/fixtures';
 
@@ -23,4 +26,40 @@ describe('one job at a time on a settings folder', () => {
     await Promise.all([first, waiting]);
     expect(order).toEqual(['first started', 'sync ran', 'first done', 'second ran']);
   });
+  /** A real process holding the job lock, as a CLI run would; resolves once it holds it. */
+  async function holder(dir: string) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/processes/hold-job-lock.ts', dir, 'sync'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await once(child.stdout, 'data');
+    return child;
+  }
+
+  it('the lock of a run that was killed (kill -9) is taken over at once, and said, instead of after a minute of silence', async () => {
+    const dir = tempDir();
+    const child = await holder(dir);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const said: string[] = [];
+    // Well within the minute it takes a lock to go stale: waiting for staleness would end in JobBusyError.
+    const ran = await withJobLock({ dir, job: 'sync', role: 'the app', waitMs: 10_000, onWait: (m) => said.push(m) }, () => Promise.resolve('ran'));
+    expect(ran).toBe('ran');
+    expect(said.at(-1)).toMatch(new RegExp(`^A sync left its lock behind in the command line \\(process ${String(child.pid)}, since .* UTC\\), which is no longer running: taken over\\.$`));
+  }, 20_000);
+
+  it('a run waiting for another process\'s job says so once, and gives up as soon as its process is stopping (SIGTERM), not after two minutes', async () => {
+    const dir = tempDir();
+    const child = await holder(dir);
+    try {
+      const stopping = new AbortController();
+      const said: string[] = [];
+      const waiting = withJobLock({ dir, job: 'sync', role: 'the service', stopSignal: stopping.signal, onWait: (m) => said.push(m) }, () => Promise.resolve('ran')).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect(said).toEqual([expect.stringMatching(/^A sync is running in the command line \(process \d+, since .* UTC\): waiting up to 120 s for it to finish\.$/)]);
+      stopping.abort();
+      const stopped = await waiting;
+      expect(stopped).toBeInstanceOf(RunStoppedError);
+      expect((stopped as Error).message).toMatch(/^Stopping: a sync was waiting for the one running in the command line .* and did not start\.$/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 20_000);
 });

@@ -9,9 +9,11 @@
  *   a bounded time, then is told which process holds it.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { Logger } from '../logging/logger';
+import { RunStoppedError } from '../../domain/errors';
 
 const STALE_MS = 10_000;
 const SYNC_WAIT_MS = 15_000;
@@ -114,6 +116,8 @@ export interface JobHolder {
   /** Who holds it, in words: "the app", "the command line", "the service". */
   role: string;
   since: string;
+  /** The machine it runs on (a settings folder on a network share can be used from two). */
+  host?: string;
 }
 
 /** A job is already running in another process, and did not finish while we waited. */
@@ -129,10 +133,49 @@ const JOB_LABELS: Record<string, string> = { sync: 'A sync', tickets: 'A ticket 
 function readHolder(file: string): JobHolder | null {
   try {
     const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<JobHolder>;
-    return typeof raw.pid === 'number' && typeof raw.role === 'string' && typeof raw.since === 'string' ? { pid: raw.pid, role: raw.role, since: raw.since } : null;
+    if (typeof raw.pid !== 'number' || typeof raw.role !== 'string' || typeof raw.since !== 'string') return null;
+    return { pid: raw.pid, role: raw.role, since: raw.since, ...(typeof raw.host === 'string' ? { host: raw.host } : {}) };
   } catch {
     return null;
   }
+}
+
+/** Whether a process of this machine is running (one of another user counts as running). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A lock that was just made or refreshed is never taken over, whoever the holder file names. */
+const TAKEOVER_QUIET_MS = 2_000;
+
+/**
+ * The lock of a process of this machine that is no longer running (killed, crashed) is removed at once,
+ * instead of waiting for it to go stale: only when the holder file still names that process and the lock
+ * has not been touched for a moment (a new holder makes it, then writes its holder file, within that).
+ */
+function removeIfHolderGone(lockDir: string, holderFile: string, holder: JobHolder | null): boolean {
+  if (!holder || holder.host !== os.hostname() || isRunning(holder.pid)) return false;
+  const stat = fs.statSync(lockDir, { throwIfNoEntry: false });
+  if (stat && Date.now() - stat.mtimeMs < TAKEOVER_QUIET_MS) return false;
+  if (readHolder(holderFile)?.pid !== holder.pid) return false;
+  fs.rmSync(lockDir, { recursive: true, force: true });
+  return true;
+}
+
+const POLL_MS = 500;
+
+/** Waits `ms`, or less if `signal` aborts meanwhile. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 export interface JobLockOptions {
@@ -141,33 +184,59 @@ export interface JobLockOptions {
   role: string;
   /** How long to wait for another process's run to finish (default 2 minutes). */
   waitMs?: number;
+  /** Once aborted (the process is stopping), waiting ends at once with JobWaitStoppedError. */
+  stopSignal?: AbortSignal;
+  /** Told, once, that this run waits for another (and who it is), and when a dead process's lock was taken over. */
+  onWait?: (message: string) => void;
 }
+
+/** The process began stopping while this job waited for another process's run: it did not start. */
+export class JobWaitStoppedError extends RunStoppedError {}
 
 /** Runs `body` as the only `job` across every process on the folder. */
 export async function withJobLock<T>(options: JobLockOptions, body: () => Promise<T>): Promise<T> {
   const target = path.join(options.dir, `${options.job}.job`);
+  const lockDir = `${target}.lock`;
   const holderFile = `${target}.holder.json`;
   fs.mkdirSync(options.dir, { recursive: true });
   const waitMs = options.waitMs ?? 120_000;
+  const deadline = Date.now() + waitMs;
+  const label = JOB_LABELS[options.job] ?? 'A run';
+  const whoIs = (holder: JobHolder | null) => (holder ? ` in ${holder.role} (process ${String(holder.pid)}, since ${holder.since.slice(0, 16).replace('T', ' ')} UTC)` : ' in another process');
   let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(target, {
-      realpath: false,
-      // A long job blocks nothing, but a busy event loop can delay the refresh: a generous staleness.
-      stale: JOB_STALE_MS,
-      update: JOB_STALE_MS / 6,
-      retries: { retries: Math.max(0, Math.ceil(waitMs / 500)), factor: 1, minTimeout: 500, maxTimeout: 500 },
-      // Only after the machine slept past the staleness: the run goes on; the next one re-reads the PSA.
-      onCompromised: () => undefined,
-    });
-  } catch (error) {
-    if (!isLocked(error)) throw error;
+  let told = false;
+  for (;;) {
+    try {
+      release = await lockfile.lock(target, {
+        realpath: false,
+        // A long job blocks nothing, but a busy event loop can delay the refresh: a generous staleness.
+        stale: JOB_STALE_MS,
+        update: JOB_STALE_MS / 6,
+        retries: 0,
+        // Only after the machine slept past the staleness: the run goes on; the next one re-reads the PSA.
+        onCompromised: () => undefined,
+      });
+      break;
+    } catch (error) {
+      if (!isLocked(error)) throw error;
+    }
     const holder = readHolder(holderFile);
-    const who = holder ? ` in ${holder.role} (process ${String(holder.pid)}, since ${holder.since.slice(0, 16).replace('T', ' ')} UTC)` : ' in another process';
-    throw new JobBusyError(`${JOB_LABELS[options.job] ?? 'A run'} is still running${who} after waiting ${String(Math.round(waitMs / 1000))} s, so this one did not start: try again when that one has finished (the schedule retries by itself).`, holder);
+    if (removeIfHolderGone(lockDir, holderFile, holder)) {
+      options.onWait?.(`${label} left its lock behind${whoIs(holder)}, which is no longer running: taken over.`);
+      continue;
+    }
+    if (options.stopSignal?.aborted) throw new JobWaitStoppedError(`Stopping: ${label.toLowerCase()} was waiting for the one running${whoIs(holder)} and did not start.`);
+    if (Date.now() >= deadline) {
+      throw new JobBusyError(`${label} is still running${whoIs(holder)} after waiting ${String(Math.round(waitMs / 1000))} s, so this one did not start: try again when that one has finished (the schedule retries by itself).`, holder);
+    }
+    if (!told) {
+      options.onWait?.(`${label} is running${whoIs(holder)}: waiting up to ${String(Math.round(waitMs / 1000))} s for it to finish.`);
+      told = true;
+    }
+    await pause(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), options.stopSignal);
   }
   try {
-    fs.writeFileSync(holderFile, JSON.stringify({ pid: process.pid, role: options.role, since: new Date().toISOString() }));
+    fs.writeFileSync(holderFile, JSON.stringify({ pid: process.pid, role: options.role, since: new Date().toISOString(), host: os.hostname() }));
     return await body();
   } finally {
     fs.rmSync(holderFile, { force: true });

@@ -86,7 +86,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const settings = openSettingsStore({ dir: identity.dataDir, log, onFileNotice, ...(options.openSettings ? { open: options.openSettings } : {}) });
   const state = openStateStore({ dir: identity.dataDir, log, onFileNotice });
   const { redactor } = options;
-  const umbrellaTokens = new UmbrellaTokenCache(realClock, redactor ? (token) => { redactor.addToken(token); } : undefined);
+  const umbrellaTokens = new UmbrellaTokenCache(realClock, redactor ? (token, lifetimeMs) => { redactor.addToken(token, lifetimeMs); } : undefined);
   const setup: SyncSetup = {
     settings: () => settings.get(), secrets: options.secrets, state, log, fetch: options.fetch,
     // One set of limiters for every client built from this setup (they supersede setup.umbrellaLimits).

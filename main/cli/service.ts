@@ -9,7 +9,6 @@
  * as stopped, and what it left is done at the next start. A second signal (2 s or more after the
  * first) ends it at once.
  */
-import { setMaxListeners } from 'node:events';
 import pkg from '../../package.json';
 import type { RunProgress, RunRecord } from '../../preload/contract';
 import { defaultLogDir, openFileLog } from '../adapters/logging/file-log';
@@ -69,8 +68,6 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
     return exitCodeOf(error);
   }
   const stopping = new AbortController();
-  // Every request waiting for a rate-limit window listens to it.
-  setMaxListeners(0, stopping.signal);
   let services: ReturnType<typeof createAppServices> | null = null;
   const dueLine = () => (services?.scheduler.status() ?? [])
     .map((s) => `${s.name === 'sync' ? 'sync' : 'ticket check'} ${s.running ? 'running' : `due ${utcMinute(new Date(s.nextRunAt).toISOString())}`}`).join(', ');

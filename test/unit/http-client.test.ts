@@ -3,6 +3,7 @@ import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, HttpError, MAX_BODY_BYTES, retryAfterMs } from '../../main/adapters/http/client';
+import { RateLimiter } from '../../main/adapters/http/rate-limiter';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void;
 const servers: http.Server[] = [];
@@ -134,6 +135,23 @@ describe('HttpClient', () => {
     expect(seen).toHaveLength(1);
     // What was read stayed near the cap: nowhere near the 1.5 GB the answer inflates to.
     expect(process.memoryUsage().rss - before).toBeLessThan(8 * MAX_BODY_BYTES);
+  });
+
+  it('many requests waiting for a rate-limit window on one stop signal put no MaxListenersExceededWarning in the log', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => { warnings.push(warning.name); };
+    process.on('warning', onWarning);
+    try {
+      const { url } = await serve((_req, res) => { res.writeHead(200).end('{}'); });
+      const stop = new AbortController();
+      const limiter = new RateLimiter([], 1);
+      const http = client({ stopSignal: stop.signal });
+      await Promise.all(Array.from({ length: 30 }, (_, i) => http.send({ method: 'GET', url: `${url}/${String(i)}`, limiters: [limiter] })));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

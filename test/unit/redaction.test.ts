@@ -72,6 +72,29 @@ describe('log redaction', () => {
     expect(redactor.redact('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe(`Authorization: Basic ${REDACTED}`);
   });
 
+  it('runs for months: a token is forgotten once expired, so 20,000 tokens minted over 20 days leave about a day\'s sync of them, and a line is checked against that, not all ever minted', () => {
+    let now = Date.UTC(2026, 0, 1);
+    const redactor = new Redactor(() => now);
+    const token = (day: number, org: number) => `eyJhbGciOiJSUzI1NiJ9.${String(day)}-${String(org).padStart(6, '0')}.signature`;
+    for (let day = 0; day < 20; day++) {
+      // The 00:00 sync of 1,000 customers: one token each, 20 a minute, an hour's lifetime.
+      for (let org = 0; org < 1_000; org++) {
+        redactor.addToken(token(day, org), 3_600_000);
+        now += 3_000;
+      }
+      expect(redactor.redact(`GET /reports with ${token(day, 999)}`)).toBe(`GET /reports with ${REDACTED}`);
+      now += 86_400_000 - 1_000 * 3_000;
+    }
+    // The tokens of the last sync are all expired by now; at most those of one sync were ever held.
+    expect(redactor.remembered.tokens).toBeLessThanOrEqual(1_000);
+    redactor.redact('a line the next morning');
+    expect(redactor.remembered).toEqual({ tokens: 0, values: 0 });
+    // Saved credentials are never forgotten.
+    redactor.addSecrets(['umb-secret-Q8w!e#r']);
+    now += 365 * 86_400_000;
+    expect(redactor.redact('secret umb-secret-Q8w!e#r')).toBe(`secret ${REDACTED}`);
+  });
+
   it('the log file holds the redacted line only', async () => {
     const redactor = await learned();
     const dir = tempDir();

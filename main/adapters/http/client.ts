@@ -5,6 +5,7 @@
  * it is retried whatever the method); vendor rate limits; counts per vendor; and errors that never
  * carry credentials, auth headers or bodies we sent.
  */
+import { setMaxListeners } from 'node:events';
 import { realClock, StoppedWaitingError, type Clock, type Priority, type RateLimiter } from './rate-limiter';
 import { oneLine } from '../../domain/text';
 
@@ -172,6 +173,9 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
+    // Every request waiting for a rate-limit window listens to the stop signal until it is admitted (then
+    // the listener is removed): many at once is the design, not a leak, so Node's warning at 11 is off for it.
+    if (options.stopSignal) setMaxListeners(0, options.stopSignal);
   }
 
   get vendor(): string {

@@ -19,11 +19,12 @@ export interface MintedToken {
 export class UmbrellaTokenCache {
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
   private readonly minting = new Map<string, { token: Promise<string>; priority: number }>();
+  private sweptAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly clock: Clock = realClock,
-    /** Told of every token minted (the log redaction removes it from every line). */
-    private readonly onToken?: (token: string) => void,
+    /** Told of every token minted and how long it lives (the log redaction removes it from every line until it expires). */
+    private readonly onToken?: (token: string, lifetimeMs: number) => void,
   ) {}
 
   /** Which credentials a token belongs to, without keeping the secret itself in the key. */
@@ -46,12 +47,21 @@ export class UmbrellaTokenCache {
     }
     const entry = { token: Promise.resolve(''), priority };
     entry.token = mint(() => entry.priority).then(({ token, lifetimeMs }) => {
-      this.onToken?.(token);
+      this.onToken?.(token, lifetimeMs);
+      this.sweep();
       this.tokens.set(key, { token, expiresAt: this.clock.now() + lifetimeMs });
       return token;
     }).finally(() => this.minting.delete(key));
     this.minting.set(key, entry);
     return entry.token;
+  }
+
+  /** Forgets expired tokens (of orgs no longer asked for, or of credentials replaced), at most once a minute. */
+  private sweep(): void {
+    const now = this.clock.now();
+    if (now - this.sweptAt < 60_000) return;
+    this.sweptAt = now;
+    for (const [key, entry] of this.tokens) if (entry.expiresAt <= now) this.tokens.delete(key);
   }
 
   /** The token was refused (expired early, revoked): the next request mints a new one. */

@@ -5,6 +5,7 @@
 import { CREDENTIAL_FIELDS, PsaKindSchema, SetCredentialsSchema, SettingsPatchSchema, type CredentialKind, type SettingsPatch } from '../../preload/contract';
 import type { SecretStore } from '../adapters/store/secrets';
 import type { SettingsStore } from '../adapters/store/settings';
+import { closest, distance } from 'fastest-levenshtein';
 import { UsageError } from './exit-codes';
 
 export { UsageError };
@@ -16,7 +17,9 @@ export const SECRET_VARIABLES: Record<CredentialKind, Record<string, string>> = 
   autotask: { username: 'AUTOTASK_USERNAME', secret: 'AUTOTASK_SECRET', integrationCode: 'AUTOTASK_INTEGRATION_CODE' },
 };
 
-/** KEY=VALUE lines (blank lines and # comments ignored). */
+const SECRET_NAMES = Object.values(SECRET_VARIABLES).flatMap((fields) => Object.values(fields));
+
+/** KEY=VALUE lines (blank lines and # comments ignored); a key that names no credential is refused, so nothing misspelt is dropped in silence. */
 export function parseSecretLines(text: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [index, raw] of text.split(/\r?\n/).entries()) {
@@ -24,7 +27,12 @@ export function parseSecretLines(text: string): Record<string, string> {
     if (line === '' || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
     if (eq <= 0) throw new UsageError(`stdin line ${String(index + 1)} is not KEY=VALUE`);
-    values[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+    const key = line.slice(0, eq).trim();
+    if (!SECRET_NAMES.includes(key)) {
+      const near = closest(key.toUpperCase(), SECRET_NAMES);
+      throw new UsageError(`stdin line ${String(index + 1)}: ${key} is not a credential name${near && distance(key.toUpperCase(), near) <= 3 ? `; did you mean ${near}?` : ''} Nothing was saved. The names are: ${SECRET_NAMES.join(', ')}.`);
+    }
+    values[key] = line.slice(eq + 1).trim();
   }
   return values;
 }

@@ -19,10 +19,10 @@ beforeAll(async () => {
 });
 afterAll(async () => { await sims.stop(); });
 
-async function cli(args: string[], env: Record<string, string> = {}) {
+async function cli(args: string[], env: Record<string, string> = {}, stdin = '') {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { env, readStdin: () => Promise.resolve('') });
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { env, readStdin: () => Promise.resolve(stdin) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -63,5 +63,14 @@ describe('credential input', () => {
     const cliRefusal = await cli(['configure', '--data-dir', tempDir()], { AUTOTASK_SECRET: 'pässwörd' });
     expect(cliRefusal.err).toMatch(/secret: This value is sent in an HTTP header/);
     expect(cliRefusal.code).toBe(2);
+  });
+  it('a misspelt name on --secrets-stdin is refused with the name it meant, and nothing is saved', async () => {
+    const keychain = createSecretStore(await loadKeytar(), service);
+    await keychain.clear('umbrella');
+    const result = await cli(['configure', '--secrets-stdin', '--data-dir', tempDir()], {}, `UMBRELLA_APIKEY=${DEMO_CREDENTIALS.umbrella.apiKey}\nUMBRELLA_API_SECRET=${DEMO_CREDENTIALS.umbrella.apiSecret}\n`);
+    expect(result.err).toMatch(/stdin line 1: UMBRELLA_APIKEY is not a credential name; did you mean UMBRELLA_API_KEY\? Nothing was saved\./);
+    expect(result.err).not.toContain(DEMO_CREDENTIALS.umbrella.apiKey);
+    expect(result.code).toBe(2);
+    expect((await keychain.status()).umbrella.fields).toEqual({ apiKey: false, apiSecret: false });
   });
 }, 60_000);

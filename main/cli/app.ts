@@ -8,11 +8,11 @@ import pkg from '../../package.json';
 import { describeError } from '../domain/errors';
 import { consoleLogger, type Logger } from '../adapters/logging/logger';
 import { defaultDataDir, PRODUCT_NAME } from '../adapters/store/paths';
-import { utcMinute } from '../app/run-summary';
+import { runLine, utcMinute } from '../app/run-summary';
 import { createSecretStore, loadKeytar } from '../adapters/store/secrets';
 import { openSettingsStore } from '../adapters/store/settings';
 import { openStateStore } from '../adapters/store/state';
-import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind } from '../../preload/contract';
+import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind, type RunRecord } from '../../preload/contract';
 import { sendTestTicket, testConnections } from './checks';
 import { configure, parseSecretLines } from './configure';
 import { demoDataDir, withCommandSetup, type CliIo, type CommandTarget } from './context';
@@ -296,8 +296,13 @@ async function statusCommand(values: Values, io: CliIo, dataDir: string): Promis
   const usage = runs.find((r) => r.psaUsage)?.psaUsage;
   const credentials = await createSecretStore(await loadKeytar()).status();
   const mapped = Object.values(settings.mappings).filter((m) => m.psaCompany !== null && !m.excluded).length;
+  // The runs the schedule counts: not dry runs, not "Check now".
+  const lastOf = (kind: RunRecord['kind']) => runs.find((r) => r.kind === kind && r.checkNow !== true && !r.dryRun) ?? null;
+  const lastSync = lastOf('sync');
+  const lastTickets = lastOf('tickets');
+  const recent = runs.slice(0, RECENT_RUNS_SHOWN);
   if (values.json) {
-    io.out(JSON.stringify({ dataDir, psa: settings.psa.kind, credentials, ticketing: settings.ticketing, mapped, psaUsage: usage ?? null }, null, 2));
+    io.out(JSON.stringify({ dataDir, psa: settings.psa.kind, credentials, ticketing: settings.ticketing, mapped, psaUsage: usage ?? null, lastSync, lastTicketCheck: lastTickets, runs: recent }, null, 2));
     return EXIT.ok;
   }
   io.out(`Settings folder: ${dataDir}`);
@@ -309,8 +314,15 @@ async function statusCommand(values: Values, io: CliIo, dataDir: string): Promis
   }
   io.out(`Ticketing:       ${settings.ticketing.enabled ? `on (threshold ${String(settings.ticketing.threshold)}${settings.ticketing.fallbackCompany ? `, fallback company ${settings.ticketing.fallbackCompany}` : ''})` : 'off'}`);
   if (usage) io.out(`PSA API usage:   ${String(usage.used)} of ${String(usage.limit)} requests this hour, every integration together (read ${utcMinute(usage.at)}; this app keeps it under ${String(Math.round(usage.cap * 100))}%)`);
-  const lastTickets = runs.find((r) => r.kind === 'tickets' && r.checkNow !== true);
+  if (lastSync) io.out(`Last sync:       ${utcMinute(lastSync.startedAt)}, ${String(lastSync.counts.created)} created, ${String(lastSync.counts.updated)} updated, ${String(lastSync.counts.unchanged)} unchanged, ${String(lastSync.counts.failed)} failed${lastSync.error ? `; ${lastSync.error}` : ''}`);
   if (lastTickets) io.out(`Last ticket check: ${utcMinute(lastTickets.startedAt)}, ${String(lastTickets.counts.created)} opened, ${String(lastTickets.counts.failed)} problem(s)${lastTickets.error ? `; ${lastTickets.error}` : ''}`);
   io.out(`Mapped customers: ${String(mapped)}`);
+  if (recent.length > 0) {
+    io.out('Last runs:');
+    for (const run of recent) io.out(`  ${runLine(run)}${run.dryRun ? ' (dry run)' : ''}${run.checkNow ? ' (check now)' : ''}`);
+  }
   return EXIT.ok;
 }
+
+/** How many of the last runs `status` lists. */
+const RECENT_RUNS_SHOWN = 5;

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/app';
 import { openSettingsStore } from '../../main/adapters/store/settings';
+import { openStateStore, type RunRecord } from '../../main/adapters/store/state';
 import { memoryLogger } from '../../main/adapters/logging/logger';
 import pkg from '../../package.json';
 import { requireSecretService, tempDir } from '../helpers/fixtures';
@@ -48,6 +49,27 @@ describe('umbrella-psa-sync CLI', () => {
     expect(status.psa).toBe('connectwise');
     expect(status.mapped).toBe(1);
     expect(typeof status.credentials.umbrella.complete).toBe('boolean');
+  });
+
+  it('status shows the last sync and the last ticket check, and --json has the runs', async () => {
+    requireSecretService();
+    const dir = tempDir();
+    openSettingsStore({ dir, log: memoryLogger() }).update({ psa: { kind: 'connectwise' } });
+    const record = (kind: 'sync' | 'tickets', at: string, counts: Partial<RunRecord['counts']>): RunRecord => ({
+      id: `${kind}-${at}`, kind, psa: 'connectwise', dryRun: false, startedAt: at, finishedAt: at,
+      counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, ...counts }, requests: { umbrella: 1, psa: 1 }, problems: [], notes: [],
+    });
+    const state = openStateStore({ dir, log: memoryLogger() });
+    state.updateNow((s) => { s.runs = [record('tickets', '2026-12-02T04:00:00.000Z', { created: 2 }), record('sync', '2026-12-02T00:00:00.000Z', { created: 6, failed: 1 })]; });
+    state.close();
+    const text = await cli(['status', '--data-dir', dir]);
+    expect(text.out).toMatch(/^Last sync: {7}2026-12-02 00:00 UTC, 6 created, 0 updated, 0 unchanged, 1 failed$/m);
+    expect(text.out).toMatch(/^Last ticket check: 2026-12-02 04:00 UTC, 2 opened/m);
+    expect(text.out).toMatch(/^Last runs:\n {2}Ticket check 2026-12-02 04:00 UTC: 2 ticket\(s\) opened\n {2}Sync 2026-12-02 00:00 UTC: 6 configuration\(s\) written, 1 customer\(s\) failed$/m);
+    const json = JSON.parse((await cli(['status', '--data-dir', dir, '--json'])).out) as { lastSync: RunRecord | null; lastTicketCheck: RunRecord | null; runs: RunRecord[] };
+    expect(json.lastSync?.counts.created).toBe(6);
+    expect(json.lastTicketCheck?.counts.created).toBe(2);
+    expect(json.runs.map((r) => r.kind)).toEqual(['tickets', 'sync']);
   });
 
   it('configure sets the Autotask API share and the fallback company, and refuses a share out of range', async () => {

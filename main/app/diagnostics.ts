@@ -64,7 +64,7 @@ export function diagnosticsReport(input: DiagnosticsInput, redact: (text: string
     `Last runs (${String(Math.min(input.runs.length, RUNS_SHOWN))} of ${String(input.runs.length)}):`,
     ...input.runs.slice(0, RUNS_SHOWN).map((run) => {
       const problems = run.problems.slice(0, 3).map((p) => `${p.name}: ${p.reason ?? p.status}`).join('; ');
-      return `- ${runLine(run)}${run.dryRun ? ' (dry run)' : ''}${problems ? ` [${problems}${run.problems.length > 3 ? '; ...' : ''}]` : ''}`;
+      return `- ${runLine(run)}${problems ? ` [${problems}${run.problems.length > 3 ? '; ...' : ''}]` : ''}`;
     }),
     '',
     `Recent log lines (${String(input.logLines.length)}):`,

@@ -12,7 +12,9 @@ export function runFailed(run: RunRecord): boolean {
 function outcome(run: RunRecord): string {
   const { counts } = run;
   if (run.error) return `stopped: ${run.error}`;
-  if (run.kind === 'sync') return `${String(counts.created + counts.updated)} configuration(s) written${counts.failed > 0 ? `, ${String(counts.failed)} customer(s) failed` : ''}`;
+  const failed = counts.failed > 0 ? `, ${String(counts.failed)} customer(s) failed` : '';
+  if (run.kind === 'sync' && run.dryRun) return `dry run, nothing written: ${String(counts.created + counts.updated)} configuration(s) would be written${failed}`;
+  if (run.kind === 'sync') return `${String(counts.created + counts.updated)} configuration(s) written${failed}`;
   return `${String(counts.created)} ticket(s) opened${counts.failed > 0 ? `, ${String(counts.failed)} problem(s)` : ''}`;
 }
 

@@ -319,7 +319,7 @@ async function statusCommand(values: Values, io: CliIo, dataDir: string): Promis
   io.out(`Mapped customers: ${String(mapped)}`);
   if (recent.length > 0) {
     io.out('Last runs:');
-    for (const run of recent) io.out(`  ${runLine(run)}${run.dryRun ? ' (dry run)' : ''}${run.checkNow ? ' (check now)' : ''}`);
+    for (const run of recent) io.out(`  ${runLine(run)}${run.checkNow ? ' (check now)' : ''}`);
   }
   return EXIT.ok;
 }

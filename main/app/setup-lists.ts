@@ -37,7 +37,7 @@ export async function ticketingOptions(setup: SyncSetup, boardId: number | null)
   const { client } = psa;
   const boards = (await client.listBoards()).map(option).sort(byName);
   if (boardId === null) return { psa: 'connectwise', boards, board: null };
-  if (!boards.some((b) => b.id === boardId)) throw new PsaSetupError(`ConnectWise has no active service board with id ${String(boardId)}: pick one from the list.`);
+  if (!boards.some((b) => b.id === boardId)) throw new PsaSetupError(`ConnectWise has no active service board with id ${String(boardId)}: pick one of its boards (the wizard's list, or "umbrella-psa-sync list boards").`);
   const [statuses, priorities, types, subTypes, items, associations] = await Promise.all([
     client.listBoardStatuses(boardId),
     client.listPriorities(),

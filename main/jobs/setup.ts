@@ -88,7 +88,7 @@ export async function createVendorClients(setup: SyncSetup, options: { priority?
   if (!kind) throw new NotConfiguredError('No PSA is chosen: pick ConnectWise or Autotask in step 1 of the setup wizard, or run "umbrella-psa-sync configure --psa connectwise|autotask".');
   const umbrella = await createUmbrellaClient(setup, options);
   if (kind === 'connectwise') {
-    if (!settings.connectwise.site) throw new NotConfiguredError('The ConnectWise site is not set: enter it in step 2 of the setup wizard (for example na.myconnectwise.net).');
+    if (!settings.connectwise.site) throw new NotConfiguredError('The ConnectWise site is not set: enter it in step 2 of the setup wizard, or run "umbrella-psa-sync configure --site HOST" (for example na.myconnectwise.net).');
     const client = new ConnectWiseClient({ ...(await credentials(setup.secrets, 'connectwise', 'ConnectWise')), site: settings.connectwise.site, fetch: setup.fetch });
     return { settings, umbrella, psa: { kind, client } };
   }

@@ -40,7 +40,7 @@ export class ConnectWiseTicketAdapter implements PsaTicketAdapter {
 
   constructor(private readonly client: ConnectWiseClient, private readonly ticketing: Settings['ticketing']['connectwise']) {
     const missing = missingTicketingChoice('connectwise', { connectwise: ticketing });
-    if (missing) throw new NotConfiguredError(`${missing}: pick one in step 3 of the setup wizard.`);
+    if (missing) throw new NotConfiguredError(`${missing}: pick one in step 3 of the setup wizard, or run "umbrella-psa-sync configure ticketing".`);
   }
 
   requestCount(): number {
@@ -86,7 +86,7 @@ export class AutotaskTicketAdapter implements PsaTicketAdapter {
 
   constructor(private readonly client: AutotaskClient, private readonly ticketing: Settings['ticketing']['autotask']) {
     const missing = missingTicketingChoice('autotask', { autotask: ticketing });
-    if (missing) throw new NotConfiguredError(`${missing}: pick them in step 3 of the setup wizard.`);
+    if (missing) throw new NotConfiguredError(`${missing}: pick them in step 3 of the setup wizard, or run "umbrella-psa-sync configure ticketing".`);
   }
 
   requestCount(): number {

@@ -55,7 +55,7 @@ export async function checkCustomer(deps: HitDeps, scope: WindowScope): Promise<
     if (!company) {
       actions.push({
         ...base, identity: hit.identity.label, count, action: 'unticketed',
-        reason: `${hit.identity.label}: ${String(count)} blocked botnet request(s) in ${windowText(window)} could not be ticketed: ${unmappedReason ?? 'no PSA company'}. Map the customer to an active PSA company, or choose a fallback company in step 3 of the setup wizard.`,
+        reason: `${hit.identity.label}: ${String(count)} blocked botnet request(s) in ${windowText(window)} could not be ticketed: ${unmappedReason ?? 'no PSA company'}. Map the customer to an active PSA company, or choose a fallback company in step 3 of the setup wizard ("umbrella-psa-sync configure --fallback-company COMPANY").`,
       });
       continue;
     }

@@ -47,7 +47,7 @@ export function ticketTargets(deps: TicketDeps, customers: UmbrellaCustomer[], c
   const fallback = fallbackRef === null ? null : companies.get(companyKey(fallbackRef));
   const notes: string[] = [];
   if (fallbackRef !== null && !fallback?.active) {
-    notes.push(`The fallback company "${fallbackRef}" is ${fallback ? 'inactive' : 'not in the PSA'}: tickets of customers without an active PSA company cannot go there. Choose another in step 3 of the setup wizard.`);
+    notes.push(`The fallback company "${fallbackRef}" is ${fallback ? 'inactive' : 'not in the PSA'}: tickets of customers without an active PSA company cannot go there. Choose another in step 3 of the setup wizard, or run "umbrella-psa-sync configure --fallback-company COMPANY".`);
   }
   const targets: Target[] = [];
   const tickets = deps.state.get().tickets;

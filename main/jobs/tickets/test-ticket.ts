@@ -8,7 +8,7 @@ export async function sendTestTicket(deps: Pick<TicketDeps, 'companies' | 'mappi
   let company: PsaCompany | undefined;
   if (reference !== undefined) {
     company = companies.get(companyKey(reference));
-    if (!company) throw new NotConfiguredError(`The PSA has no company "${reference}": pick one from the list for the test ticket.`);
+    if (!company) throw new NotConfiguredError(`The PSA has no company "${reference}": pick one of the PSA's companies for the test ticket (the wizard's list, or "umbrella-psa-sync list companies").`);
     if (!company.active) throw new NotConfiguredError(`The PSA company "${company.name}" is inactive: pick an active company for the test ticket.`);
   } else {
     const mappings = deps.mappings();

@@ -46,7 +46,7 @@ export class AutotaskSyncAdapter implements PsaSyncAdapter {
     let productId = products.sort((a, b) => a.id - b.id).find((p) => simplify(p.name) === simplify(PRODUCT_NAME))?.id ?? null;
     if (productId === null) {
       if (this.materialBillingCodeId === null) {
-        throw new PsaSetupError(`The product "${PRODUCT_NAME}" does not exist yet and no material billing code is chosen: pick one in step 2 of the setup wizard (Autotask material billing code).`);
+        throw new PsaSetupError(`The product "${PRODUCT_NAME}" does not exist yet and no material billing code is chosen: pick one in step 2 of the setup wizard (Autotask material billing code), or run "umbrella-psa-sync configure --billing-code ID" ("umbrella-psa-sync list billing-codes" shows them).`);
       }
       if (dryRun) {
         notes.push(`Would create the product "${PRODUCT_NAME}".`);

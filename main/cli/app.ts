@@ -52,7 +52,8 @@ Set-up (what the wizard does):
   test-connection [umbrella|psa]
                          Prove the saved settings and credentials (both when not given).
   test-ticket [--company COMPANY]
-                         Send a labelled test ticket with the ticketing choices.
+                         Send a labelled test ticket with the ticketing choices, to COMPANY
+                         (default: the fallback company; never a customer's unless named).
 
 Customers (what the Customers screen does):
   map ORG_ID COMPANY | map ORG_ID --exclude | map ORG_ID --clear   [--no-check]

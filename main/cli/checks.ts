@@ -28,7 +28,12 @@ export async function sendTestTicket(setup: SyncSetup, company: string | undefin
   if (!settings.psa.kind) throw new NotConfiguredError('No PSA is chosen: run "umbrella-psa-sync configure --psa connectwise|autotask" first.');
   const missing = missingTicketingChoice(settings.psa.kind, settings.ticketing);
   if (missing) throw new NotConfiguredError(`${missing}: run "umbrella-psa-sync configure ticketing" first.`);
+  // Never a customer's company by default: the fallback company (the MSP's own, as a rule), or the one named.
+  const chosen = company ?? settings.ticketing.fallbackCompany ?? undefined;
+  if (chosen === undefined) {
+    throw new UsageError('Name the PSA company the test ticket goes to with --company (your own company, so that no customer sees it; "umbrella-psa-sync list companies" shows them), or set a fallback company with "umbrella-psa-sync configure --fallback-company COMPANY".');
+  }
   const engine = await createTicketEngine(setup);
-  const { ticketId, company: target } = await engine.sendTestTicket(company);
+  const { ticketId, company: target } = await engine.sendTestTicket(chosen);
   return `Test ticket ${String(ticketId)} created for ${target.name}. Check it in the PSA (board or queue, status, priority, types), then close it.`;
 }

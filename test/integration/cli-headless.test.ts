@@ -146,7 +146,12 @@ describe.each(['connectwise', 'autotask'] as const)('a set-up done only through 
     const mapped = Object.values(settingsOf(dir).mappings).filter((m) => m.psaCompany !== null).length;
     expect(mapped).toBe(Object.values(sims.world.expectedMatches).filter((m) => (kind === 'connectwise' ? m.connectwise : m.autotask) !== undefined).length);
 
-    const testTicket = await cli(['test-ticket', ...at]);
+    // Without --company (and no fallback company) no customer's company is picked for it.
+    const unnamed = await cli(['test-ticket', ...at]);
+    expect(unnamed.err).toMatch(/Name the PSA company the test ticket goes to with --company/);
+    expect(unnamed.code).toBe(2);
+    const ownCompany = kind === 'connectwise' ? 'AcmeCorp' : String(sims.world.expectedMatches[sims.world.customers[0]!.customerId]?.autotask);
+    const testTicket = await cli(['test-ticket', '--company', ownCompany, ...at]);
     expect(testTicket.err).toBe('');
     expect(testTicket.out).toMatch(/^Test ticket \d+ created for .+\. Check it in the PSA/);
 

@@ -14,7 +14,7 @@ import { openSettingsStore } from '../adapters/store/settings';
 import { openStateStore } from '../adapters/store/state';
 import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind, type RunRecord } from '../../preload/contract';
 import { sendTestTicket, testConnections } from './checks';
-import { configure, parseSecretLines } from './configure';
+import { configure, configureChecked, parseSecretLines } from './configure';
 import { demoDataDir, withCommandSetup, type CliIo, type CommandTarget } from './context';
 import { EXIT, EXIT_CODES_HELP, exitCodeOf, UsageError, type ExitCode } from './exit-codes';
 import { exportMappings, importMappings, mapOne, requestedMapping, suggestMappings } from './mapping';
@@ -28,7 +28,8 @@ const HELP = `${PRODUCT_NAME} ${pkg.version} — command line
 Usage: umbrella-psa-sync <command> [options]
 
 Set-up (what the wizard does):
-  configure [--psa KIND] [--site HOST] [--billing-code ID] [--autotask-api-share PERCENT]
+  configure [--psa KIND] [--site HOST] [--billing-code ID|NAME] [--autotask-api-share PERCENT]
+            [--threshold N] [--fallback-company COMPANY|none]
             [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin]
                          Save settings; credentials are read from environment variables
                          (UMBRELLA_API_KEY, UMBRELLA_API_SECRET, CONNECTWISE_COMPANY_ID,
@@ -37,6 +38,8 @@ Set-up (what the wizard does):
                          --secrets-stdin, from KEY=VALUE lines on stdin. Never from arguments.
                          --autotask-api-share: how far this app may bring the tenant's shared
                          hourly API usage (5-90%, default 50); it pauses there.
+                         --billing-code (Autotask material billing code) and --fallback-company
+                         are checked with the PSA first, by id or exact name.
   configure ticketing    Botnet tickets, by name or id, checked against the PSA's lists:
             ConnectWise: --board X [--status X] [--priority X] [--type X] [--subtype X] [--item X]
             Autotask:    --queue X --priority X [--status X] [--issue-type X] [--sub-issue-type X]
@@ -209,7 +212,7 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
         });
       }
       expectPositionals(args, 0, 'umbrella-psa-sync configure [options] | configure ticketing [options]');
-      return configureCommand(values, io, input, dataDir);
+      return configureCommand(values, io, input, dataDir, withSetup);
     case 'list': {
       const name = args[0];
       if (!name || !(LISTS as readonly string[]).includes(name)) throw new UsageError(`list takes one of: ${LISTS.join(', ')}`);
@@ -238,16 +241,26 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
   }
 }
 
-async function configureCommand(values: Values, io: CliIo, input: CliInput, dataDir: string): Promise<ExitCode> {
+async function configureCommand(values: Values, io: CliIo, input: CliInput, dataDir: string, withSetup: (body: Parameters<typeof withCommandSetup>[3]) => Promise<ExitCode>): Promise<ExitCode> {
   const settings = openSettingsStore({ dir: dataDir, log });
   const provided: Record<string, string | undefined> = { ...input.env, ...(values['secrets-stdin'] ? parseSecretLines(await input.readStdin()) : {}) };
   const secrets = createSecretStore(await loadKeytar());
+  // The billing code and the fallback company are checked with the PSA (as the wizard and "configure ticketing" do), after the rest is saved.
+  const checked = { billingCode: values['billing-code'], fallbackCompany: values['fallback-company'] };
   const lines = await configure({
-    psa: values.psa, site: values.site, billingCode: values['billing-code'], threshold: values.threshold,
-    umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], fallbackCompany: values['fallback-company'], autotaskApiShare: values['autotask-api-share'],
+    psa: values.psa, site: values.site, threshold: values.threshold,
+    umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], autotaskApiShare: values['autotask-api-share'],
   }, provided, settings, secrets);
+  const nothingElse = lines.length === 0;
   for (const line of lines) io.out(line);
-  return EXIT.ok;
+  if (checked.billingCode === undefined && checked.fallbackCompany === undefined) {
+    if (!nothingElse) return EXIT.ok;
+    throw new UsageError('Nothing to save: pass settings options, or credentials in environment variables / on stdin (see --help).');
+  }
+  return withSetup(async ({ setup, settings: store }) => {
+    for (const line of await configureChecked(setup, store, checked)) io.out(line);
+    return EXIT.ok;
+  });
 }
 
 async function mapCommand(args: string[], values: Values, io: CliIo, dataDir: string, withSetup: (body: Parameters<typeof withCommandSetup>[3]) => Promise<ExitCode>): Promise<ExitCode> {

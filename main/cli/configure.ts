@@ -6,7 +6,11 @@ import { CREDENTIAL_FIELDS, PsaKindSchema, SetCredentialsSchema, SettingsPatchSc
 import type { SecretStore } from '../adapters/store/secrets';
 import type { SettingsStore } from '../adapters/store/settings';
 import { closest, distance } from 'fastest-levenshtein';
+import { materialBillingCodes } from '../app/setup-lists';
+import type { SyncSetup } from '../jobs/setup';
+import { isNone, pickOption } from './choices';
 import { UsageError } from './exit-codes';
+import { checkedFallback } from './ticketing';
 
 export { UsageError };
 
@@ -40,12 +44,9 @@ export function parseSecretLines(text: string): Record<string, string> {
 export interface ConfigureOptions {
   psa?: string | undefined;
   site?: string | undefined;
-  billingCode?: string | undefined;
   umbrellaUrl?: string | undefined;
   autotaskUrl?: string | undefined;
   threshold?: string | undefined;
-  /** A PSA company for tickets of customers without an active one; "none" turns it off. */
-  fallbackCompany?: string | undefined;
   /** Percent of Autotask's shared hourly threshold this app may bring the tenant to. */
   autotaskApiShare?: string | undefined;
 }
@@ -60,22 +61,13 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
     patch.psa = { kind: kind.data };
   }
   if (options.site !== undefined) patch.connectwise = { site: options.site };
-  if (options.billingCode !== undefined || options.autotaskApiShare !== undefined) {
-    patch.autotask = {
-      ...(options.billingCode !== undefined ? { materialBillingCodeId: Number(options.billingCode) } : {}),
-      ...(options.autotaskApiShare !== undefined ? { apiSharePercent: Number(options.autotaskApiShare.replace(/%$/, '')) } : {}),
-    };
+  if (options.autotaskApiShare !== undefined) {
+    patch.autotask = { apiSharePercent: Number(options.autotaskApiShare.replace(/%$/, '')) };
   }
   if (options.umbrellaUrl !== undefined || options.autotaskUrl !== undefined) {
     patch.endpoints = { ...(options.umbrellaUrl !== undefined ? { umbrellaBaseUrl: options.umbrellaUrl || null } : {}), ...(options.autotaskUrl !== undefined ? { autotaskDiscoveryUrl: options.autotaskUrl || null } : {}) };
   }
-  if (options.threshold !== undefined || options.fallbackCompany !== undefined) {
-    const fallback = options.fallbackCompany?.trim();
-    patch.ticketing = {
-      ...(options.threshold !== undefined ? { threshold: Number(options.threshold) } : {}),
-      ...(fallback !== undefined ? { fallbackCompany: fallback === '' || fallback.toLowerCase() === 'none' ? null : fallback } : {}),
-    };
-  }
+  if (options.threshold !== undefined) patch.ticketing = { threshold: Number(options.threshold) };
   if (Object.keys(patch).length > 0) {
     const parsed = SettingsPatchSchema.safeParse(patch);
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -95,6 +87,25 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
     await secrets.set(kind, parsed.data.values);
     said.push(`Saved ${kind} credentials in the OS keychain: ${Object.keys(values).join(', ')}.`);
   }
-  if (said.length === 0) said.push('Nothing to save: pass settings options, or credentials in environment variables / on stdin (see --help).');
+  return said;
+}
+
+/**
+ * The settings `configure` checks with the PSA before saving, as the wizard and "configure ticketing" do:
+ * the Autotask material billing code (id or exact name, among the tenant's active ones) and the fallback
+ * company (id, identifier or exact name; active; "none" turns it off).
+ */
+export async function configureChecked(setup: SyncSetup, settings: SettingsStore, options: { billingCode?: string | undefined; fallbackCompany?: string | undefined }): Promise<string[]> {
+  const said: string[] = [];
+  if (options.billingCode !== undefined) {
+    const code = pickOption(await materialBillingCodes(setup), options.billingCode, 'active material billing code');
+    settings.update({ autotask: { materialBillingCodeId: code.id } });
+    said.push(`Saved the material billing code: ${code.name} (${String(code.id)}).`);
+  }
+  if (options.fallbackCompany !== undefined) {
+    const fallbackCompany = isNone(options.fallbackCompany) ? null : await checkedFallback(setup, options.fallbackCompany);
+    settings.update({ ticketing: { fallbackCompany } });
+    said.push(fallbackCompany === null ? 'The fallback company is off.' : `Saved the fallback company: ${fallbackCompany}.`);
+  }
   return said;
 }

@@ -133,7 +133,7 @@ export async function configureTicketing(setup: SyncSetup, settings: SettingsSto
 }
 
 /** A fallback company must exist in the PSA and be active; given by reference or by its exact name. */
-async function checkedFallback(setup: SyncSetup, given: string): Promise<string> {
+export async function checkedFallback(setup: SyncSetup, given: string): Promise<string> {
   const company = findCompany(await psaCompanies((await createVendorClients(setup)).psa), given);
   if (!company.active) throw new UsageError(`The PSA company ${company.name} is inactive: choose an active company as the fallback.`);
   return company.reference;

@@ -197,6 +197,21 @@ describe('exit codes, as --help documents them', () => {
     expect(rejected.code).toBe(2);
   }, 60_000);
 
+  it('configure checks the billing code and the fallback company with the PSA, by id or by exact name', async () => {
+    const dir = tempDir();
+    const base = ['configure', '--psa', 'autotask', '--autotask-url', sims.urls.autotaskDiscovery, '--umbrella-url', sims.urls.umbrella, '--data-dir', dir];
+    const byName = await cli([...base, '--billing-code', 'security software'], CREDENTIALS_ENV);
+    expect(byName.out).toMatch(/Saved the material billing code: Security Software \(29682801\)\./);
+    expect(settingsOf(dir).autotask.materialBillingCodeId).toBe(DEMO_MATERIAL_BILLING_CODE);
+    const unknown = await cli(['configure', '--billing-code', 'No Such Code', '--data-dir', dir]);
+    expect(unknown.err).toMatch(/There is no active material billing code "No Such Code"\. Choose one of: .*Security Software \(29682801\)/);
+    expect(unknown.code).toBe(2);
+    expect(settingsOf(dir).autotask.materialBillingCodeId).toBe(DEMO_MATERIAL_BILLING_CODE);
+    const notACompany = await cli(['configure', '--fallback-company', 'No Such Company Ltd', '--data-dir', dir]);
+    expect(notACompany.code).toBe(2);
+    expect(settingsOf(dir).ticketing.fallbackCompany).toBeNull();
+  }, 60_000);
+
   it('an unknown ConnectWise company ID or Autotask username is a configuration error (2), not "could not run" (3)', async () => {
     const connectwise = tempDir();
     await cli(['configure', '--psa', 'connectwise', '--site', sims.urls.connectwiseSite, '--umbrella-url', sims.urls.umbrella, '--data-dir', connectwise], { ...CREDENTIALS_ENV, CONNECTWISE_COMPANY_ID: 'nosuchcompany' });

@@ -72,14 +72,20 @@ describe('umbrella-psa-sync CLI', () => {
     expect(json.runs.map((r) => r.kind)).toEqual(['tickets', 'sync']);
   });
 
-  it('configure sets the Autotask API share and the fallback company, and refuses a share out of range', async () => {
+  it('configure sets the Autotask API share and the fallback company (checked with the PSA), and refuses a share out of range or nothing to save', async () => {
     requireSecretService();
     const dir = tempDir();
-    const saved = await cli(['configure', '--data-dir', dir, '--autotask-api-share', '30%', '--fallback-company', '29683500']);
+    const saved = await cli(['configure', '--data-dir', dir, '--autotask-api-share', '30%']);
     expect(saved.code).toBe(0);
-    const settings = openSettingsStore({ dir, log: memoryLogger() }).get();
-    expect(settings.autotask.apiSharePercent).toBe(30);
-    expect(settings.ticketing.fallbackCompany).toBe('29683500');
+    expect(openSettingsStore({ dir, log: memoryLogger() }).get().autotask.apiSharePercent).toBe(30);
+    // A fallback company is checked with the PSA first, as the wizard does: with no PSA chosen it cannot be.
+    const unchecked = await cli(['configure', '--data-dir', dir, '--fallback-company', '29683500']);
+    expect(unchecked.err).toMatch(/No PSA is chosen/);
+    expect(unchecked.code).toBe(2);
+    expect(openSettingsStore({ dir, log: memoryLogger() }).get().ticketing.fallbackCompany).toBeNull();
+    const nothing = await cli(['configure', '--data-dir', dir]);
+    expect(nothing.err).toMatch(/Nothing to save/);
+    expect(nothing.code).toBe(2);
     const bad = await cli(['configure', '--data-dir', dir, '--autotask-api-share', '99']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/autotask\.apiSharePercent: The API share is at most 90%/);

@@ -6,6 +6,7 @@ import type { BillingCodeOption, Option, TicketingOptions } from '../../preload/
 import { PsaSetupError } from '../adapters/psa/adapter';
 import { TICKET_STATUS_COMPLETE } from '../adapters/psa/autotask/client';
 import type { PicklistValue } from '../adapters/psa/autotask/schemas';
+import type { ConnectWiseClient } from '../adapters/psa/connectwise/client';
 import { createVendorClients, type SyncSetup } from '../jobs/setup';
 
 const byName = (a: Option, b: Option) => a.name.localeCompare(b.name);
@@ -17,6 +18,19 @@ export async function materialBillingCodes(setup: SyncSetup): Promise<BillingCod
   if (psa.kind !== 'autotask') throw new PsaSetupError('Billing codes are an Autotask setting: the chosen PSA is ConnectWise.');
   const codes = await psa.client.listMaterialBillingCodes();
   return codes.map((c) => ({ id: c.id, name: c.name, description: c.description ?? null })).sort(byName);
+}
+
+/** ConnectWise priorities are the same for every board: in ConnectWise's own order (Priority 1 first), then by name. */
+async function prioritiesOf(client: ConnectWiseClient): Promise<Option[]> {
+  const rows = await client.listPriorities();
+  return [...rows].sort((a, b) => (a.sortOrder ?? Number.MAX_SAFE_INTEGER) - (b.sortOrder ?? Number.MAX_SAFE_INTEGER) || a.name.localeCompare(b.name)).map(option);
+}
+
+/** ConnectWise's priorities, which need no board. */
+export async function connectWisePriorities(setup: SyncSetup): Promise<Option[]> {
+  const { psa } = await createVendorClients(setup);
+  if (psa.kind !== 'connectwise') throw new PsaSetupError('The chosen PSA is not ConnectWise.');
+  return prioritiesOf(psa.client);
 }
 
 /** ConnectWise: the boards, and for `boardId` its lists. Autotask: every ticket picklist (they do not depend on the queue). */
@@ -40,7 +54,7 @@ export async function ticketingOptions(setup: SyncSetup, boardId: number | null)
   if (!boards.some((b) => b.id === boardId)) throw new PsaSetupError(`ConnectWise has no active service board with id ${String(boardId)}: pick one of its boards (the wizard's list, or "umbrella-psa-sync list boards").`);
   const [statuses, priorities, types, subTypes, items, associations] = await Promise.all([
     client.listBoardStatuses(boardId),
-    client.listPriorities(),
+    prioritiesOf(client),
     client.listBoardTypes(boardId),
     client.listBoardSubTypes(boardId),
     client.listBoardItems(boardId),
@@ -52,7 +66,7 @@ export async function ticketingOptions(setup: SyncSetup, boardId: number | null)
     board: {
       // Closed statuses would close the ticket as it opens.
       statuses: statuses.filter((s) => s.closedStatus !== true).map(option),
-      priorities: priorities.map(option),
+      priorities,
       types: types.map(option).sort(byName),
       subTypes: subTypes.map(option).sort(byName),
       items: items.map(option).sort(byName),

@@ -7,7 +7,7 @@
 import { missingTicketingChoice, SettingsPatchSchema, type Option, type Settings } from '../../preload/contract';
 import { allowedCombinations, type ConnectWiseBoard } from '../../preload/ticketing-combinations';
 import { psaCompanies } from '../jobs/mapping/overview';
-import { materialBillingCodes, ticketingOptions } from '../app/setup-lists';
+import { connectWisePriorities, materialBillingCodes, ticketingOptions } from '../app/setup-lists';
 import type { SettingsStore } from '../adapters/store/settings';
 import { createVendorClients, NotConfiguredError, type SyncSetup } from '../jobs/setup';
 import { isNone, pickOption } from './choices';
@@ -184,6 +184,8 @@ export async function listRows(setup: SyncSetup, name: ListName, boardText: stri
   const top = await ticketingOptions(setup, null);
   if (top.psa !== 'connectwise') throw new UsageError('The chosen PSA is not ConnectWise.');
   if (name === 'boards') return rows(top.boards);
+  // The same for every board: no --board needed.
+  if (name === 'priorities') return rows(await connectWisePriorities(setup));
   if (!['statuses', 'priorities', 'types', 'subtypes', 'items'].includes(name)) {
     throw new UsageError(`ConnectWise has no ${name}: its lists are boards, statuses, priorities, types, subtypes, items and companies.`);
   }
@@ -194,7 +196,6 @@ export async function listRows(setup: SyncSetup, name: ListName, boardText: stri
   if (lists.psa !== 'connectwise' || !lists.board) throw new UsageError(`ConnectWise returned no lists for board ${board.name}.`);
   switch (name) {
     case 'statuses': return rows(lists.board.statuses);
-    case 'priorities': return rows(lists.board.priorities);
     case 'types': return rows(lists.board.types);
     case 'subtypes': return rows(lists.board.subTypes);
     default: return rows(lists.board.items);

@@ -212,6 +212,16 @@ describe('exit codes, as --help documents them', () => {
     expect(settingsOf(dir).ticketing.fallbackCompany).toBeNull();
   }, 60_000);
 
+  it('ConnectWise priorities are listed without a board (they are the same for every board), in ConnectWise\'s order', async () => {
+    const dir = tempDir();
+    await cli(['configure', '--psa', 'connectwise', '--site', sims.urls.connectwiseSite, '--umbrella-url', sims.urls.umbrella, '--data-dir', dir], CREDENTIALS_ENV);
+    const listed = await cli(['list', 'priorities', '--json', '--data-dir', dir]);
+    expect(listed.code).toBe(0);
+    const names = (JSON.parse(listed.out) as { name: string }[]).map((row) => row.name);
+    expect(names.length).toBeGreaterThan(2);
+    expect(names.slice(0, 2)).toEqual(['Priority 1 - Emergency Response', 'Priority 2 - Quick Response']);
+  }, 60_000);
+
   it('an unknown ConnectWise company ID or Autotask username is a configuration error (2), not "could not run" (3)', async () => {
     const connectwise = tempDir();
     await cli(['configure', '--psa', 'connectwise', '--site', sims.urls.connectwiseSite, '--umbrella-url', sims.urls.umbrella, '--data-dir', connectwise], { ...CREDENTIALS_ENV, CONNECTWISE_COMPANY_ID: 'nosuchcompany' });

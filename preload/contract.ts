@@ -51,6 +51,9 @@ export const PsaCompanyRefSchema = z.string().trim().min(1, 'Enter a PSA company
 
 export const QUERY_THRESHOLD_DEFAULT = 3;
 
+/** A suggested match at or above this confidence is offered for "accept all"; below it, it is marked for a look first. */
+export const CONFIDENT_SUGGESTION = 0.9;
+
 export const TicketingSettingsSchema = z.object({
   enabled: z.boolean().default(false),
   threshold: z.number().int('The query threshold must be a whole number').min(1, 'The query threshold must be at least 1').max(100_000).default(QUERY_THRESHOLD_DEFAULT),

@@ -4,7 +4,7 @@
  * and `map suggest` with the Customers screen's suggestions.
  */
 import fs from 'node:fs';
-import { OrgIdSchema, type CustomerMapping, type CustomerOverview } from '../../preload/contract';
+import { CONFIDENT_SUGGESTION, OrgIdSchema, type CustomerMapping, type CustomerOverview } from '../../preload/contract';
 import { mappingsFromCsv, mappingsToCsv } from '../../preload/mapping-csv';
 import { describeError } from '../domain/errors';
 import { customerOverview } from '../jobs/mapping/overview';
@@ -93,9 +93,15 @@ export async function suggestMappings(setup: SyncSetup, settings: SettingsStore,
     const suggestion = c.suggestion;
     if (!suggestion) return '';
     const percent = Math.round(suggestion.confidence * 100);
-    const take = acceptAbove !== null && percent >= acceptAbove && companies.get(suggestion.reference)?.active === true;
+    const inactive = companies.get(suggestion.reference)?.active !== true;
+    const take = acceptAbove !== null && percent >= acceptAbove && !inactive;
     if (take) accepted[String(c.orgId)] = { psaCompany: suggestion.reference, excluded: false };
-    return `${take ? '+' : ' '} ${c.name} [${String(c.orgId)}] -> ${suggestion.name} (${suggestion.reference}): ${String(percent)}%${take ? ', mapped' : ''}`;
+    const marks = [
+      ...(inactive ? ['inactive in the PSA: not mapped'] : []),
+      ...(suggestion.confidence < CONFIDENT_SUGGESTION ? ['low confidence: check it'] : []),
+      ...(take ? ['mapped'] : []),
+    ];
+    return `${take ? '+' : inactive ? '!' : ' '} ${c.name} [${String(c.orgId)}] -> ${suggestion.name} (${suggestion.reference}): ${String(percent)}%${marks.map((m) => `, ${m}`).join('')}`;
   });
   if (Object.keys(accepted).length > 0) settings.setMappings(accepted);
   const unmatched = overview.customers.filter((c) => c.suggestion === null && c.psaCompany === null && !c.excluded).length;

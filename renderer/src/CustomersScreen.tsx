@@ -1,6 +1,6 @@
 import { useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { CustomerOverview, Settings } from '../../preload/contract';
+import { CONFIDENT_SUGGESTION, type CustomerOverview, type Settings } from '../../preload/contract';
 import { errorMessage } from './api';
 import { when } from './labels';
 import { mappingsFromCsv, mappingsToCsv, type CsvImportResult } from '../../preload/mapping-csv';
@@ -33,7 +33,7 @@ export function CustomersScreen() {
   const saveFile = useSaveCsvFile();
   const [filter, setFilter] = useState<Filter>('all');
   const [search, setSearch] = useState('');
-  const [threshold, setThreshold] = useState(90);
+  const [threshold, setThreshold] = useState(Math.round(CONFIDENT_SUGGESTION * 100));
   const [confirmClear, setConfirmClear] = useState(false);
   const [imported, setImported] = useState<(CsvImportResult & { fileName: string }) | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);

@@ -117,6 +117,9 @@ describe.each(['connectwise', 'autotask'] as const)('a set-up done only through 
 
     // The Customers screen's suggestions: shown, and those at 90% or more accepted (each one right).
     const shown = await cli(['map', 'suggest', ...at]);
+    // A match to an inactive company, and one below 90%, are marked, not offered as they are.
+    expect(shown.out).toMatch(/^! Summit Realty Group \[8100273\] -> Summit Realty Group \(\S+\): 95%, inactive in the PSA: not mapped$/m);
+    expect(shown.out).toMatch(/^ {2}\S.* -> .*: [78]\d%, low confidence: check it$/m);
     expect(shown.out).toMatch(/^\s+Baker & Sons Plumbing \[8100013\] -> .+: \d+%$/m);
     const accepted = await cli(['map', 'suggest', '--accept-above', '90', ...at]);
     expect(accepted.code).toBe(0);

@@ -85,14 +85,26 @@ export function mappingsFromCsv(
     const excluded = YES.has(excludedText);
     const reference = cell(row.psa_company);
     let psaCompany: string | null = null;
+    const before: CustomerMapping = context.current[orgId.data] ?? { psaCompany: null, excluded: false };
     if (reference !== '') {
       const ref = PsaCompanyRefSchema.safeParse(reference);
       if (!ref.success) { fail(`${customer.name}: ${ref.error.issues[0]?.message ?? 'invalid PSA company'}.`); return; }
-      const company = companies.get(ref.data.toLowerCase());
-      if (!company) { fail(`${customer.name}: the PSA has no company "${ref.data}". Use the company identifier (ConnectWise) or company id (Autotask) shown in the mapping table.`); return; }
-      psaCompany = company.reference;
+      if (before.psaCompany !== null && ref.data.toLowerCase() === before.psaCompany.toLowerCase()) {
+        // Unchanged from what is saved (perhaps offline, with --no-check): kept as it is, whatever the PSA lists now.
+        psaCompany = before.psaCompany;
+      } else {
+        const named = context.companies.filter((c) => c.name.toLowerCase() === ref.data.toLowerCase());
+        const company = companies.get(ref.data.toLowerCase()) ?? (named.length === 1 ? named[0] : undefined);
+        if (!company) {
+          fail(named.length > 1
+            ? `${customer.name}: more than one PSA company is named "${ref.data}": use its identifier (ConnectWise) or id (Autotask): ${named.map((c) => c.reference).join(', ')}.`
+            : `${customer.name}: the PSA has no company "${ref.data}". Use the company identifier (ConnectWise), the company id (Autotask) or its exact name, as the mapping table or "umbrella-psa-sync list companies" shows them.`);
+          return;
+        }
+        if (!company.active) { fail(`${customer.name}: the PSA company "${company.name}" is inactive: map the customer to an active company.`); return; }
+        psaCompany = company.reference;
+      }
     }
-    const before: CustomerMapping = context.current[orgId.data] ?? { psaCompany: null, excluded: false };
     const after: CustomerMapping = { psaCompany, excluded };
     if (before.psaCompany === after.psaCompany && before.excluded === after.excluded) { changes.unchanged++; return; }
     if (after.excluded && !before.excluded) changes.excluded++;

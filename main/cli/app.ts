@@ -268,6 +268,7 @@ async function mapCommand(args: string[], values: Values, io: CliIo, dataDir: st
   if (first === 'export' || first === 'import') {
     expectPositionals(args, 2, `umbrella-psa-sync map ${first} FILE.csv`);
     if (!second) throw new UsageError(`map ${first} needs the CSV file, e.g. "map ${first} customers.csv"`);
+    if (values['no-check']) throw new UsageError(`map ${first} reads Umbrella's customers and the PSA's companies, so it cannot run with --no-check (that is for "map ORG_ID COMPANY" alone). Lines that keep a mapping saved with --no-check are accepted as they are.`);
     return withSetup(async ({ setup, settings }) => {
       if (first === 'export') {
         io.out(await exportMappings(setup, second));

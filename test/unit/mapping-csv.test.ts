@@ -62,6 +62,19 @@ describe('mapping CSV', () => {
     expect(result.changes).toEqual({ mapped: 1, cleared: 1, excluded: 1, unchanged: 0 });
   });
 
+  it('keeps an unchanged line whose company the PSA does not list (saved offline), takes an exact company name, and refuses an inactive company', () => {
+    const saved = { ...current, 102: { psaCompany: 'OfflineCo', excluded: false } };
+    const offline = mappingsFromCsv(mappingsToCsv({ customers: overview.customers.map((c) => (c.orgId === 102 ? { ...c, psaCompany: 'OfflineCo' } : c)), companies: overview.companies }), { ...context, current: saved });
+    expect(offline.errors).toEqual([]);
+    expect(offline.entries).toEqual({});
+    const byName = mappingsFromCsv('umbrella_org_id,psa_company,excluded\n102,baker and sons,no\n', context);
+    expect(byName.errors).toEqual([]);
+    expect(byName.entries).toEqual({ 102: { psaCompany: 'BakerSons', excluded: false } });
+    const inactive = mappingsFromCsv('umbrella_org_id,psa_company,excluded\n103,OldCo,no\n', { ...context, companies: [...overview.companies, { reference: 'OldCo', name: 'Old Co', active: false }] });
+    expect(inactive.entries).toBeNull();
+    expect(inactive.errors).toEqual([{ line: 2, message: expect.stringMatching(/the PSA company "Old Co" is inactive: map the customer to an active company/) as unknown as string }]);
+  });
+
   it('refuses the whole file, naming each bad line, when any row is wrong', () => {
     const csv = [
       'umbrella_org_id,psa_company,excluded',
@@ -78,7 +91,7 @@ describe('mapping CSV', () => {
       { line: 3, message: '"abc" is not an Umbrella organization id (a number).' },
       { line: 4, message: 'Umbrella has no customer with organization id 999.' },
       { line: 5, message: 'Acme Corporation (101) is already on line 2.' },
-      { line: 6, message: 'Baker, Sons & "Partners": the PSA has no company "NoSuchCo". Use the company identifier (ConnectWise) or company id (Autotask) shown in the mapping table.' },
+      { line: 6, message: 'Baker, Sons & "Partners": the PSA has no company "NoSuchCo". Use the company identifier (ConnectWise), the company id (Autotask) or its exact name, as the mapping table or "umbrella-psa-sync list companies" shows them.' },
       { line: 7, message: '"excluded" must be yes or no, not "maybe".' },
     ]);
   });

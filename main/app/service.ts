@@ -14,7 +14,7 @@ import type {
   Settings,
   SettingsPatch,
 } from '../../preload/contract';
-import { TicketingSettingsSchema, type BillingCodeOption, type CustomerOverview, type RunRecord, type SyncRunView, type TicketingOptions } from '../../preload/contract';
+import { type BillingCodeOption, type CustomerOverview, type RunRecord, type SyncRunView, type TicketingOptions } from '../../preload/contract';
 import type { Scheduler } from '../jobs/scheduler';
 import type { ConnectionTarget } from './connection';
 import type { SecretStore } from '../adapters/store/secrets';
@@ -25,6 +25,7 @@ import type { SyncEngine } from '../jobs/sync/engine';
 import type { TicketEngine } from '../jobs/tickets/engine';
 import type { TicketRun } from '../jobs/tickets/types';
 import type { AppIdentity } from './identity';
+import { removePsaIntegration } from './integration';
 
 /** The window asked for a change only the local user may make (outside the window). */
 export class NotAllowedError extends Error {
@@ -134,14 +135,7 @@ export class AppService {
    * a keychain failure leaves everything as it was.
    */
   async removeIntegration(): Promise<{ settings: Settings; credentials: CredentialsStatus }> {
-    await this.deps.secrets.clear('connectwise');
-    await this.deps.secrets.clear('autotask');
-    const settings = this.deps.settings.update({
-      psa: { kind: null },
-      connectwise: { site: '' },
-      autotask: { materialBillingCodeId: null },
-      ticketing: TicketingSettingsSchema.parse({}),
-    });
+    const settings = await removePsaIntegration(this.deps.settings, this.deps.secrets);
     this.invalidate();
     return { settings, credentials: await this.deps.secrets.status() };
   }

@@ -12,7 +12,7 @@ import { runLine, utcMinute } from '../app/run-summary';
 import { createSecretStore, loadKeytar } from '../adapters/store/secrets';
 import { openSettingsStore } from '../adapters/store/settings';
 import { openStateStore } from '../adapters/store/state';
-import { CREDENTIAL_FIELDS, PsaKindSchema, type CredentialKind, type RunRecord } from '../../preload/contract';
+import { CREDENTIAL_FIELDS, missingTicketingChoice, PsaKindSchema, type CredentialKind, type RunRecord } from '../../preload/contract';
 import { sendTestTicket, testConnections } from './checks';
 import { configure, configureChecked, parseSecretLines } from './configure';
 import { demoDataDir, withCommandSetup, type CliIo, type CommandTarget } from './context';
@@ -30,7 +30,7 @@ Usage: umbrella-psa-sync <command> [options]
 Set-up (what the wizard does):
   configure [--psa KIND] [--site HOST] [--billing-code ID|NAME] [--autotask-api-share PERCENT]
             [--threshold N] [--fallback-company COMPANY|none]
-            [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin]
+            [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin] [--switch-psa]
                          Save settings; credentials are read from environment variables
                          (UMBRELLA_API_KEY, UMBRELLA_API_SECRET, CONNECTWISE_COMPANY_ID,
                          CONNECTWISE_PUBLIC_KEY, CONNECTWISE_PRIVATE_KEY, CONNECTWISE_CLIENT_ID,
@@ -40,6 +40,9 @@ Set-up (what the wizard does):
                          hourly API usage (5-90%, default 50); it pauses there.
                          --billing-code (Autotask material billing code) and --fallback-company
                          are checked with the PSA first, by id or exact name.
+                         --psa to the other PSA needs --switch-psa: it removes the current
+                         integration (its settings, credentials and ticketing) and keeps the
+                         mappings, the Umbrella keys and the run history.
   configure ticketing    Botnet tickets, by name or id, checked against the PSA's lists:
             ConnectWise: --board X [--status X] [--priority X] [--type X] [--subtype X] [--item X]
             Autotask:    --queue X --priority X [--status X] [--issue-type X] [--sub-issue-type X]
@@ -120,6 +123,7 @@ const OPTIONS = {
   'umbrella-url': { type: 'string' },
   'autotask-url': { type: 'string' },
   'secrets-stdin': { type: 'boolean', default: false },
+  'switch-psa': { type: 'boolean', default: false },
   exclude: { type: 'boolean', default: false },
   clear: { type: 'boolean', default: false },
   'no-check': { type: 'boolean', default: false },
@@ -250,6 +254,7 @@ async function configureCommand(values: Values, io: CliIo, input: CliInput, data
   const lines = await configure({
     psa: values.psa, site: values.site, threshold: values.threshold,
     umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], autotaskApiShare: values['autotask-api-share'],
+    switchPsa: values['switch-psa'],
   }, provided, settings, secrets);
   const nothingElse = lines.length === 0;
   for (const line of lines) io.out(line);
@@ -327,7 +332,9 @@ async function statusCommand(values: Values, io: CliIo, dataDir: string): Promis
     const missing = Object.entries(status.fields).filter(([, saved]) => !saved).map(([field]) => field);
     io.out(`${`${kind} credentials:`.padEnd(24)} ${status.complete ? 'saved' : `missing ${missing.join(', ')}`}`);
   }
-  io.out(`Ticketing:       ${settings.ticketing.enabled ? `on (threshold ${String(settings.ticketing.threshold)}${settings.ticketing.fallbackCompany ? `, fallback company ${settings.ticketing.fallbackCompany}` : ''})` : 'off'}`);
+  const incomplete = settings.ticketing.enabled && settings.psa.kind ? missingTicketingChoice(settings.psa.kind, settings.ticketing) : null;
+  if (incomplete) io.out(`Ticketing:       on, but incomplete: ${incomplete} (run "umbrella-psa-sync configure ticketing")`);
+  else io.out(`Ticketing:       ${settings.ticketing.enabled ? `on (threshold ${String(settings.ticketing.threshold)}${settings.ticketing.fallbackCompany ? `, fallback company ${settings.ticketing.fallbackCompany}` : ''})` : 'off'}`);
   if (usage) io.out(`PSA API usage:   ${String(usage.used)} of ${String(usage.limit)} requests this hour, every integration together (read ${utcMinute(usage.at)}; this app keeps it under ${String(Math.round(usage.cap * 100))}%)`);
   if (lastSync) io.out(`Last sync:       ${utcMinute(lastSync.startedAt)}, ${String(lastSync.counts.created)} created, ${String(lastSync.counts.updated)} updated, ${String(lastSync.counts.unchanged)} unchanged, ${String(lastSync.counts.failed)} failed${lastSync.error ? `; ${lastSync.error}` : ''}`);
   if (lastTickets) io.out(`Last ticket check: ${utcMinute(lastTickets.startedAt)}, ${String(lastTickets.counts.created)} opened, ${String(lastTickets.counts.failed)} problem(s)${lastTickets.error ? `; ${lastTickets.error}` : ''}`);

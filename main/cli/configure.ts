@@ -6,6 +6,7 @@ import { CREDENTIAL_FIELDS, PsaKindSchema, SetCredentialsSchema, SettingsPatchSc
 import type { SecretStore } from '../adapters/store/secrets';
 import type { SettingsStore } from '../adapters/store/settings';
 import { closest, distance } from 'fastest-levenshtein';
+import { removePsaIntegration } from '../app/integration';
 import { materialBillingCodes } from '../app/setup-lists';
 import type { SyncSetup } from '../jobs/setup';
 import { isNone, pickOption } from './choices';
@@ -49,7 +50,11 @@ export interface ConfigureOptions {
   threshold?: string | undefined;
   /** Percent of Autotask's shared hourly threshold this app may bring the tenant to. */
   autotaskApiShare?: string | undefined;
+  /** Confirms that --psa to the other PSA removes the current integration (as the wizard's confirmation does). */
+  switchPsa?: boolean | undefined;
 }
+
+const PSA_NAMES = { connectwise: 'ConnectWise', autotask: 'Autotask' } as const;
 
 /** Applies settings and credentials; returns the lines to print (never a secret). */
 export async function configure(options: ConfigureOptions, provided: Record<string, string | undefined>, settings: SettingsStore, secrets: SecretStore): Promise<string[]> {
@@ -58,6 +63,15 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
   if (options.psa !== undefined) {
     const kind = PsaKindSchema.safeParse(options.psa);
     if (!kind.success) throw new UsageError('--psa must be connectwise or autotask');
+    const current = settings.get();
+    const from = current.psa.kind;
+    if (from !== null && from !== kind.data) {
+      const mapped = Object.values(current.mappings).filter((m) => m.psaCompany !== null).length;
+      const what = `Kept: the mapping of ${String(mapped)} customer(s) to PSA companies, the Cisco Umbrella API key and secret, and the run history. Removed: the ${PSA_NAMES[from]} settings and credentials (from the keychain), and the ticketing settings.`;
+      if (!options.switchPsa) throw new UsageError(`This settings folder is set up for ${PSA_NAMES[from]}. Switching to ${PSA_NAMES[kind.data]} removes that integration. ${what} Run again with --switch-psa to switch.`);
+      await removePsaIntegration(settings, secrets);
+      said.push(`Switched from ${PSA_NAMES[from]} to ${PSA_NAMES[kind.data]}. ${what}`);
+    }
     patch.psa = { kind: kind.data };
   }
   if (options.site !== undefined) patch.connectwise = { site: options.site };

@@ -215,6 +215,25 @@ describe('exit codes, as --help documents them', () => {
     expect(settingsOf(dir).ticketing.fallbackCompany).toBeNull();
   }, 60_000);
 
+  it('switching PSA says what is kept and removed and needs --switch-psa, as the wizard asks first', async () => {
+    const dir = tempDir();
+    await cli(['configure', '--psa', 'connectwise', '--site', sims.urls.connectwiseSite, '--umbrella-url', sims.urls.umbrella, '--data-dir', dir], CREDENTIALS_ENV);
+    await cli(['configure', 'ticketing', '--board', 'Service Desk', '--data-dir', dir]);
+    await cli(['map', '8100000', 'AcmeCorp', '--data-dir', dir]);
+    const asked = await cli(['configure', '--psa', 'autotask', '--data-dir', dir]);
+    expect(asked.err).toMatch(/This settings folder is set up for ConnectWise\. Switching to Autotask removes that integration\. Kept: the mapping of 1 customer\(s\) to PSA companies, the Cisco Umbrella API key and secret, and the run history\. Removed: the ConnectWise settings and credentials \(from the keychain\), and the ticketing settings\. Run again with --switch-psa to switch\./);
+    expect(asked.code).toBe(2);
+    expect(settingsOf(dir).psa.kind).toBe('connectwise');
+    const switched = await cli(['configure', '--psa', 'autotask', '--switch-psa', '--data-dir', dir]);
+    expect(switched.out).toMatch(/^Switched from ConnectWise to Autotask\. Kept: the mapping of 1 customer/m);
+    expect(switched.code).toBe(0);
+    const after = settingsOf(dir);
+    expect(after).toMatchObject({ psa: { kind: 'autotask' }, connectwise: { site: '' }, ticketing: { enabled: false, connectwise: { boardId: null } }, mappings: { '8100000': { psaCompany: 'AcmeCorp' } } });
+    const status = await cli(['status', '--data-dir', dir]);
+    expect(status.out).toMatch(/^connectwise credentials: +missing companyId, publicKey, privateKey, clientId$/m);
+    expect(status.out).toMatch(/^Ticketing: +off$/m);
+  }, 60_000);
+
   it('ConnectWise priorities are listed without a board (they are the same for every board), in ConnectWise\'s order', async () => {
     const dir = tempDir();
     await cli(['configure', '--psa', 'connectwise', '--site', sims.urls.connectwiseSite, '--umbrella-url', sims.urls.umbrella, '--data-dir', dir], CREDENTIALS_ENV);

@@ -154,6 +154,21 @@ describe('HttpClient', () => {
     }
   });
 
+  it('ten requests waiting for the same rate-limit window: the wait is counted and told once, not ten times', async () => {
+    const first = new Set<string>();
+    const { url } = await serve((req, res) => {
+      if (first.has(req.url ?? '')) { res.writeHead(200).end('{}'); return; }
+      first.add(req.url ?? '');
+      res.writeHead(429).end('{}');
+    });
+    const told: number[] = [];
+    const http = client({ onRateLimitWait: (ms) => { told.push(ms); } });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => http.send({ method: 'GET', url: `${url}/${String(i)}`, rateLimit: { waitMs: 1_000, retries: 1 } })));
+    expect(told).toEqual([1_000]);
+    expect(http.stats.rateLimitWaitMs).toBeGreaterThanOrEqual(1_000);
+    expect(http.stats.rateLimitWaitMs).toBeLessThan(2_000);
+  });
+
   it('reads Retry-After as seconds or as an HTTP date', () => {
     expect(retryAfterMs('3', 0)).toBe(3000);
     expect(retryAfterMs(new Date(10_000).toUTCString(), 4000)).toBe(6000);

@@ -94,7 +94,7 @@ export interface HttpClientOptions {
 }
 
 export interface HttpStats {
-  /** Time spent waiting for a vendor's rate-limit window after a 429. */
+  /** Time during which some request waited for a vendor's rate-limit window after a 429 (overlapping waits count once). */
   rateLimitWaitMs: number;
   requests: number;
   attempts: number;
@@ -167,6 +167,8 @@ async function readBounded(response: Response, limit: number): Promise<string | 
 export class HttpClient {
   readonly stats: HttpStats = { requests: 0, attempts: 0, retries: 0, rateLimited: 0, peakInFlight: 0, rateLimitWaitMs: 0 };
   private inFlight = 0;
+  /** Until when some request is waiting for a rate-limit window (ms). */
+  private waitingUntil = Number.NEGATIVE_INFINITY;
   private readonly clock: Clock;
   private readonly random: () => number;
 
@@ -200,8 +202,7 @@ export class HttpClient {
           if (attempt < (policy?.retries ?? retries)) {
             this.stats.retries++;
             if (policy) for (const limiter of request.limiters ?? []) limiter.pauseFor(delay);
-            this.stats.rateLimitWaitMs += delay;
-            this.options.onRateLimitWait?.(delay, request);
+            this.noteRateLimitWait(delay, request);
             await this.clock.sleep(delay);
             continue;
           }
@@ -225,6 +226,19 @@ export class HttpClient {
         await this.clock.sleep(delay);
       }
     }
+  }
+
+  /**
+   * Many requests wait for the same window at once: the time waited is the time during which any of them
+   * waited (not their sum, which could exceed the run itself), and a wait is told once, when it begins.
+   */
+  private noteRateLimitWait(delay: number, request: HttpRequest): void {
+    const start = this.clock.now();
+    const end = start + delay;
+    const fresh = start >= this.waitingUntil;
+    this.stats.rateLimitWaitMs += Math.max(0, end - Math.max(start, this.waitingUntil));
+    this.waitingUntil = Math.max(this.waitingUntil, end);
+    if (fresh) this.options.onRateLimitWait?.(delay, request);
   }
 
   /** Full jitter: uniform in [0, min(max, base * 2^attempt)]. */

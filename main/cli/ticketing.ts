@@ -52,13 +52,20 @@ async function connectwiseChoices(setup: SyncSetup, flags: TicketingFlags, curre
   const status = choose(lists.board.statuses, flags.status, keep(current.statusId), `open status of board ${board.name} (a closed status would close each ticket as it opens)`);
   const priority = choose(lists.board.priorities, flags.priority, current.priorityId, 'ConnectWise priority');
   const type = choose(lists.board.types, flags.type, keep(current.typeId), `ticket type of board ${board.name}`);
-  const subType = pickCombination(lists.board, type, flags.subtype, flags.type === undefined ? keep(current.subTypeId) : null, 'subType', board.name);
-  const item = pickCombination(lists.board, type, flags.item, flags.type === undefined && flags.subtype === undefined ? keep(current.itemId) : null, 'item', board.name, subType);
+  // A saved subtype or item not named again is kept while the board allows it with the new choices, and cleared, said, when not.
+  const subType = pickCombination(lists.board, type, flags.subtype, keep(current.subTypeId), 'subType', board.name);
+  const item = pickCombination(lists.board, type, flags.item, keep(current.itemId), 'item', board.name, subType);
+  const cleared = [
+    ...(flags.subtype === undefined && keep(current.subTypeId) !== null && subType === null ? [`the saved subtype ${nameOf(lists.board.subTypes, current.subTypeId)}`] : []),
+    ...(flags.item === undefined && keep(current.itemId) !== null && item === null ? [`the saved item ${nameOf(lists.board.items, current.itemId)}`] : []),
+  ];
   return {
     connectwise: { boardId: board.id, statusId: status?.id ?? null, priorityId: priority?.id ?? null, typeId: type?.id ?? null, subTypeId: subType?.id ?? null, itemId: item?.id ?? null },
-    said: `board ${named(board, '')}, status ${named(status, "the board's default")}, priority ${named(priority, 'the default')}, type ${named(type, 'none')}, subtype ${named(subType, 'none')}, item ${named(item, 'none')}`,
+    said: `board ${named(board, '')}, status ${named(status, "the board's default")}, priority ${named(priority, 'the default')}, type ${named(type, 'none')}, subtype ${named(subType, 'none')}, item ${named(item, 'none')}${cleared.length > 0 ? ` (${cleared.join(' and ')} cleared: the board does not allow it with these choices)` : ''}`,
   };
 }
+
+const nameOf = (options: readonly Option[], id: number | null) => options.find((o) => o.id === id)?.name ?? String(id);
 
 /** A subtype allowed with the type, or an item allowed with both, per the board's associations. */
 function pickCombination(board: ConnectWiseBoard, type: Option | null, given: string | undefined, current: number | null, which: 'subType' | 'item', boardName: string, subType: Option | null = null): Option | null {

@@ -234,6 +234,18 @@ describe('exit codes, as --help documents them', () => {
     expect(status.out).toMatch(/^Ticketing: +off$/m);
   }, 60_000);
 
+  it('ConnectWise: naming the type and subtype again keeps the saved item the board allows with them; one it does not allow is cleared, and said', async () => {
+    const dir = tempDir();
+    await cli(['configure', '--psa', 'connectwise', '--site', sims.urls.connectwiseSite, '--umbrella-url', sims.urls.umbrella, '--data-dir', dir], CREDENTIALS_ENV);
+    await cli(['configure', 'ticketing', '--board', 'Service Desk', '--type', 'Security Incident', '--subtype', 'Botnet Activity', '--item', 'Workstation', '--data-dir', dir]);
+    const again = await cli(['configure', 'ticketing', '--type', 'Security Incident', '--subtype', 'Botnet Activity', '--data-dir', dir]);
+    expect(again.code).toBe(0);
+    expect(settingsOf(dir).ticketing.connectwise).toMatchObject({ boardId: 1, typeId: 20, subTypeId: 30, itemId: 40 });
+    const other = await cli(['configure', 'ticketing', '--type', 'Maintenance', '--data-dir', dir]);
+    expect(other.out).toMatch(/type Maintenance \(21\), subtype none, item none \(the saved subtype Botnet Activity and the saved item Workstation cleared: the board does not allow it with these choices\)/);
+    expect(settingsOf(dir).ticketing.connectwise).toMatchObject({ typeId: 21, subTypeId: null, itemId: null });
+  }, 60_000);
+
   it('ConnectWise priorities are listed without a board (they are the same for every board), in ConnectWise\'s order', async () => {
     const dir = tempDir();
     await cli(['configure', '--psa', 'connectwise', '--site', sims.urls.connectwiseSite, '--umbrella-url', sims.urls.umbrella, '--data-dir', dir], CREDENTIALS_ENV);

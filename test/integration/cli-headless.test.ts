@@ -42,14 +42,20 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 
 const settingsOf = (dir: string) => openSettingsStore({ dir, log: memoryLogger() }).get();
 
-/** The Customers screen's export with the PSA column filled in as an admin would, from the demo MSP's answers. */
+/** The PSA's inactive companies, by reference: an import refuses them, as map does. */
+const inactiveReferences = (kind: PsaKind) => new Set(kind === 'connectwise'
+  ? sims.world.connectwise.companies.filter((c) => c.status.name === 'Inactive').map((c) => c.identifier)
+  : sims.world.autotask.companies.filter((c) => !c.isActive).map((c) => String(c.id)));
+
+/** The Customers screen's export with the PSA column filled in as an admin would, from the demo MSP's answers (active companies only). */
 function filledCsv(exported: string, kind: PsaKind): string {
   const lines = exported.replace(/^\uFEFF/, '').split('\r\n');
+  const inactive = inactiveReferences(kind);
   return [lines[0], ...lines.slice(1).map((line) => {
     const cells = line.split(',');
     const match = sims.world.expectedMatches[Number(cells[0])];
     const reference = kind === 'connectwise' ? match?.connectwise : match?.autotask?.toString();
-    cells[2] = reference ?? '';
+    cells[2] = reference !== undefined && !inactive.has(reference) ? reference : '';
     return cells.join(',');
   })].join('\r\n');
 }
@@ -146,6 +152,9 @@ describe.each(['connectwise', 'autotask'] as const)('a set-up done only through 
     fs.writeFileSync(csv, filled);
     const imported = await cli(['map', 'import', csv, ...at]);
     expect(imported.code).toBe(0);
+    // The demo MSP's customer whose company went inactive in the PSA, mapped to it as before (offline, as an admin may): its sync fails, by name.
+    const [inactiveOrg, inactiveMatch] = Object.entries(sims.world.expectedMatches).find(([, m]) => inactiveReferences(kind).has(String(kind === 'connectwise' ? m.connectwise : m.autotask)))!;
+    expect((await cli(['map', inactiveOrg, String(kind === 'connectwise' ? inactiveMatch.connectwise : inactiveMatch.autotask), '--no-check', ...at])).code).toBe(0);
     const mapped = Object.values(settingsOf(dir).mappings).filter((m) => m.psaCompany !== null).length;
     expect(mapped).toBe(Object.values(sims.world.expectedMatches).filter((m) => (kind === 'connectwise' ? m.connectwise : m.autotask) !== undefined).length);
 

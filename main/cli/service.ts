@@ -34,12 +34,20 @@ export function timestampedLogger(io: CliIo, now: () => Date = () => new Date())
   };
 }
 
+/** How many customers or tickets a service line names before it says "and N more". */
+const NAMED_IN_LINE = 5;
+
+const someOf = (names: readonly string[]) => `${names.slice(0, NAMED_IN_LINE).join(', ')}${names.length > NAMED_IN_LINE ? ` and ${String(names.length - NAMED_IN_LINE)} more` : ''}`;
+
 function runLine(run: RunRecord): string {
   const { counts } = run;
   const what = run.kind === 'sync'
     ? `${String(counts.created)} created, ${String(counts.updated)} updated, ${String(counts.unchanged)} unchanged, ${String(counts.skipped)} skipped, ${String(counts.failed)} failed`
     : `${String(counts.created)} ticket(s) opened, ${String(counts.updated)} noted, ${String(counts.failed)} problem(s)`;
-  return `${run.kind === 'sync' ? 'Sync' : 'Ticket check'} finished: ${what}${run.error ? `; ${run.error}` : ''}`;
+  // Which customers failed, and which tickets were opened or noted: what the admin looks for first.
+  const failed = [...new Set(run.problems.filter((p) => p.status === 'failed').map((p) => p.name))];
+  const tickets = (run.tickets ?? []).map((t) => `${t.action === 'created' ? 'opened' : 'noted'} ${String(t.ticketId)} for ${t.identity} (${t.customer})`);
+  return `${run.kind === 'sync' ? 'Sync' : 'Ticket check'} finished: ${what}${tickets.length > 0 ? `; tickets: ${someOf(tickets)}` : ''}${failed.length > 0 ? `; failed: ${someOf(failed)}` : ''}${run.error ? `; ${run.error}` : ''}`;
 }
 
 /** A second SIGTERM or SIGINT this long after the first ends the service at once. */

@@ -66,6 +66,8 @@ describe('the service', () => {
     const logged = fs.readFileSync(path.join(harness.dir, 'logs', 'service.log'), 'utf8').trimEnd().split('\n');
     expect(logged.at(-1), logged.join('\n')).toMatch(/ info +Stopped\.$/);
     expect(logged.findIndex((line) => /Sync finished: .*Stopped before the end/.test(line))).toBeGreaterThan(-1);
+    // Said once: the engine does not log the stop as an error besides the run's line.
+    expect(logged.filter((line) => line.includes('Stopped before the end'))).toHaveLength(1);
     // Customers waiting for the token window gave up: not one more token was asked for after the stop.
     expect(tokens()).toBe(tokensAtStop);
     const syncedBefore = harness.connectwise.configurations.length;
@@ -108,6 +110,8 @@ describe('the service', () => {
     // The same lines in the service's log file, with no credential in them.
     const logged = fs.readFileSync(path.join(harness.dir, 'logs', 'service.log'), 'utf8');
     expect(logged).toMatch(/ info {2}Ticket check finished/);
+    // The line names the tickets it opened (and any customer that failed), not just counts.
+    expect(logged).toMatch(/Ticket check finished: \d+ ticket\(s\) opened, .*; tickets: opened \d+ for \S.* \(.+\)/);
     for (const value of [...Object.values(DEMO_CREDENTIALS.umbrella), ...Object.values(DEMO_CREDENTIALS.autotask)]) expect(logged).not.toContain(value);
   }, 120_000);
 });

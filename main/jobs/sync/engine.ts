@@ -160,7 +160,8 @@ export class SyncEngine {
     } catch (error) {
       fatal = error instanceof PsaSetupError || error instanceof RunStoppedError ? error.message : `The sync stopped: ${describeError(error)}`;
       failure = error;
-      log.error(fatal);
+      // A stop is no error, and the run record says it (the CLI and the service print it from there): said once.
+      if (!(error instanceof RunStoppedError)) log.error(fatal);
     } finally {
       stop();
     }

@@ -135,7 +135,8 @@ export class TicketEngine {
     } catch (error) {
       fatal = error instanceof RunStoppedError ? error.message : `The ticket check stopped: ${describeError(error)}`;
       failure = error;
-      log.error(fatal);
+      // A stop is no error, and the run record says it (the CLI and the service print it from there): said once.
+      if (!(error instanceof RunStoppedError)) log.error(fatal);
     } finally {
       stop();
       state.flush();

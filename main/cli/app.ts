@@ -3,6 +3,7 @@
  * file and keychain entries as the app; everything the setup wizard and the Customers screen do can
  * be done here, and `service` runs the app's schedule on a machine without a desktop.
  */
+import { closest, distance } from 'fastest-levenshtein';
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json';
 import { describeError } from '../domain/errors';
@@ -153,12 +154,22 @@ function expectPositionals(positionals: string[], max: number, usage: string): v
   if (positionals.length > max) throw new UsageError(`Unexpected "${positionals.slice(max).join(' ')}". Usage: ${usage}`);
 }
 
+/** parseArgs' complaint in one plain sentence, with the option meant when one is close (its own text has unbalanced quotes). */
+function optionError(error: unknown): string {
+  const code = (error as { code?: string } | null)?.code;
+  const given = /'(-{1,2}[^'=\s]+)/.exec(describeError(error))?.[1];
+  if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || given === undefined) return describeError(error);
+  const known = Object.keys(OPTIONS).map((name) => `--${name}`);
+  const near = closest(given, known);
+  return `Unknown option '${given}'.${distance(given, near) <= 3 ? ` Did you mean ${near}?` : ''}`;
+}
+
 export async function runCli(argv: string[], io: CliIo, input: CliInput = { env: process.env, readStdin: () => Promise.resolve('') }): Promise<ExitCode> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    io.err(`${describeError(error)}\nRun "umbrella-psa-sync --help" for usage.`);
+    io.err(`${optionError(error)}\nRun "umbrella-psa-sync --help" for usage.`);
     return EXIT.usage;
   }
   const { values, positionals } = parsed;

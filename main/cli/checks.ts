@@ -1,11 +1,11 @@
 /** `test-connection [umbrella|psa]` and `test-ticket [--company X]`: the wizard's buttons, with its messages. */
-import { missingTicketingChoice } from '../../preload/contract';
+import { missingTicketingChoice, type PsaKind } from '../../preload/contract';
 import { testConnection, type ConnectionTarget } from '../app/connection';
 import { describeError } from '../domain/errors';
 import { createTicketEngine, NotConfiguredError, type SyncSetup } from '../jobs/setup';
 import { EXIT, exitCodeOf, UsageError, type ExitCode } from './exit-codes';
 
-const TARGETS: Record<ConnectionTarget, string> = { umbrella: 'Cisco Umbrella', psa: 'the PSA' };
+const TARGETS: Record<ConnectionTarget | PsaKind, string> = { umbrella: 'Cisco Umbrella', psa: 'the PSA', connectwise: 'ConnectWise', autotask: 'Autotask' };
 
 /** Tests each target in turn; the worst exit code of them. */
 export async function testConnections(setup: SyncSetup, which: string | undefined, io: { out: (line: string) => void; err: (line: string) => void }): Promise<ExitCode> {
@@ -16,7 +16,8 @@ export async function testConnections(setup: SyncSetup, which: string | undefine
     try {
       io.out(`✓ ${await testConnection(setup, target)}`);
     } catch (error) {
-      io.err(`✗ ${TARGETS[target]}: ${describeError(error)}`);
+      // The PSA by its name, once one is chosen.
+      io.err(`✗ ${TARGETS[target === 'psa' ? setup.settings().psa.kind ?? 'psa' : target]}: ${describeError(error)}`);
       code = Math.max(code, exitCodeOf(error)) as ExitCode;
     }
   }

@@ -34,6 +34,9 @@ describe('umbrella-psa-sync CLI', () => {
     const badOption = await cli(['status', '--secret=abc']);
     expect(badOption.code).toBe(2);
     expect(badOption.err).toMatch(/Unknown option '--secret'/);
+    const typo = await cli(['configure', '--fallbak-company', 'X']);
+    expect(typo.err).toMatch(/^Unknown option '--fallbak-company'\. Did you mean --fallback-company\?\nRun "umbrella-psa-sync --help" for usage\.$/);
+    expect(typo.code).toBe(2);
   });
 
   it('status reads the same settings file and keychain as the app', async () => {

@@ -39,7 +39,7 @@ describe('credential input', () => {
     expect(umbrella.out).toMatch(/✓ Connected to Cisco Umbrella: 25 customer organization\(s\)\./);
     expect(umbrella.code).toBe(0);
     const psa = await cli(['test-connection', 'psa', '--data-dir', dir]);
-    expect(psa.err).toMatch(/The ConnectWise credentials are not saved/);
+    expect(psa.err).toMatch(/^✗ ConnectWise: The ConnectWise credentials are not saved/m);
     expect(psa.code).toBe(2);
   });
 

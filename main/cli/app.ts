@@ -3,6 +3,7 @@
  * file and keychain entries as the app; everything the setup wizard and the Customers screen do can
  * be done here, and `service` runs the app's schedule on a machine without a desktop.
  */
+import fs from 'node:fs';
 import { closest, distance } from 'fastest-levenshtein';
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json';
@@ -200,9 +201,15 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
     if (values.psa !== undefined && !values.demo) throw new UsageError('--psa goes with --demo; for your own PSA, choose it with "umbrella-psa-sync configure --psa ...".');
     const psa = values.psa === undefined ? undefined : PsaKindSchema.safeParse(values.psa);
     if (psa && !psa.success) throw new UsageError('--psa must be connectwise or autotask');
-    const target: CommandTarget = { demo: values.demo, psa: psa?.data, dataDir: values['data-dir'] ?? (values.demo ? demoDataDir() : defaultDataDir()), json: values.json };
-    if (command === 'tickets') return runTicketsCommand(target, io, log);
-    return runSyncCommand({ ...target, dryRun: values['dry-run'] }, io, log);
+    // A demo without --data-dir gets a folder of its own for this run, removed when it ends.
+    const scratch = values.demo && values['data-dir'] === undefined ? demoDataDir() : null;
+    const target: CommandTarget = { demo: values.demo, psa: psa?.data, dataDir: values['data-dir'] ?? scratch ?? defaultDataDir(), json: values.json };
+    try {
+      if (command === 'tickets') return await runTicketsCommand(target, io, log);
+      return await runSyncCommand({ ...target, dryRun: values['dry-run'] }, io, log);
+    } finally {
+      if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    }
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const target: CommandTarget = { demo: false, psa: undefined, dataDir, json: values.json };

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import keytar from 'keytar';
@@ -36,6 +38,14 @@ describe('umbrella-psa-sync sync', () => {
     expect(result.out).toMatch(/^\+ Acme Corporation \[8100000\] -> \d+: would be created$/m);
     expect(result.out).toMatch(/note: Would create the product "OpenDNS_Umbrella"/);
     expect(result.out).toMatch(/Dry run finished .* 22 would be created/);
+  });
+
+  it('--demo without --data-dir leaves no temporary folder behind', async () => {
+    const demoFolders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('umbrella-psa-sync-demo-')).sort();
+    const before = demoFolders();
+    const result = await cli(['sync', '--demo', '--psa', 'autotask', '--dry-run']);
+    expect(result.out).toMatch(/Dry run finished/);
+    expect(demoFolders()).toEqual(before);
   });
 
   it('without a configured PSA, says what to do', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../../main/adapters/logging/logger';
 import { HISTORY_LIMIT, openStateStore, type RunRecord } from '../../main/adapters/store/state';
 import { tempDir } from '../helpers/fixtures';
@@ -48,6 +48,23 @@ describe('state file', () => {
     expect(saved.configurations['connectwise:2']?.configurationId).toBe(2);
     expect(saved.runs.map((r) => r.id)).toEqual(['sync-1']);
     expect(log.lines.at(-1)).toMatch(/^info: State file .* written again after \d+ s; nothing was lost\./);
+  });
+
+  it('gathers ordinary updates for 30 s before rewriting the file, instead of rewriting it every second of a sync', () => {
+    vi.useFakeTimers();
+    try {
+      const dir = tempDir();
+      const store = openStateStore({ dir, log: memoryLogger() });
+      for (let second = 0; second < 29; second++) {
+        store.update((s) => { s.configurations[`connectwise:${String(second)}`] = { configurationId: second, companyId: second, values: {}, syncedAt: 'x' }; });
+        vi.advanceTimersByTime(1_000);
+      }
+      expect(fs.existsSync(store.path)).toBe(false);
+      vi.advanceTimersByTime(1_000);
+      expect(Object.keys(openStateStore({ dir, log: memoryLogger() }).get().configurations)).toHaveLength(29);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps the last 200 runs when the engine trims it', () => {

@@ -8,4 +8,6 @@ export interface AppIdentity {
   dataDir: string;
   /** Whether the window may change where credentials are sent (the vendor endpoints): demo and test builds only. */
   windowMaySetEndpoints?: boolean;
+  /** Where the credentials come from, when not the OS keychain (the service's systemd credentials). */
+  credentialsSource?: string;
 }

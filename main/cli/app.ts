@@ -11,7 +11,6 @@ import { describeError } from '../domain/errors';
 import { consoleLogger, type Logger } from '../adapters/logging/logger';
 import { defaultDataDir, PRODUCT_NAME } from '../adapters/store/paths';
 import { runLine, utcMinute } from '../app/run-summary';
-import { createSecretStore, loadKeytar } from '../adapters/store/secrets';
 import { openSettingsStore } from '../adapters/store/settings';
 import { openStateStore } from '../adapters/store/state';
 import { CREDENTIAL_FIELDS, missingTicketingChoice, PsaKindSchema, type CredentialKind, type RunRecord } from '../../preload/contract';
@@ -24,6 +23,7 @@ import { runSyncCommand, runTicketsCommand } from './runs';
 import { runService } from './service';
 import { printDiagnostics } from './diagnostics';
 import { configureTicketing, LISTS, listRows, type ListName } from './ticketing';
+import { cliCredentials } from './credentials';
 
 const HELP = `${PRODUCT_NAME} ${pkg.version} — command line
 
@@ -266,7 +266,7 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
 async function configureCommand(values: Values, io: CliIo, input: CliInput, dataDir: string, withSetup: (body: Parameters<typeof withCommandSetup>[3]) => Promise<ExitCode>): Promise<ExitCode> {
   const settings = openSettingsStore({ dir: dataDir, log });
   const provided: Record<string, string | undefined> = { ...input.env, ...(values['secrets-stdin'] ? parseSecretLines(await input.readStdin()) : {}) };
-  const secrets = createSecretStore(await loadKeytar());
+  const secrets = (await cliCredentials()).store;
   // The billing code and the fallback company are checked with the PSA (as the wizard and "configure ticketing" do), after the rest is saved.
   const checked = { billingCode: values['billing-code'], fallbackCompany: values['fallback-company'] };
   const lines = await configure({
@@ -332,7 +332,8 @@ async function statusCommand(values: Values, io: CliIo, dataDir: string): Promis
   const settings = openSettingsStore({ dir: dataDir, log, readOnly: true }).get();
   const runs = openStateStore({ dir: dataDir, log, readOnly: true }).get().runs;
   const usage = runs.find((r) => r.psaUsage)?.psaUsage;
-  const credentials = await createSecretStore(await loadKeytar()).status();
+  const source = await cliCredentials();
+  const credentials = await source.store.status();
   const mapped = Object.values(settings.mappings).filter((m) => m.psaCompany !== null && !m.excluded).length;
   // The runs the schedule counts: not dry runs, not "Check now".
   const lastOf = (kind: RunRecord['kind']) => runs.find((r) => r.kind === kind && r.checkNow !== true && !r.dryRun) ?? null;
@@ -340,11 +341,12 @@ async function statusCommand(values: Values, io: CliIo, dataDir: string): Promis
   const lastTickets = lastOf('tickets');
   const recent = runs.slice(0, RECENT_RUNS_SHOWN);
   if (values.json) {
-    io.out(JSON.stringify({ dataDir, psa: settings.psa.kind, credentials, ticketing: settings.ticketing, mapped, psaUsage: usage ?? null, lastSync, lastTicketCheck: lastTickets, runs: recent }, null, 2));
+    io.out(JSON.stringify({ dataDir, psa: settings.psa.kind, credentialsSource: source.description, credentials, ticketing: settings.ticketing, mapped, psaUsage: usage ?? null, lastSync, lastTicketCheck: lastTickets, runs: recent }, null, 2));
     return EXIT.ok;
   }
   io.out(`Settings folder: ${dataDir}`);
   io.out(`PSA:             ${settings.psa.kind ?? 'not chosen'}`);
+  io.out(`Credentials:     from ${source.description}`);
   for (const kind of Object.keys(CREDENTIAL_FIELDS) as CredentialKind[]) {
     const status = credentials[kind];
     const missing = Object.entries(status.fields).filter(([, saved]) => !saved).map(([field]) => field);

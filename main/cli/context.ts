@@ -14,12 +14,13 @@ import { describeError } from '../domain/errors';
 import type { Logger } from '../adapters/logging/logger';
 import { PRODUCT_NAME } from '../adapters/store/paths';
 import type { AppIdentity } from '../app/identity';
-import { createSecretStore, loadKeytar, type SecretStore } from '../adapters/store/secrets';
+import { type SecretStore } from '../adapters/store/secrets';
 import { openSettingsStore, type SettingsStore } from '../adapters/store/settings';
 import { openStateStore } from '../adapters/store/state';
 import type { SyncSetup } from '../jobs/setup';
 import { scaleUmbrellaLimits, UMBRELLA_LIMITS, type UmbrellaLimits } from '../adapters/umbrella/limits';
 import { exitCodeOf, type ExitCode } from './exit-codes';
+import { cliCredentials } from './credentials';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -99,7 +100,7 @@ export async function withCommandSetup(target: CommandTarget, io: CliIo, baseLog
     if (target.demo) {
       ({ demo, settings, secrets } = await demoSetup(settingsStore, target.psa ?? 'connectwise', say, demoAnchor));
     } else {
-      secrets = createSecretStore(await loadKeytar());
+      secrets = (await cliCredentials()).store;
     }
     const state = openStateStore({ dir: target.dataDir, log });
     try {

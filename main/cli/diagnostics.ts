@@ -5,15 +5,16 @@ import { defaultLogDir } from '../adapters/logging/file-log';
 import { Redactor } from '../adapters/logging/redact';
 import { redactingSecretStore } from '../adapters/store/redacting-secrets';
 import { PRODUCT_NAME } from '../adapters/store/paths';
-import { createSecretStore, loadKeytar } from '../adapters/store/secrets';
 import { EXIT, type ExitCode } from './exit-codes';
 import { cliIdentity, type CliIo } from './context';
+import { cliCredentials } from './credentials';
 
 export async function printDiagnostics(dataDir: string, io: CliIo, log: Logger): Promise<ExitCode> {
   const redactor = new Redactor();
+  const source = await cliCredentials();
   const services = createAppServices({
-    identity: cliIdentity(dataDir),
-    secrets: redactingSecretStore(createSecretStore(await loadKeytar()), redactor),
+    identity: { ...cliIdentity(dataDir), credentialsSource: source.description },
+    secrets: redactingSecretStore(source.store, redactor),
     redactor, log, fetch: (url, init) => fetch(url, init), logDir: defaultLogDir(dataDir, PRODUCT_NAME),
   });
   try {

@@ -8,6 +8,7 @@ import { VendorError } from '../adapters/http/vendor-error';
 import { PsaSetupError } from '../adapters/psa/adapter';
 import { NotConfiguredError } from '../domain/errors';
 import { InvalidCredentialError } from '../adapters/store/secrets';
+import { ReadOnlyCredentialsError } from '../adapters/store/credentials-directory';
 
 export const EXIT = { ok: 0, failures: 1, usage: 2, cannotRun: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -18,7 +19,7 @@ export class UsageError extends Error {
 }
 
 export function exitCodeOf(error: unknown): ExitCode {
-  if (error instanceof UsageError || error instanceof NotConfiguredError || error instanceof PsaSetupError || error instanceof InvalidCredentialError) return EXIT.usage;
+  if (error instanceof UsageError || error instanceof NotConfiguredError || error instanceof PsaSetupError || error instanceof InvalidCredentialError || error instanceof ReadOnlyCredentialsError) return EXIT.usage;
   // The vendor named a setting or credential that is wrong (an unknown company ID or API username).
   if (error instanceof VendorError && error.configuration) return EXIT.usage;
   // The vendor refused these credentials or their permissions: the configuration needs fixing.

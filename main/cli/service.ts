@@ -19,10 +19,10 @@ import { describeError } from '../domain/errors';
 import type { Logger } from '../adapters/logging/logger';
 import { PRODUCT_NAME } from '../adapters/store/paths';
 import { utcMinute } from '../app/run-summary';
-import { createSecretStore, loadKeytar } from '../adapters/store/secrets';
 import { cliIdentity, testLimits, type CliIo } from './context';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
 import type { JobOutcome } from '../jobs/scheduler';
+import { cliCredentials } from './credentials';
 
 /** Each line with its UTC time, as a journal or a log file wants it. */
 export function timestampedLogger(io: CliIo, now: () => Date = () => new Date()): Logger {
@@ -65,8 +65,11 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   const fileLog = openFileLog({ dir: defaultLogDir(dataDir, PRODUCT_NAME), name: 'service', redactor, also: timestampedLogger(io) });
   const log: Logger = fileLog;
   let secrets;
+  let source;
   try {
-    secrets = redactingSecretStore(createSecretStore(await loadKeytar()), redactor);
+    source = await cliCredentials();
+    secrets = redactingSecretStore(source.store, redactor);
+    log.info(`Credentials: from ${source.description}.`);
     // A locked or missing keychain is found now, not at the first run hours later; the saved values are redacted from the start.
     await secrets.status();
     await learnSavedSecrets(secrets);
@@ -87,7 +90,7 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   };
   try {
     services = createAppServices({
-      identity: cliIdentity(dataDir),
+      identity: { ...cliIdentity(dataDir), credentialsSource: source.description },
       secrets, log, fetch: (u, i) => fetch(u, i), onRunProgress, onJobDone, stopSignal: stopping.signal, role: 'the service', redactor,
       ...testLimits(),
     });

@@ -116,6 +116,12 @@ export function createSecretStore(backend: KeychainBackend, service: string = ke
   };
 }
 
+/** Where a process's credentials come from, in words for status and diagnostics. */
+export interface CredentialSource {
+  store: SecretStore;
+  description: string;
+}
+
 /** The real OS keychain. Loaded lazily so a missing native module is a clear error, not a crash at start. */
 export async function loadKeytar(): Promise<KeychainBackend> {
   try {

@@ -1,0 +1,53 @@
+/**
+ * A server without a desktop session has no keyring: the service (and the CLI beside it) read the
+ * credentials systemd gives a unit with LoadCredentialEncrypted=, from $CREDENTIALS_DIRECTORY, one file
+ * per field. Real child processes with no D-Bus session at all.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { openSettingsStore } from '../../main/adapters/store/settings';
+import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
+import { tempDir } from '../helpers/fixtures';
+
+let sims: DemoSimulators;
+beforeAll(async () => { sims = await startDemoSimulators({ rateLimits: false }); });
+afterAll(async () => { await sims.stop(); });
+
+/** The CLI as a systemd unit runs it: no D-Bus session, no display, the credentials folder set. */
+function headless(args: string[], credentialsDirectory: string | null, extra: Record<string, string> = {}) {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...extra };
+  if (credentialsDirectory) env.CREDENTIALS_DIRECTORY = credentialsDirectory;
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', ...args], { env, timeout: 60_000 })
+    .then((r) => ({ code: 0, ...r }))
+    .catch((error: unknown) => error as { code: number; stdout: string; stderr: string });
+}
+
+describe('systemd credentials', () => {
+  it('status and test-connection work from $CREDENTIALS_DIRECTORY with no keyring; configure cannot change them and says how', async () => {
+    const dir = tempDir();
+    openSettingsStore({ dir, log: memoryLogger() }).update({ psa: { kind: 'connectwise' }, connectwise: { site: sims.urls.connectwiseSite }, endpoints: { umbrellaBaseUrl: sims.urls.umbrella } });
+    const credentials = tempDir('upsa-creds-');
+    for (const [kind, values] of [['umbrella', DEMO_CREDENTIALS.umbrella], ['connectwise', DEMO_CREDENTIALS.connectwise]] as const) {
+      for (const [field, value] of Object.entries(values)) fs.writeFileSync(path.join(credentials, `${kind}.${field}`), `${value}\n`, { mode: 0o400 });
+    }
+    const status = await headless(['status', '--data-dir', dir], credentials);
+    expect(status.stdout).toMatch(new RegExp(`^Credentials: {5}from systemd credentials in ${credentials} \\(read-only\\)$`, 'm'));
+    expect(status.stdout).toMatch(/^umbrella credentials: +saved$/m);
+    expect(status.code).toBe(0);
+    const tested = await headless(['test-connection', '--data-dir', dir], credentials);
+    expect(tested.stdout).toMatch(/✓ Connected to Cisco Umbrella/);
+    expect(tested.stdout).toMatch(/✓ Connected to ConnectWise PSA/);
+    expect(tested.code).toBe(0);
+    const configure = await headless(['configure', '--data-dir', dir], credentials, { UMBRELLA_API_SECRET: 'other-secret' });
+    expect(configure.stderr).toMatch(/The credentials come from systemd \(\$CREDENTIALS_DIRECTORY=.*\): change them with "systemd-creds encrypt/);
+    expect(configure.stderr).not.toContain('other-secret');
+    expect(configure.code).toBe(2);
+    // Without them, the same machine has no keychain: the error says so, as before.
+    const without = await headless(['status', '--data-dir', dir], null);
+    expect(without.code).toBe(3);
+  }, 120_000);
+});

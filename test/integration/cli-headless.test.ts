@@ -162,7 +162,8 @@ describe.each(['connectwise', 'autotask'] as const)('a set-up done only through 
     const unnamed = await cli(['test-ticket', ...at]);
     expect(unnamed.err).toMatch(/Name the PSA company the test ticket goes to with --company/);
     expect(unnamed.code).toBe(2);
-    const ownCompany = kind === 'connectwise' ? 'AcmeCorp' : String(sims.world.expectedMatches[sims.world.customers[0]!.customerId]?.autotask);
+    // By the company's exact name, as "map" takes it.
+    const ownCompany = kind === 'connectwise' ? sims.world.connectwise.companies.find((c) => c.identifier === 'AcmeCorp')!.name : sims.world.autotask.companies.find((c) => c.id === sims.world.expectedMatches[sims.world.customers[0]!.customerId]?.autotask)!.companyName;
     const testTicket = await cli(['test-ticket', '--company', ownCompany, ...at]);
     expect(testTicket.err).toBe('');
     expect(testTicket.out).toMatch(/^Test ticket \d+ created for .+\. Check it in the PSA/);

@@ -7,7 +7,9 @@ export async function sendTestTicket(deps: Pick<TicketDeps, 'companies' | 'mappi
   const companies = await deps.companies();
   let company: PsaCompany | undefined;
   if (reference !== undefined) {
-    company = companies.get(companyKey(reference));
+    // By reference (identifier or id), or by the company's exact name when only one has it.
+    const named = [...companies.values()].filter((c) => companyKey(c.name) === companyKey(reference));
+    company = companies.get(companyKey(reference)) ?? (named.length === 1 ? named[0] : undefined);
     if (!company) throw new NotConfiguredError(`The PSA has no company "${reference}": pick one of the PSA's companies for the test ticket (the wizard's list, or "umbrella-psa-sync list companies").`);
     if (!company.active) throw new NotConfiguredError(`The PSA company "${company.name}" is inactive: pick an active company for the test ticket.`);
   } else {

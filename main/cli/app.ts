@@ -155,6 +155,10 @@ function expectPositionals(positionals: string[], max: number, usage: string): v
   if (positionals.length > max) throw new UsageError(`Unexpected "${positionals.slice(max).join(' ')}". Usage: ${usage}`);
 }
 
+function requireSettingsFolder(dir: string): void {
+  if (!fs.existsSync(dir)) throw new UsageError(`There is no settings folder at ${dir}: nothing is set up there. Check --data-dir (or UMBRELLA_PSA_DATA_DIR), or set it up with "umbrella-psa-sync configure".`);
+}
+
 /** parseArgs' complaint in one plain sentence, with the option meant when one is close (its own text has unbalanced quotes). */
 function optionError(error: unknown): string {
   const code = (error as { code?: string } | null)?.code;
@@ -204,6 +208,7 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
     // A demo without --data-dir gets a folder of its own for this run, removed when it ends.
     const scratch = values.demo && values['data-dir'] === undefined ? demoDataDir() : null;
     const target: CommandTarget = { demo: values.demo, psa: psa?.data, dataDir: values['data-dir'] ?? scratch ?? defaultDataDir(), json: values.json };
+    if (!values.demo) requireSettingsFolder(target.dataDir);
     try {
       if (command === 'tickets') return await runTicketsCommand(target, io, log);
       return await runSyncCommand({ ...target, dryRun: values['dry-run'] }, io, log);
@@ -212,6 +217,8 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
     }
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  // Only configure makes the folder: a mistyped --data-dir elsewhere is said, not created and run on empty.
+  if (command !== 'configure') requireSettingsFolder(dataDir);
   const target: CommandTarget = { demo: false, psa: undefined, dataDir, json: values.json };
   const withSetup = (body: Parameters<typeof withCommandSetup>[3]) => withCommandSetup(target, io, log, body);
   switch (command) {

@@ -34,6 +34,9 @@ describe('umbrella-psa-sync CLI', () => {
     const badOption = await cli(['status', '--secret=abc']);
     expect(badOption.code).toBe(2);
     expect(badOption.err).toMatch(/Unknown option '--secret'/);
+    const nowhere = await cli(['status', '--data-dir', path.join(tempDir(), 'no-such-folder')]);
+    expect(nowhere.err).toMatch(/There is no settings folder at .*no-such-folder: nothing is set up there\. Check --data-dir/);
+    expect(nowhere.code).toBe(2);
     const typo = await cli(['configure', '--fallbak-company', 'X']);
     expect(typo.err).toMatch(/^Unknown option '--fallbak-company'\. Did you mean --fallback-company\?\nRun "umbrella-psa-sync --help" for usage\.$/);
     expect(typo.code).toBe(2);

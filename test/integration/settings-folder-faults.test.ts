@@ -51,6 +51,7 @@ describe('settings folder faults', () => {
   it.skipIf(!canMount)(`a full disk: the save is refused in words (the disk is full, which folder), exit 3, and the settings file is not damaged${needsMount}`, async () => {
     const disk = smallDisk('size=256k');
     const dir = path.join(disk, 'settings');
+    fs.mkdirSync(dir);
     expect((await node('main/cli/index.ts', ['map', '8100000', 'AcmeCorp', '--no-check', '--data-dir', dir], KEYCHAIN)).stdout).toMatch(/8100000/);
     const before = fs.readFileSync(path.join(dir, 'settings.json'), 'utf8');
     try {

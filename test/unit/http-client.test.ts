@@ -169,6 +169,13 @@ describe('HttpClient', () => {
     expect(http.stats.rateLimitWaitMs).toBeLessThan(2_000);
   });
 
+  it('an https request to a plain-http server is said as such, not as a certificate that was not accepted', async () => {
+    const { url } = await serve((_req, res) => { res.writeHead(200).end('{}'); });
+    const error = await client({ retries: 0 }).send({ method: 'GET', url: `${url.replace('http:', 'https:')}/x` }).catch((e: unknown) => e);
+    expect((error as HttpError).message).toMatch(/127\.0\.0\.1:\d+ did not answer in TLS \(ERR_SSL_WRONG_VERSION_NUMBER\): it speaks plain http, or this is not its https port/);
+    expect((error as HttpError).message).not.toMatch(/certificate/);
+  });
+
   it('reads Retry-After as seconds or as an HTTP date', () => {
     expect(retryAfterMs('3', 0)).toBe(3000);
     expect(retryAfterMs(new Date(10_000).toUTCString(), 4000)).toBe(6000);

@@ -137,6 +137,10 @@ export function networkReason(error: unknown, host: string): string {
   if (code === 'ECONNREFUSED') return `${host} refused the connection (ECONNREFUSED); check the address and port, and any firewall`;
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `the connection was reset (${code})`;
   if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return `the connection timed out (${code}); check the network and any proxy`;
+  // An https request to a server that speaks plain http (a http:// site, or the wrong port) is no certificate problem.
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO' || /wrong version number|packet length too long/i.test(cause?.message ?? '')) {
+    return `${host} did not answer in TLS (${code}): it speaks plain http, or this is not its https port; check the address (https is required)`;
+  }
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) return `the TLS connection failed (${code}): the certificate of ${name} was not accepted; check the address, or a proxy that intercepts TLS`;
   return code;
 }

@@ -54,7 +54,7 @@ export function diagnosticsReport(input: DiagnosticsInput, redact: (text: string
     `OS: ${process.platform} ${os.release()} ${process.arch}`,
     `Settings folder: ${identity.dataDir}`,
     `Log folder: ${input.logDir}`,
-    `Credentials (from ${identity.credentialsSource ?? 'the OS keychain'}): ${credentialsSummary(input.credentials)}`,
+    `Credentials (${identity.credentialsSource ? `from ${identity.credentialsSource}` : 'in the OS keychain'}): ${credentialsSummary(input.credentials)}`,
     `Schedule: ${input.schedule.map((s) => `${s.name} next ${s.nextRunAt}${s.running ? ' (running)' : ''}`).join('; ') || 'not running in this process'}`,
     '',
     ...(input.notices.length > 0 ? ['Files moved aside at start-up:', ...input.notices, ''] : []),

@@ -8,6 +8,6 @@ import { createSecretStore, keychainService, loadKeytar, type CredentialSource }
 
 export async function cliCredentials(env: NodeJS.ProcessEnv = process.env): Promise<CredentialSource> {
   const dir = env.CREDENTIALS_DIRECTORY?.trim();
-  if (dir) return { store: credentialsDirectoryStore(dir), description: `systemd credentials in ${dir} (read-only)` };
-  return { store: createSecretStore(await loadKeytar(), keychainService(env)), description: `the OS keychain (service "${keychainService(env)}")` };
+  if (dir) return { store: credentialsDirectoryStore(dir), description: `systemd credentials in ${dir} (read-only)`, keychain: false };
+  return { store: createSecretStore(await loadKeytar(), keychainService(env)), description: `the OS keychain (service "${keychainService(env)}")`, keychain: true };
 }

@@ -13,7 +13,7 @@ export async function printDiagnostics(dataDir: string, io: CliIo, log: Logger):
   const redactor = new Redactor();
   const source = await cliCredentials();
   const services = createAppServices({
-    identity: { ...cliIdentity(dataDir), credentialsSource: source.description },
+    identity: { ...cliIdentity(dataDir), ...(source.keychain ? {} : { credentialsSource: source.description }) },
     secrets: redactingSecretStore(source.store, redactor),
     redactor, log, fetch: (url, init) => fetch(url, init), logDir: defaultLogDir(dataDir, PRODUCT_NAME),
   });

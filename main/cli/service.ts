@@ -90,7 +90,7 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   };
   try {
     services = createAppServices({
-      identity: { ...cliIdentity(dataDir), credentialsSource: source.description },
+      identity: { ...cliIdentity(dataDir), ...(source.keychain ? {} : { credentialsSource: source.description }) },
       secrets, log, fetch: (u, i) => fetch(u, i), onRunProgress, onJobDone, stopSignal: stopping.signal, role: 'the service', redactor,
       ...testLimits(),
     });

@@ -42,6 +42,8 @@ describe('systemd credentials', () => {
     expect(tested.stdout).toMatch(/✓ Connected to Cisco Umbrella/);
     expect(tested.stdout).toMatch(/✓ Connected to ConnectWise PSA/);
     expect(tested.code).toBe(0);
+    const diagnostics = await headless(['diagnostics', '--data-dir', dir], credentials);
+    expect(diagnostics.stdout).toMatch(/^Credentials \(from systemd credentials in .* \(read-only\)\): umbrella: complete; connectwise: complete; autotask: incomplete/m);
     const configure = await headless(['configure', '--data-dir', dir], credentials, { UMBRELLA_API_SECRET: 'other-secret' });
     expect(configure.stderr).toMatch(/The credentials come from systemd \(\$CREDENTIALS_DIRECTORY=.*\): change them with "systemd-creds encrypt/);
     expect(configure.stderr).not.toContain('other-secret');

@@ -120,6 +120,8 @@ export function createSecretStore(backend: KeychainBackend, service: string = ke
 export interface CredentialSource {
   store: SecretStore;
   description: string;
+  /** Whether they come from the OS keychain (the default) rather than a service's own source. */
+  keychain: boolean;
 }
 
 /** The real OS keychain. Loaded lazily so a missing native module is a clear error, not a crash at start. */

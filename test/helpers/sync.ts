@@ -29,7 +29,7 @@ export interface SyncHarness {
   dir: string;
   mappings: Record<string, CustomerMapping>;
   /** A fresh engine (fresh clients, state re-read from disk), as after a restart. */
-  engine(options?: { now?: number; concurrency?: number; umbrellaLimits?: UmbrellaLimits; autotaskBudget?: EngineTarget['autotaskBudget'] }): { engine: SyncEngine; state: StateStore; psa: PsaSyncAdapter };
+  engine(options?: { now?: number; concurrency?: number; umbrellaLimits?: UmbrellaLimits; autotaskBudget?: EngineTarget['autotaskBudget']; stopSignal?: AbortSignal }): { engine: SyncEngine; state: StateStore; psa: PsaSyncAdapter };
   stop(): Promise<void>;
 }
 
@@ -56,6 +56,7 @@ export async function startSyncHarness(kind: PsaKind, options: { world?: DemoWor
         ...(engineOptions.concurrency ? { concurrency: engineOptions.concurrency } : {}),
         ...(engineOptions.umbrellaLimits ? { umbrellaLimits: engineOptions.umbrellaLimits } : {}),
         ...(engineOptions.autotaskBudget ? { autotaskBudget: engineOptions.autotaskBudget } : {}),
+        ...(engineOptions.stopSignal ? { stopSignal: engineOptions.stopSignal } : {}),
       });
       stores.push(built.state);
       return built;
@@ -80,19 +81,22 @@ export interface EngineTarget {
   umbrellaLimits?: UmbrellaLimits;
   /** The Autotask client's share of the tenant's hourly budget. */
   autotaskBudget?: { share: number; pauseMs?: number; checkEvery?: number };
+  /** The process's stop signal (the service's SIGTERM). */
+  stopSignal?: AbortSignal;
 }
 
 /** A sync engine on fresh clients, with the state read from `dir` (as after a restart). */
 export function createEngine(kind: PsaKind, target: EngineTarget): { engine: SyncEngine; state: StateStore; psa: PsaSyncAdapter } {
   const log = memoryLogger();
   const state = openStateStore({ dir: target.dir, log, flushMs: 50 });
-  const umbrellaClient = new UmbrellaClient({ ...DEMO_CREDENTIALS.umbrella, fetch: fetchLike, baseUrl: target.umbrellaUrl, limits: target.umbrellaLimits ?? NO_LIMITS, retries: 6 });
+  const umbrellaClient = new UmbrellaClient({ ...DEMO_CREDENTIALS.umbrella, fetch: fetchLike, baseUrl: target.umbrellaUrl, limits: target.umbrellaLimits ?? NO_LIMITS, retries: 6, ...(target.stopSignal ? { stopSignal: target.stopSignal } : {}) });
   const psa: PsaSyncAdapter = kind === 'connectwise'
     ? new ConnectWiseSyncAdapter(new ConnectWiseClient({ ...DEMO_CREDENTIALS.connectwise, site: target.connectwiseSite, fetch: fetchLike, retries: 6 }), state)
     : new AutotaskSyncAdapter(new AutotaskClient({ ...DEMO_CREDENTIALS.autotask, discoveryUrl: target.autotaskDiscovery, fetch: fetchLike, retries: 6, ...(target.autotaskBudget ? { budget: target.autotaskBudget } : {}) }), state, target.billingCode, () => new Date(target.now));
   const engine = new SyncEngine({
     umbrella: umbrellaClient, psa, state, mappings: () => target.mappings, log, now: () => new Date(target.now),
     ...(target.concurrency ? { concurrency: target.concurrency } : {}),
+    ...(target.stopSignal ? { stopSignal: target.stopSignal } : {}),
   });
   return { engine, state, psa };
 }

@@ -21,6 +21,8 @@ export interface TicketEngineOptions {
   wrap?: (psa: PsaTicketAdapter) => PsaTicketAdapter;
   fallbackCompany?: string | null;
   retries?: number;
+  /** The process's stop signal (the service's SIGTERM), for the Umbrella client and the engine. */
+  stopSignal?: AbortSignal;
 }
 
 /** A ticket engine on fresh clients with the state read from the harness folder (as after a restart). */
@@ -28,7 +30,7 @@ export function ticketEngine(h: SyncHarness, kind: PsaKind, now: number, options
   const state = openStateStore({ dir: h.dir, log: memoryLogger(), flushMs: 10 });
   const fetchLike = (u: string, i: RequestInit) => fetch(u, i);
   const retries = options.retries !== undefined ? { retries: options.retries } : {};
-  const umbrella = new UmbrellaClient({ ...DEMO_CREDENTIALS.umbrella, fetch: fetchLike, baseUrl: h.umbrella.url, limits: { token: [], admin: [], reportsPerOrg: [] }, ...retries });
+  const umbrella = new UmbrellaClient({ ...DEMO_CREDENTIALS.umbrella, fetch: fetchLike, baseUrl: h.umbrella.url, limits: { token: [], admin: [], reportsPerOrg: [] }, ...retries, ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}) });
   let psa: PsaTicketAdapter;
   let companies: TicketDeps['companies'];
   if (kind === 'connectwise') {
@@ -45,6 +47,7 @@ export function ticketEngine(h: SyncHarness, kind: PsaKind, now: number, options
   const engine = new TicketEngine({
     umbrella, psa: options.wrap ? options.wrap(psa) : psa, companies, state, mappings: () => h.mappings, threshold: () => 3, log: memoryLogger(), now: () => new Date(now),
     fallbackCompany: () => options.fallbackCompany ?? null,
+    ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
   });
   return { engine, state };
 }

@@ -42,6 +42,17 @@ describe('Daily sync into ConnectWise', () => {
     }
   });
 
+  it('a sync stopped while its first calls wait for a rate limit is recorded as stopped (run at the next start), not as a failed sync', async () => {
+    h = await startSyncHarness('connectwise');
+    const stopping = new AbortController();
+    stopping.abort();
+    const { engine } = h.engine({ stopSignal: stopping.signal });
+    const { record } = await engine.run();
+    expect(record.stopped).toBe(true);
+    expect(record.error).toMatch(/^Stopped before the end/);
+    expect(h.connectwise.configurations).toHaveLength(0);
+  });
+
   it('second run: updates in place with one ConnectWise request per customer and creates nothing', async () => {
     h = await startSyncHarness('connectwise');
     await h.engine().engine.run();

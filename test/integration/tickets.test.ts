@@ -51,6 +51,18 @@ describe.each(['connectwise', 'autotask'] as const)('botnet tickets in %s', (kin
     expect(description).toMatch(/Top blocked domains:\n {2}gate\.darkcomet-relay\.net \(4\)\n {2}cnc\.emotet-panel\.ru \(2\)/);
   });
 
+  it('a check stopped while its first calls wait for Umbrella\'s rate limit is recorded as stopped (done again at the next start), not as a failure retried in 15 minutes', async () => {
+    h = await startSyncHarness(kind);
+    const stopping = new AbortController();
+    stopping.abort();
+    const built = buildEngine(h, kind, AFTER_W0, { stopSignal: stopping.signal });
+    state = built.state;
+    const run = await built.engine.run();
+    expect(run.record.stopped).toBe(true);
+    expect(run.record.error).toMatch(/^Stopped before the end/);
+    expect(tickets(kind)).toHaveLength(0);
+  });
+
   it('adds a note while the ticket is open, even after it moved; opens a new one after close and after delete', async () => {
     h = await startSyncHarness(kind);
     await ticketEngine(kind, AFTER_W0).run();

@@ -11,5 +11,5 @@ export class NotConfiguredError extends Error {
 
 /** The run was asked to stop (the service is shutting down) and left customers for the next run. */
 export class RunStoppedError extends Error {
-  override readonly name = 'RunStoppedError';
+  override readonly name: string = 'RunStoppedError';
 }

@@ -5,6 +5,7 @@
  * Hand-written because the maintained packages cover one window each (p-throttle) or are no longer
  * maintained (bottleneck); this is ~60 lines with an injectable clock so tests run in virtual time.
  */
+import { RunStoppedError } from '../../domain/errors';
 export interface RateWindow {
   limit: number;
   ms: number;
@@ -34,10 +35,11 @@ interface Waiting {
 }
 
 /** A request gave up waiting for its rate-limit window because the run is stopping; nothing was sent. */
-export class StoppedWaitingError extends Error {
+/** The process began stopping while a request waited for a rate-limit window: a stop of the run, not a failure. */
+export class StoppedWaitingError extends RunStoppedError {
   override readonly name = 'StoppedWaitingError';
   constructor() {
-    super('Stopped while waiting for the rate limit: nothing was sent');
+    super('Stopped before the end: the process began stopping while a request waited for a vendor\'s rate limit (nothing was sent); it runs at the next start.');
   }
 }
 

@@ -157,9 +157,8 @@ export class SyncEngine {
         })));
         if (stopped > 0) throw new RunStoppedError(`Stopped before the end: ${String(stopped)} customer(s) were not synced; they are synced at the next run.`);
       }
-    } catch (caught) {
-      // Stopping while a call before the customers (the customer list, a token) waited for a rate-limit window is a stop too.
-      const error = caught instanceof StoppedWaitingError ? new RunStoppedError('Stopped before the end: the sync was waiting for a vendor\'s rate limit when the process began stopping; it runs at the next start.') : caught;
+    } catch (error) {
+      // A StoppedWaitingError (a call before the customers waited for a rate limit) is a RunStoppedError too.
       fatal = error instanceof PsaSetupError || error instanceof RunStoppedError ? error.message : `The sync stopped: ${describeError(error)}`;
       failure = error;
       // A stop is no error, and the run record says it (the CLI and the service print it from there): said once.

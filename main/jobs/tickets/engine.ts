@@ -13,7 +13,7 @@
  * and then reported as lost, by name. "Check now" looks at the current partial window without marking
  * it done; what it reported is not counted again later.
  */
-import { RateLimiter, StoppedWaitingError } from '../../adapters/http/rate-limiter';
+import { RateLimiter } from '../../adapters/http/rate-limiter';
 import type { PsaCompany } from '../../adapters/psa/adapter';
 import { configurationKey, HISTORY_LIMIT } from '../../adapters/store/state';
 import { progressReporter } from '../../adapters/umbrella/client';
@@ -132,9 +132,8 @@ export class TicketEngine {
         const names = [...new Set(retries.map((r) => r.customer))];
         notes.push(`${String(names.length)} customer(s) will be checked again at the next check (in about 15 minutes), from the window that failed: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}.`);
       }
-    } catch (caught) {
-      // Stopping while a call before the customers (the customer list, the provider token, the categories) waited for a rate-limit window is a stop too: the check is done again at the next start, not in 15 minutes.
-      const error = caught instanceof StoppedWaitingError ? new RunStoppedError('Stopped before the end: the ticket check was waiting for Cisco Umbrella\'s rate limit when the process began stopping; it runs at the next start.') : caught;
+    } catch (error) {
+      // A StoppedWaitingError (a call before the customers waited for a rate limit) is a RunStoppedError too: done again at the next start, not in 15 minutes.
       fatal = error instanceof RunStoppedError ? error.message : `The ticket check stopped: ${describeError(error)}`;
       failure = error;
       // A stop is no error, and the run record says it (the CLI and the service print it from there): said once.

@@ -14,6 +14,8 @@ export { API_GLOBAL, CHANNELS, EVENTS, EVENT_VERBS, VERBS, type Verb };
 export const PSA_KINDS = ['connectwise', 'autotask'] as const;
 export const PsaKindSchema = z.enum(PSA_KINDS);
 export type PsaKind = z.infer<typeof PsaKindSchema>;
+/** Each PSA's short name, for messages (the window's labels spell the product out). */
+export const PSA_NAMES: Record<PsaKind, string> = { connectwise: 'ConnectWise', autotask: 'Autotask' };
 
 /**
  * The ConnectWise site: a host name (optionally with a port). A pasted https address is reduced to

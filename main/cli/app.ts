@@ -4,7 +4,6 @@
  * be done here, and `service` runs the app's schedule on a machine without a desktop.
  */
 import fs from 'node:fs';
-import { closest, distance } from 'fastest-levenshtein';
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json';
 import { describeError } from '../domain/errors';
@@ -24,6 +23,7 @@ import { runService } from './service';
 import { printDiagnostics } from './diagnostics';
 import { configureTicketing, LISTS, listRows, type ListName } from './ticketing';
 import { cliCredentials } from './credentials';
+import { nearestName } from './choices';
 
 const HELP = `${PRODUCT_NAME} ${pkg.version} — command line
 
@@ -164,9 +164,8 @@ function optionError(error: unknown): string {
   const code = (error as { code?: string } | null)?.code;
   const given = /'(-{1,2}[^'=\s]+)/.exec(describeError(error))?.[1];
   if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || given === undefined) return describeError(error);
-  const known = Object.keys(OPTIONS).map((name) => `--${name}`);
-  const near = closest(given, known);
-  return `Unknown option '${given}'.${distance(given, near) <= 3 ? ` Did you mean ${near}?` : ''}`;
+  const near = nearestName(given, Object.keys(OPTIONS).map((name) => `--${name}`));
+  return `Unknown option '${given}'.${near ? ` Did you mean ${near}?` : ''}`;
 }
 
 export async function runCli(argv: string[], io: CliIo, input: CliInput = { env: process.env, readStdin: () => Promise.resolve('') }): Promise<ExitCode> {

@@ -1,11 +1,11 @@
 /** `test-connection [umbrella|psa]` and `test-ticket [--company X]`: the wizard's buttons, with its messages. */
-import { missingTicketingChoice, type PsaKind } from '../../preload/contract';
+import { missingTicketingChoice, PSA_NAMES, type PsaKind } from '../../preload/contract';
 import { testConnection, type ConnectionTarget } from '../app/connection';
 import { describeError } from '../domain/errors';
 import { createTicketEngine, NotConfiguredError, type SyncSetup } from '../jobs/setup';
 import { EXIT, exitCodeOf, UsageError, type ExitCode } from './exit-codes';
 
-const TARGETS: Record<ConnectionTarget | PsaKind, string> = { umbrella: 'Cisco Umbrella', psa: 'the PSA', connectwise: 'ConnectWise', autotask: 'Autotask' };
+const TARGETS: Record<ConnectionTarget | PsaKind, string> = { umbrella: 'Cisco Umbrella', psa: 'the PSA', ...PSA_NAMES };
 
 /** Tests each target in turn; the worst exit code of them. */
 export async function testConnections(setup: SyncSetup, which: string | undefined, io: { out: (line: string) => void; err: (line: string) => void }): Promise<ExitCode> {

@@ -1,5 +1,6 @@
 /** Picking one of the PSA's options by id or by name, with an error that lists what there is. */
 import type { Option } from '../../preload/contract';
+import { closest, distance } from 'fastest-levenshtein';
 import { UsageError } from './exit-codes';
 
 const preview = (options: readonly Option[]) => {
@@ -22,3 +23,10 @@ export function pickOption<T extends Option>(options: readonly T[], text: string
 
 /** Values that clear an optional choice. */
 export const isNone = (text: string) => ['none', 'default', ''].includes(text.trim().toLowerCase());
+
+/** The known name a mistyped one most likely meant (at most 3 edits away), for "did you mean"; null when none is close. */
+export function nearestName(given: string, known: readonly string[]): string | null {
+  if (known.length === 0) return null;
+  const near = closest(given, [...known]);
+  return distance(given, near) <= 3 ? near : null;
+}

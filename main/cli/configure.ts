@@ -2,14 +2,13 @@
  * `configure`: non-interactive set-up. Secrets come from environment variables or stdin
  * (KEY=VALUE lines), never from the command line, where other users and shell history see them.
  */
-import { CREDENTIAL_FIELDS, PsaKindSchema, SetCredentialsSchema, SettingsPatchSchema, type CredentialKind, type SettingsPatch } from '../../preload/contract';
+import { CREDENTIAL_FIELDS, PSA_NAMES, PsaKindSchema, SetCredentialsSchema, SettingsPatchSchema, type CredentialKind, type SettingsPatch } from '../../preload/contract';
 import type { SecretStore } from '../adapters/store/secrets';
 import type { SettingsStore } from '../adapters/store/settings';
-import { closest, distance } from 'fastest-levenshtein';
 import { removePsaIntegration } from '../app/integration';
 import { materialBillingCodes } from '../app/setup-lists';
 import type { SyncSetup } from '../jobs/setup';
-import { isNone, pickOption } from './choices';
+import { isNone, nearestName, pickOption } from './choices';
 import { UsageError } from './exit-codes';
 import { checkedFallback } from './ticketing';
 
@@ -34,8 +33,8 @@ export function parseSecretLines(text: string): Record<string, string> {
     if (eq <= 0) throw new UsageError(`stdin line ${String(index + 1)} is not KEY=VALUE`);
     const key = line.slice(0, eq).trim();
     if (!SECRET_NAMES.includes(key)) {
-      const near = closest(key.toUpperCase(), SECRET_NAMES);
-      throw new UsageError(`stdin line ${String(index + 1)}: ${key} is not a credential name${near && distance(key.toUpperCase(), near) <= 3 ? `; did you mean ${near}?` : ''} Nothing was saved. The names are: ${SECRET_NAMES.join(', ')}.`);
+      const near = nearestName(key.toUpperCase(), SECRET_NAMES);
+      throw new UsageError(`stdin line ${String(index + 1)}: ${key} is not a credential name${near ? `; did you mean ${near}?` : ''} Nothing was saved. The names are: ${SECRET_NAMES.join(', ')}.`);
     }
     values[key] = line.slice(eq + 1).trim();
   }
@@ -53,8 +52,6 @@ export interface ConfigureOptions {
   /** Confirms that --psa to the other PSA removes the current integration (as the wizard's confirmation does). */
   switchPsa?: boolean | undefined;
 }
-
-const PSA_NAMES = { connectwise: 'ConnectWise', autotask: 'Autotask' } as const;
 
 /** Applies settings and credentials; returns the lines to print (never a secret). */
 export async function configure(options: ConfigureOptions, provided: Record<string, string | undefined>, settings: SettingsStore, secrets: SecretStore): Promise<string[]> {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pkg from '../../package.json';
-import type { PsaKind, RunProgress, Settings } from '../../preload/contract';
+import { PSA_NAMES, type PsaKind, type RunProgress, type Settings } from '../../preload/contract';
 import { DEMO_CREDENTIALS, DEMO_LIMIT_SCALE, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 import { demoMappings, DEMO_TICKETING } from '../app/demo';
 import { describeError } from '../domain/errors';
@@ -60,7 +60,7 @@ async function demoSetup(settingsStore: SettingsStore, kind: PsaKind, say: (line
   });
   // The demo credentials only open the local simulators; they never go into the keychain.
   const secrets: Pick<SecretStore, 'get'> = { get: (credentialKind) => Promise.resolve({ ...DEMO_CREDENTIALS[credentialKind] } as never) };
-  say(`Demo: ${String(demo.world.customers.length)} Umbrella customers, the ${kind === 'connectwise' ? 'ConnectWise' : 'Autotask'} simulator; settings and state in ${path.dirname(settingsStore.path)}`);
+  say(`Demo: ${String(demo.world.customers.length)} Umbrella customers, the ${PSA_NAMES[kind]} simulator; settings and state in ${path.dirname(settingsStore.path)}`);
   return { demo, settings, secrets };
 }
 

@@ -18,7 +18,7 @@ export class ReadOnlyCredentialsError extends Error {
 export function credentialsDirectoryStore(dir: string): SecretStore {
   const read = (kind: CredentialKind, field: string): string | null => {
     try {
-      return fs.readFileSync(path.join(dir, accountName(kind, field)), 'utf8').replace(/\r?\n$/, '').trim();
+      return fs.readFileSync(path.join(dir, accountName(kind, field)), 'utf8').trim();
     } catch {
       return null;
     }

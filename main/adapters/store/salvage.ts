@@ -13,7 +13,7 @@ export interface Salvaged<T> {
   repairs: string[];
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The schema under its default, prefault, optional and nullable wrappers. */

@@ -27,7 +27,7 @@ import {
 import type { Logger } from '../logging/logger';
 import { describeError } from '../../domain/errors';
 import { fileStamp as stampOf, noticingLog, withFileErrors, withFileLockSync, type StoreFileOptions } from './file-lock';
-import { salvage } from './salvage';
+import { isPlainObject, salvage } from './salvage';
 
 export const SETTINGS_FILE_NAME = 'settings';
 export const SETTINGS_SCHEMA_VERSION = 1;
@@ -134,8 +134,6 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
     setMappings: (entries) => update({ mappings: entries }),
   };
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Each field named in the patch over the same field of the latest settings, nested objects field by field. */
 function mergeFields(latest: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunStoppedError } from '../../main/domain/errors';
 import { JobBusyError, withJobLock } from '../../main/adapters/store/file-lock';
@@ -43,6 +45,18 @@ describe('one job at a time on a settings folder', () => {
     const ran = await withJobLock({ dir, job: 'sync', role: 'the app', waitMs: 10_000, onWait: (m) => said.push(m) }, () => Promise.resolve('ran'));
     expect(ran).toBe('ran');
     expect(said.at(-1)).toMatch(new RegExp(`^A sync left its lock behind in the command line \\(process ${String(child.pid)}, since .* UTC\\), which is no longer running: taken over\\.$`));
+  }, 20_000);
+
+  it('a killed run\'s lock is taken over at once even when the clock has since gone back (its lock looks made in the future)', async () => {
+    const dir = tempDir();
+    const child = await holder(dir);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    // The clock was set back an hour after the lock was made (a wrong clock corrected, a VM restored from a snapshot).
+    const ahead = new Date(Date.now() + 3_600_000);
+    fs.utimesSync(path.join(dir, 'sync.job.lock'), ahead, ahead);
+    const ran = await withJobLock({ dir, job: 'sync', role: 'the app', waitMs: 3_000 }, () => Promise.resolve('ran'));
+    expect(ran).toBe('ran');
   }, 20_000);
 
   it('a run waiting for another process\'s job says so once, and gives up as soon as its process is stopping (SIGTERM), not after two minutes', async () => {

@@ -161,7 +161,9 @@ const TAKEOVER_QUIET_MS = 2_000;
 function removeIfHolderGone(lockDir: string, holderFile: string, holder: JobHolder | null): boolean {
   if (!holder || holder.host !== os.hostname() || isRunning(holder.pid)) return false;
   const stat = fs.statSync(lockDir, { throwIfNoEntry: false });
-  if (stat && Date.now() - stat.mtimeMs < TAKEOVER_QUIET_MS) return false;
+  // A lock that looks made in the future was made before the clock went back: not just made.
+  const age = stat ? Date.now() - stat.mtimeMs : Number.POSITIVE_INFINITY;
+  if (age >= 0 && age < TAKEOVER_QUIET_MS) return false;
   if (readHolder(holderFile)?.pid !== holder.pid) return false;
   fs.rmSync(lockDir, { recursive: true, force: true });
   return true;

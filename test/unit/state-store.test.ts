@@ -77,6 +77,30 @@ describe('state file', () => {
     expect(runs[0]?.id).toBe(`sync-${String(HISTORY_LIMIT + 4)}`);
   });
 
+  it('forgets what has not come up for 90 days (a customer no longer synced, a computer with no hit), keeps the rest and any create in progress', () => {
+    const dir = tempDir();
+    const now = Date.UTC(2027, 2, 1);
+    const day = 86_400_000;
+    const store = openStateStore({ dir, log: memoryLogger(), now: () => new Date(now) });
+    const at = (daysAgo: number) => new Date(now - daysAgo * day).toISOString();
+    store.updateNow((s) => {
+      s.configurations['connectwise:1'] = { configurationId: 1, companyId: 1, values: {}, syncedAt: at(1) };
+      s.configurations['connectwise:2'] = { configurationId: 2, companyId: 2, values: {}, syncedAt: at(91) };
+      s.lastResults['connectwise:1'] = { status: 'updated', at: at(1) };
+      s.lastResults['connectwise:2'] = { status: 'updated', at: at(91) };
+      s.tickets.ledger['connectwise:1:10'] = { ticketId: 5, pendingMarker: null, lastWindow: now - 2 * day, lastCount: 4 };
+      s.tickets.ledger['connectwise:2:20'] = { ticketId: 6, pendingMarker: null, lastWindow: now - 120 * day, lastCount: 4 };
+      s.tickets.ledger['connectwise:2:21'] = { ticketId: null, pendingMarker: 'umbrella-psa-sync/2/21/x', lastWindow: now - 120 * day, lastCount: 4 };
+      s.tickets.progress['connectwise:1'] = { doneThrough: now - day };
+      s.tickets.progress['connectwise:2'] = { doneThrough: now - 100 * day };
+    });
+    const kept = openStateStore({ dir, log: memoryLogger() }).get();
+    expect(Object.keys(kept.configurations)).toEqual(['connectwise:1']);
+    expect(Object.keys(kept.lastResults)).toEqual(['connectwise:1']);
+    expect(Object.keys(kept.tickets.ledger).sort()).toEqual(['connectwise:1:10', 'connectwise:2:21']);
+    expect(Object.keys(kept.tickets.progress)).toEqual(['connectwise:1']);
+  });
+
   it('moves an unreadable file aside with a clear log line and starts empty', () => {
     const dir = tempDir();
     const content = '{"configurations": {';
@@ -132,7 +156,7 @@ describe('state file', () => {
     const app = openStateStore({ dir, log: memoryLogger(), flushMs: 60_000 });
     const cli = openStateStore({ dir, log: memoryLogger(), flushMs: 60_000 });
     app.get();
-    cli.updateNow((s) => { s.runs = [run(1), ...s.runs]; s.tickets.ledger['autotask:1:2'] = { ticketId: 9, pendingMarker: null, lastWindow: 0, lastCount: 4 }; });
+    cli.updateNow((s) => { s.runs = [run(1), ...s.runs]; s.tickets.ledger['autotask:1:2'] = { ticketId: 9, pendingMarker: null, lastWindow: Date.now(), lastCount: 4 }; });
     // The app had a coalesced change pending: it is applied to the latest file, not over it.
     app.update((s) => { s.configurations['autotask:1'] = { configurationId: 5, companyId: 7, values: {}, syncedAt: 'x' }; });
     app.updateNow((s) => { s.runs = [run(2), ...s.runs]; });

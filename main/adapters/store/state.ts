@@ -92,6 +92,37 @@ export const StateSchema = z.object({
 });
 export type AppState = z.infer<typeof StateSchema>;
 
+/**
+ * How long the state keeps what it learnt about a customer, an identity or a window that has not come up
+ * since: a customer no longer synced (removed from the console, unmapped), a computer whose ticket has
+ * had no hit, a customer no longer checked. Each is only a cache of the PSA (a configuration or an open
+ * ticket is looked up there before anything is created), so forgetting it costs a lookup, never a
+ * duplicate. Run history: the last HISTORY_LIMIT runs (about four weeks of a sync and six ticket checks a day).
+ */
+export const STATE_RETENTION_DAYS = 90;
+
+/** Drops the entries older than the retention (see STATE_RETENTION_DAYS); returns how many went. */
+export function pruneState(state: AppState, nowMs: number): number {
+  const cutoff = nowMs - STATE_RETENTION_DAYS * 86_400_000;
+  let dropped = 0;
+  const prune = <T>(record: Record<string, T>, old: (entry: T) => boolean) => {
+    for (const [key, entry] of Object.entries(record)) {
+      if (old(entry)) {
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a record keyed by customer
+        delete record[key];
+        dropped++;
+      }
+    }
+  };
+  const before = (iso: string) => Date.parse(iso) < cutoff;
+  prune(state.configurations, (c) => before(c.syncedAt));
+  prune(state.lastResults, (r) => before(r.at));
+  // A create in progress is never forgotten: its marker is how a lost answer is reconciled.
+  prune(state.tickets.ledger, (e) => e.pendingMarker === null && e.lastWindow < cutoff);
+  prune(state.tickets.progress, (p) => p.doneThrough < cutoff);
+  return dropped;
+}
+
 export function configurationKey(psa: string, orgId: number): string {
   return `${psa}:${String(orgId)}`;
 }
@@ -108,6 +139,8 @@ export interface StateStore {
   flush(): void;
   close(): void;
   readonly path: string;
+  /** Bytes this process has written to the state file since it opened it (the soak and the bench report it). */
+  readonly bytesWritten: number;
 }
 
 export interface OpenStateOptions extends StoreFileOptions {
@@ -140,6 +173,13 @@ export function openStateStore(options: OpenStateOptions): StateStore {
   let timer: NodeJS.Timeout | null = null;
   /** Set while deferred writes keep failing: when the next try is due (ms), and since when. */
   let failing: { retryMs: number; since: number } | null = null;
+  let bytesWritten = 0;
+  const write = () => {
+    const text = JSON.stringify(state);
+    writeFileSync(file, text, { mode: 0o600 });
+    bytesWritten += Buffer.byteLength(text);
+    seen = stampOf(file);
+  };
 
   const reload = (locked: boolean) => {
     const stamp = stampOf(file);
@@ -157,8 +197,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       } else {
         const aside = `${file}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
         fs.renameSync(file, aside);
-        writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
-        seen = stampOf(file);
+        write();
         noticingLog(options).error(
           `State file ${file} was damaged (${loaded.damage}). The original was moved to ${aside}; everything else in it was kept. ` +
             'Configurations and open tickets are looked up in the PSA before anything is created, so nothing is created twice.',
@@ -176,8 +215,8 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     withFileLockSync(file, () => {
       reload(true);
       change?.(state);
-      writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
-      seen = stampOf(file);
+      pruneState(state, now().getTime());
+      write();
       pending = [];
     }, options.lockWaitMs);
     if (failing) {
@@ -208,6 +247,9 @@ export function openStateStore(options: OpenStateOptions): StateStore {
   reload(false);
   return {
     path: file,
+    get bytesWritten() {
+      return bytesWritten;
+    },
     get: () => {
       reload(false);
       return state;

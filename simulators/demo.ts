@@ -38,12 +38,22 @@ export interface DemoOptions extends SeedOptions {
   /** Record every exchange (default true; benchmarks turn it off). */
   recordExchanges?: boolean;
   faults?: Partial<Faults>;
+  /** The simulators' data clock (default: pinned at the anchor when one is given, else real time); the soak's runs on simulated days. */
+  now?: () => number;
+  /** Told of every Umbrella token issued. */
+  onTokenIssued?: (token: string) => void;
 }
 
 export async function startDemoSimulators(options: DemoOptions = {}): Promise<DemoSimulators> {
   const world = buildWorld(options);
-  const umbrella = new UmbrellaSimulator({ world, ...DEMO_CREDENTIALS.umbrella, rateLimits: options.rateLimits ?? true, ...(options.limitScale ? { limitScale: options.limitScale } : {}), ...(options.anchor ? { now: () => options.anchor ?? Date.now() } : {}) });
-  const connectwise = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise, ...(options.anchor ? { now: () => options.anchor ?? Date.now() } : {}) });
+  const { anchor } = options;
+  const now = options.now ?? (anchor ? () => anchor : undefined);
+  const clock = now ? { now } : {};
+  const umbrella = new UmbrellaSimulator({
+    world, ...DEMO_CREDENTIALS.umbrella, rateLimits: options.rateLimits ?? true, ...(options.limitScale ? { limitScale: options.limitScale } : {}), ...clock,
+    ...(options.onTokenIssued ? { onTokenIssued: options.onTokenIssued } : {}),
+  });
+  const connectwise = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise, ...clock });
   const autotask = new AutotaskSimulator({ world, ...DEMO_CREDENTIALS.autotask, ...(options.limitScale ? { limitScale: options.limitScale } : {}) });
   // A request holds its Autotask thread while it is served, so the 3-per-endpoint limit bites as on a real tenant.
   autotask.serviceTimeMs = 5;

@@ -99,6 +99,8 @@ export class SimServer {
   readonly exchanges: Exchange[] = [];
   /** Keep a record of every exchange (tests); a benchmark turns it off to measure the client, not the recorder. */
   recordExchanges = true;
+  /** How many answers of each status were given (0: connection dropped), recorded or not: the soak counts 429s. */
+  readonly statusCounts = new Map<number, number>();
   faults: Faults = { ...NO_FAULTS };
   private readonly routes: Route[] = [];
   private server: http.Server | null = null;
@@ -196,6 +198,7 @@ export class SimServer {
       host: req.headers.host ?? '',
     };
     const record = (status: number, responseBody: unknown, injected: boolean) => {
+      this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
       if (!this.recordExchanges) return;
       this.exchanges.push({
         vendor: this.vendor,

@@ -24,6 +24,8 @@ export interface UmbrellaSimOptions {
   limitScale?: number;
   now?: () => number;
   seed?: number;
+  /** Told of every token issued (the soak looks for them in the app's logs). */
+  onTokenIssued?: (token: string) => void;
 }
 
 interface TokenInfo {
@@ -57,11 +59,13 @@ export class UmbrellaSimulator {
   private readonly tokens = new Map<string, TokenInfo>();
   private readonly counter: WindowCounter;
   private readonly now: () => number;
-  readonly options: Required<Omit<UmbrellaSimOptions, 'now' | 'seed' | 'limitScale'>>;
+  private readonly onTokenIssued: ((token: string) => void) | undefined;
+  readonly options: Required<Omit<UmbrellaSimOptions, 'now' | 'seed' | 'limitScale' | 'onTokenIssued'>>;
   private readonly limits: { token: typeof TOKEN_LIMITS; admin: typeof ADMIN_LIMITS; reports: typeof REPORT_LIMITS };
 
   constructor(options: UmbrellaSimOptions) {
     this.now = options.now ?? Date.now;
+    this.onTokenIssued = options.onTokenIssued;
     // Rate limits run on real time, even when the data clock is pinned for a test.
     this.counter = new WindowCounter();
     this.options = {
@@ -210,6 +214,7 @@ export class UmbrellaSimulator {
     }
     const token = randomBytes(24).toString('base64url');
     this.tokens.set(token, { orgId, expiresAt: this.now() + this.options.tokenLifetimeSeconds * 1000 });
+    this.onTokenIssued?.(token);
     return json(200, { token_type: 'bearer', access_token: token, expires_in: this.options.tokenLifetimeSeconds });
   }
 

@@ -14,14 +14,14 @@ import type { RunProgress, RunRecord } from '../../preload/contract';
 import { defaultLogDir, openFileLog } from '../adapters/logging/file-log';
 import { Redactor } from '../adapters/logging/redact';
 import { learnSavedSecrets, redactingSecretStore } from '../adapters/store/redacting-secrets';
-import { createAppServices } from '../app/compose';
+import { createAppServices, type AppServices } from '../app/compose';
 import { describeError } from '../domain/errors';
 import type { Logger } from '../adapters/logging/logger';
 import { PRODUCT_NAME } from '../adapters/store/paths';
 import { utcMinute } from '../app/run-summary';
 import { cliIdentity, testLimits, type CliIo } from './context';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
-import type { JobOutcome } from '../jobs/scheduler';
+import type { JobOutcome, SchedulerClock } from '../jobs/scheduler';
 import { cliCredentials } from './credentials';
 
 /** Each line with its UTC time, as a journal or a log file wants it. */
@@ -56,6 +56,10 @@ const SECOND_SIGNAL_AFTER_MS = 2000;
 export interface ServiceOptions {
   dataDir: string;
   io: CliIo;
+  /** Test hook (the soak): the schedule's clock, so that simulated days pass in seconds. */
+  schedulerClock?: SchedulerClock;
+  /** Test hook (the soak): the composed services once the schedule has started, and the signal that stops them. */
+  onStarted?: (services: AppServices, stopSignal: AbortSignal) => void;
 }
 
 export async function runService(options: ServiceOptions): Promise<ExitCode> {
@@ -79,7 +83,7 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
     return exitCodeOf(error);
   }
   const stopping = new AbortController();
-  let services: ReturnType<typeof createAppServices> | null = null;
+  let services: AppServices | null = null;
   const dueLine = () => (services?.scheduler.status() ?? [])
     .map((s) => `${s.name === 'sync' ? 'sync' : 'ticket check'} ${s.running ? 'running' : `due ${utcMinute(new Date(s.nextRunAt).toISOString())}`}`).join(', ');
   const onRunProgress = (progress: RunProgress) => { if (progress.waiting) log.info(progress.waiting); };
@@ -93,6 +97,7 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
       identity: { ...cliIdentity(dataDir), ...(source.keychain ? {} : { credentialsSource: source.description }) },
       secrets, log, fetch: (u, i) => fetch(u, i), onRunProgress, onJobDone, stopSignal: stopping.signal, role: 'the service', redactor,
       ...testLimits(),
+      ...(options.schedulerClock ? { schedulerClock: options.schedulerClock } : {}),
     });
   } catch (error) {
     log.error(describeError(error));
@@ -126,6 +131,7 @@ export async function runService(options: ServiceOptions): Promise<ExitCode> {
   log.info(`${PRODUCT_NAME} ${pkg.version} service on ${dataDir} (PSA: ${settings.psa.kind ?? 'not chosen'}); log: ${fileLog.file}.`);
   running.scheduler.start();
   log.info(`Schedule: ${dueLine()}`);
+  options.onStarted?.(running, stopping.signal);
   await stopped;
   await running.scheduler.idle();
   running.close();

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PsaKind } from '../preload/contract';
-import { DEMO_TICKETING } from '../main/app/demo';
+import { demoMappings, DEMO_TICKETING } from '../main/app/demo';
 import { defaultLogDir } from '../main/adapters/logging/file-log';
 import { memoryLogger } from '../main/adapters/logging/logger';
 import { PRODUCT_NAME } from '../main/adapters/store/paths';
@@ -25,7 +25,7 @@ import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type
 import { DAY, FOUR_HOURS, HOUR } from '../simulators/seed';
 import { offsetClock } from './soak-clock';
 import type { ChildMessage, DayFigures, ParentMessage } from './soak-protocol';
-import { bytesUnder, plantHits, psaFindings, secretsIn, soakMappings } from './soak-world';
+import { bytesUnder, plantHits, psaFindings, secretsIn } from './soak-world';
 
 export interface SoakOptions {
   kind: PsaKind;
@@ -109,7 +109,7 @@ function prepareFolders(demo: DemoSimulators, kind: PsaKind): { dataDir: string;
   openSettingsStore({ dir: dataDir, log: memoryLogger() }).update({
     psa: { kind }, connectwise: { site: demo.urls.connectwiseSite }, autotask: { materialBillingCodeId: DEMO_MATERIAL_BILLING_CODE },
     endpoints: { umbrellaBaseUrl: demo.urls.umbrella, autotaskDiscoveryUrl: demo.urls.autotaskDiscovery },
-    ticketing: DEMO_TICKETING, schedule: { syncEnabled: true, ticketsEnabled: true, paused: false }, mappings: soakMappings(demo, kind),
+    ticketing: DEMO_TICKETING, schedule: { syncEnabled: true, ticketsEnabled: true, paused: false }, mappings: demoMappings(demo, kind),
   });
   return { dataDir, credentialsDir };
 }
@@ -159,7 +159,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
   const rateLimitedSoFar = () => servers.reduce((sum, s) => sum + (s.statusCounts.get(429) ?? 0), 0);
   const { dataDir, credentialsDir } = prepareFolders(demo, kind);
   const logDir = defaultLogDir(dataDir, PRODUCT_NAME);
-  const planted = plantHits(demo, kind, soakMappings(demo, kind), startMs, endMs);
+  const planted = plantHits(demo, kind, demoMappings(demo, kind), startMs, endMs);
   if (process.env.SOAK_DEBUG) for (const hit of planted) options.say(`  planted ${String(hit.orgId)}/${String(hit.identityId)} in ${new Date(hit.window).toISOString()}`);
   const lines: DayLine[] = [];
   const warnings: string[] = [];

@@ -18,16 +18,6 @@ export interface PlantedHit {
   window: number;
 }
 
-/** The mappings a person would make: every customer with a PSA company to pick. */
-export function soakMappings(demo: DemoSimulators, kind: PsaKind): Record<string, CustomerMapping> {
-  const mappings: Record<string, CustomerMapping> = {};
-  for (const [orgId, match] of Object.entries(demo.world.expectedMatches)) {
-    const reference = kind === 'connectwise' ? match.connectwise : match.autotask?.toString();
-    if (reference) mappings[orgId] = { psaCompany: reference, excluded: false };
-  }
-  return mappings;
-}
-
 /** Customers mapped to an active company, with a roaming computer: where a planted hit must become a ticket. */
 function ticketable(demo: DemoSimulators, kind: PsaKind, mappings: Record<string, CustomerMapping>) {
   const { world } = demo;

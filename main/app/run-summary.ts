@@ -13,8 +13,11 @@ function outcome(run: RunRecord): string {
   const { counts } = run;
   if (run.error) return `stopped: ${run.error}`;
   const failed = counts.failed > 0 ? `, ${String(counts.failed)} customer(s) failed` : '';
-  if (run.kind === 'sync' && run.dryRun) return `dry run, nothing written: ${String(counts.created + counts.updated)} configuration(s) would be written${failed}`;
-  if (run.kind === 'sync') return `${String(counts.created + counts.updated)} configuration(s) written${failed}`;
+  // Every synced configuration is written (Last Updated at least): "unchanged" ones are written too.
+  const written = counts.created + counts.updated + counts.unchanged;
+  const lastUpdatedOnly = counts.unchanged > 0 ? ` (${String(counts.unchanged)} with only Last Updated changed)` : '';
+  if (run.kind === 'sync' && run.dryRun) return `dry run, nothing written: ${String(written)} configuration(s) would be written${lastUpdatedOnly}${failed}`;
+  if (run.kind === 'sync') return `${String(written)} configuration(s) written${lastUpdatedOnly}${failed}`;
   return `${String(counts.created)} ticket(s) opened${counts.failed > 0 ? `, ${String(counts.failed)} problem(s)` : ''}`;
 }
 

@@ -13,4 +13,10 @@ describe('one line per run', () => {
     expect(lastResultLine(sync(true, 6, 1))).toBe('Last sync 2026-12-02 00:00 UTC: dry run, nothing written: 6 configuration(s) would be written, 1 customer(s) failed');
     expect(runLine(sync(false, 6))).toBe('Sync 2026-12-02 00:00 UTC: 6 configuration(s) written');
   });
+
+  it('a steady sync, where only Last Updated changed, says it wrote each configuration, not "0 configuration(s) written"', () => {
+    const steady: RunRecord = { ...sync(false, 0), counts: { created: 1, updated: 0, unchanged: 6, skipped: 2, failed: 0 } };
+    expect(runLine(steady)).toBe('Sync 2026-12-02 00:00 UTC: 7 configuration(s) written (6 with only Last Updated changed)');
+    expect(runLine({ ...steady, dryRun: true })).toBe('Sync 2026-12-02 00:00 UTC: dry run, nothing written: 7 configuration(s) would be written (6 with only Last Updated changed)');
+  });
 });

@@ -21,7 +21,7 @@ import { exportMappings, importMappings, mapOne, requestedMapping, suggestMappin
 import { runSyncCommand, runTicketsCommand } from './runs';
 import { runService } from './service';
 import { printDiagnostics } from './diagnostics';
-import { configureTicketing, LISTS, listRows, type ListName } from './ticketing';
+import { configureTicketing, LISTS, listLines, listRows, type ListName } from './ticketing';
 import { cliCredentials } from './credentials';
 import { nearestName } from './choices';
 
@@ -248,7 +248,7 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
       return withSetup(async ({ setup }) => {
         const rows = await listRows(setup, name as ListName, values.board);
         if (values.json) io.out(JSON.stringify(rows, null, 2));
-        else for (const row of rows) io.out(`${String(row.id).padEnd(12)} ${row.name}${row.note ? `  (${row.note})` : ''}`);
+        else for (const line of listLines(rows)) io.out(line);
         return EXIT.ok;
       });
     }

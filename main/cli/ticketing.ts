@@ -164,6 +164,15 @@ export type ListName = (typeof LISTS)[number];
 
 export interface ListRow { id: number | string; name: string; note?: string }
 
+/** The widest id a column makes room for; a longer one (a long ConnectWise identifier) takes its own room. */
+const ID_COLUMN_MAX = 32;
+
+/** A list as lines: the ids in one column as wide as the widest (up to ID_COLUMN_MAX), then the name and any note. */
+export function listLines(rows: readonly ListRow[]): string[] {
+  const width = Math.min(ID_COLUMN_MAX, Math.max(0, ...rows.map((row) => String(row.id).length)));
+  return rows.map((row) => `${String(row.id).padEnd(width)}  ${row.name}${row.note ? `  (${row.note})` : ''}`);
+}
+
 /** `list NAME [--board X]`: the rows, for the chosen PSA. */
 export async function listRows(setup: SyncSetup, name: ListName, boardText: string | undefined): Promise<ListRow[]> {
   const kind = setup.settings().psa.kind;

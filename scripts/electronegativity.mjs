@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { sources: { type: 'string', default: 'main,preload,renderer' }, build: { type: 'string', default: 'out' } } });
@@ -25,8 +26,10 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'electronegativity-'));
 /** Runs the scanner on one folder; its findings as { rule, file, line, message }. */
 function scan(input, name) {
   const sarif = path.join(work, `${name}.sarif`);
-  const bin = path.join('node_modules', '.bin', process.platform === 'win32' ? 'electronegativity.cmd' : 'electronegativity');
-  const run = spawnSync(bin, ['-i', input, '-r', '-e', electronVersion, '-x', EXCLUDED.join(','), '-o', sarif], { encoding: 'utf8' });
+  // Run with a preload that keeps it from fetching translations (see electronegativity-offline.mjs).
+  const scanner = path.join('node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
+  const preload = path.join(import.meta.dirname, 'electronegativity-offline.mjs');
+  const run = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, scanner, '-i', input, '-r', '-e', electronVersion, '-x', EXCLUDED.join(','), '-o', sarif], { encoding: 'utf8' });
   if (run.status !== 0 || !fs.existsSync(sarif)) {
     console.error(`electronegativity failed on ${input} (exit ${String(run.status)}):\n${run.stderr}${run.stdout}`);
     process.exit(1);

@@ -120,15 +120,48 @@ describe('Daily sync into ConnectWise', () => {
     expect(dry.record.counts.created).toBeGreaterThan(15);
 
     await h.engine().engine.run();
-    const customer = h.world.customers[0]!;
-    h.umbrella.addActivity(customer.customerId, { ts: Date.UTC(2026, 9, 15), identityId: customer.networks[0]!.originId, domain: 'new-domain.example', categories: [], verdict: 'allowed', count: 100_000 });
+    // A network that was silent for the last 7 days is seen again.
+    const customer = h.world.customers.find((c) => h.mappings[String(c.customerId)] && c.customerName !== 'Summit Realty Group' && expectedValues(h.world, c, ANCHOR).inactiveNetworks !== '')!;
+    const silent = customer.networks.find((n) => String(expectedValues(h.world, customer, ANCHOR).inactiveNetworks).split('\n').includes(n.name))!;
+    h.umbrella.addActivity(customer.customerId, { ts: DAY_LATER - 3_600_000, identityId: silent.originId, domain: 'example.com', categories: [], verdict: 'allowed', count: 10 });
     const writesBefore = h.connectwise.exchanges.filter((e) => e.method !== 'GET').length;
     const preview = await h.engine({ now: DAY_LATER }).engine.run({ dryRun: true });
     expect(h.connectwise.exchanges.filter((e) => e.method !== 'GET')).toHaveLength(writesBefore);
     const changed = preview.outcomes.find((o) => o.orgId === customer.customerId)!;
     expect(changed.status).toBe('updated');
-    expect(changed.changes?.map((c) => c.field)).toEqual(['dnsQueriesLastMonth', 'topDomains', 'lastUpdated']);
+    expect(changed.changes?.map((c) => c.field)).toEqual(['activeNetworks', 'inactiveNetworks', 'lastUpdated']);
     expect(preview.outcomes.filter((o) => o.status === 'unchanged').length).toBeGreaterThan(15);
+    // Last month's figures were read yesterday: the preview says it kept them.
+    expect(preview.record.notes).toContain(`Last month's figures (fields 10-15) of ${String(preview.record.counts.created + preview.record.counts.updated + preview.record.counts.unchanged)} customer(s) are those read on 2026-11-25: they cannot change until the 1st, so they were not asked for again.`);
+  });
+
+  it('reads last month\'s figures once a month: again on the 1st and the 2nd, kept from the 3rd (two Reporting calls a customer instead of seven)', async () => {
+    h = await startSyncHarness('connectwise');
+    const day = (d: number) => Date.UTC(2026, 11, d, 0, 5);
+    const perCustomer = async (at: number) => {
+      const { record } = await h.engine({ now: at }).engine.run();
+      const synced = record.counts.created + record.counts.updated + record.counts.unchanged;
+      return { record, umbrella: record.requests.umbrella / synced };
+    };
+    const first = await perCustomer(day(1));
+    const second = await perCustomer(day(2));
+    // November's data changes after the 2nd (as it cannot for real): the kept figures are used all the same.
+    const customer = h.world.customers.find((c) => h.mappings[String(c.customerId)] && c.customerName !== 'Summit Realty Group')!;
+    h.umbrella.addActivity(customer.customerId, { ts: Date.UTC(2026, 10, 15), identityId: customer.networks[0]!.originId, domain: 'late.example', categories: [], verdict: 'allowed', count: 1_000_000 });
+    const third = await perCustomer(day(3));
+    const thirtyFirst = await perCustomer(day(31));
+    expect(first.record.notes.join(' ')).not.toMatch(/Last month's figures/);
+    expect(second.record.notes.join(' ')).not.toMatch(/Last month's figures/);
+    expect(third.record.notes.join(' ')).toMatch(/Last month's figures \(fields 10-15\) of \d+ customer\(s\) are those read on 2026-12-02/);
+    expect(third.umbrella).toBeLessThanOrEqual(3.5);
+    expect(thirtyFirst.umbrella).toBeLessThanOrEqual(3.5);
+    expect(second.umbrella).toBeGreaterThan(6);
+    const written = () => h.connectwise.configurations.find((c) => c.company.identifier === h.mappings[String(customer.customerId)]?.psaCompany)!
+      .questions.find((q) => q.question === 'Top Domains Last Month')?.answer;
+    expect(String(written())).not.toContain('late.example');
+    // January 1st: December's figures are read.
+    const january = await perCustomer(Date.UTC(2027, 0, 1, 0, 5));
+    expect(january.umbrella).toBeGreaterThan(6);
   });
 
   it('runs one sync at a time: a second request joins it, a dry run meanwhile is refused clearly', async () => {

@@ -62,6 +62,18 @@ export const LastResultSchema = z.object({
 });
 export type LastResult = z.infer<typeof LastResultSchema>;
 
+const NamedCountsSchema = z.array(z.object({ name: z.string(), count: z.number() }));
+
+/** A customer's previous-month figures (fields 10-15) as last read, reused until the month is over (domain/monthly-figures.ts). */
+export const KeptMonthlyFiguresSchema = z.object({
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  readAt: z.string(),
+  figures: z.object({
+    dnsQueriesLastMonth: z.number(), malwareLastMonth: z.number(), botnetLastMonth: z.number(),
+    topDomains: NamedCountsSchema, topBlockedDomains: NamedCountsSchema, topCategories: NamedCountsSchema,
+  }),
+});
+
 /** The Umbrella console's customer list as last read, so that a 4-hourly check need not page through it again. */
 export const CachedCustomersSchema = z.object({
   /** Which console (endpoint and API key, hashed) the list belongs to. */
@@ -81,6 +93,8 @@ export const StateSchema = z.object({
   /** `${psa}:${orgId}` -> that customer's outcome in the last real sync. */
   lastResults: z.record(z.string(), LastResultSchema).default({}),
   umbrellaCustomers: CachedCustomersSchema.nullable().default(null),
+  /** Umbrella org id -> its previous-month figures as last read. */
+  monthly: z.record(z.string(), KeptMonthlyFiguresSchema).default({}),
   tickets: z.object({
     /** Start (epoch ms) of the last complete 4-hour window processed; null before the first check. */
     lastProcessedWindow: z.number().nullable().default(null),
@@ -94,7 +108,7 @@ export type AppState = z.infer<typeof StateSchema>;
 
 /**
  * How long the state keeps what it learnt about a customer, an identity or a window that has not come up
- * since: a customer no longer synced (removed from the console, unmapped), a computer whose ticket has
+ * since: a customer no longer synced (removed from the console, unmapped) and its month's figures, a computer whose ticket has
  * had no hit, a customer no longer checked. Each is only a cache of the PSA (a configuration or an open
  * ticket is looked up there before anything is created), so forgetting it costs a lookup, never a
  * duplicate. Run history: the last HISTORY_LIMIT runs (about four weeks of a sync and six ticket checks a day).
@@ -117,6 +131,7 @@ export function pruneState(state: AppState, nowMs: number): number {
   const before = (iso: string) => Date.parse(iso) < cutoff;
   prune(state.configurations, (c) => before(c.syncedAt));
   prune(state.lastResults, (r) => before(r.at));
+  prune(state.monthly, (m) => before(m.readAt));
   // A create in progress is never forgotten: its marker is how a lost answer is reconciled.
   prune(state.tickets.ledger, (e) => e.pendingMarker === null && e.lastWindow < cutoff);
   prune(state.tickets.progress, (p) => p.doneThrough < cutoff);
@@ -317,6 +332,7 @@ export function salvageState(raw: unknown): { state: AppState; dropped: string[]
     runs,
     lastResults: salvageRecord(input.lastResults, LastResultSchema, 'lastResults', dropped),
     umbrellaCustomers: salvageValue(input.umbrellaCustomers, shape.umbrellaCustomers, 'umbrellaCustomers', dropped),
+    monthly: salvageRecord(input.monthly, KeptMonthlyFiguresSchema, 'monthly', dropped),
     tickets: {
       lastProcessedWindow: salvageValue(tickets.lastProcessedWindow, ticketShape.lastProcessedWindow, 'tickets.lastProcessedWindow', dropped),
       ledger: salvageRecord(tickets.ledger, TicketLedgerEntrySchema, 'tickets.ledger', dropped),

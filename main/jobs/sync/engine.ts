@@ -32,6 +32,8 @@ export interface FieldChange {
 export interface CustomerOutcome extends CustomerResult {
   psaCompany?: string;
   changes?: FieldChange[];
+  /** Fields 10-15 came from the month's figures kept since this time (ISO), not from Umbrella. */
+  monthlyKeptSince?: string;
 }
 
 export interface SyncProgress {
@@ -167,6 +169,11 @@ export class SyncEngine {
       stop();
     }
 
+    const kept = outcomes.flatMap((o) => (o.monthlyKeptSince ? [o.monthlyKeptSince.slice(0, 10)] : []));
+    if (kept.length > 0) {
+      const since = [...new Set(kept)].sort();
+      notes.push(`Last month's figures (fields 10-15) of ${String(kept.length)} customer(s) are those read on ${since.length > 1 ? `${since[0] ?? ''} to ${since.at(-1) ?? ''}` : since[0] ?? ''}: they cannot change until the 1st, so they were not asked for again.`);
+    }
     const { notes: waitNotes, usage } = waits();
     notes.push(...waitNotes);
     for (const note of notes) log.info(note);
@@ -202,13 +209,17 @@ export class SyncEngine {
     runAt: Date, dryRun: boolean, psaReady: boolean,
   ): Promise<CustomerOutcome> {
     const { psa, state, umbrella } = this.deps;
-    const base = { orgId: customer.customerId, name: customer.customerName, psaCompany: reference };
+    const base: Pick<CustomerOutcome, 'orgId' | 'name' | 'psaCompany' | 'monthlyKeptSince'> = { orgId: customer.customerId, name: customer.customerName, psaCompany: reference };
     const company = companies.get(companyKey(reference));
     if (!company) return { ...base, status: 'failed', reason: `The PSA company "${reference}" was not found (it may have been deleted or its ID changed): map this customer again.` };
     if (!company.active) return { ...base, status: 'failed', reason: `The PSA company "${company.name}" (${reference}) is inactive: reactivate it in the PSA or map this customer to an active company.` };
 
     try {
-      const values = formatFields(await collectFields(umbrella, customer, runAt, categories));
+      const org = String(customer.customerId);
+      const collected = await collectFields(umbrella, customer, runAt, categories, state.get().monthly[org]);
+      const values = formatFields(collected.fields);
+      if (collected.monthlyKept) base.monthlyKeptSince = collected.monthly.readAt;
+      else if (!dryRun) state.update((s) => { s.monthly[org] = collected.monthly; });
       const key = configurationKey(psa.kind, customer.customerId);
       const stored = state.get().configurations[key];
       const storedId = stored && stored.companyId === company.id ? stored.configurationId : null;

@@ -10,6 +10,7 @@ import { AppService, type DesktopHooks } from './service';
 import type { SecretStore } from '../adapters/store/secrets';
 import { openSettingsStore, type BackendFactory } from '../adapters/store/settings';
 import { openStateStore, type StateStore } from '../adapters/store/state';
+import { fileBudget } from '../adapters/umbrella/token-budget';
 import { EngineSlot } from '../jobs/engine-slot';
 import { testConnection } from './connection';
 import { customerOverview } from '../jobs/mapping/overview';
@@ -90,7 +91,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const setup: SyncSetup = {
     settings: () => settings.get(), secrets: options.secrets, state, log, fetch: options.fetch,
     // One set of limiters for every client built from this setup (they supersede setup.umbrellaLimits).
-    umbrellaLimiters: new UmbrellaLimiters(options.umbrellaLimits ?? UMBRELLA_LIMITS),
+    umbrellaLimiters: new UmbrellaLimiters(options.umbrellaLimits ?? UMBRELLA_LIMITS, realClock, fileBudget(identity.dataDir)),
     umbrellaTokens,
     ...(options.onRunProgress ? { onRunProgress: options.onRunProgress } : {}),
     ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),

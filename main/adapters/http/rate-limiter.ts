@@ -20,6 +20,17 @@ export interface RateWindow {
   countFrom?: 'send' | 'response';
 }
 
+/**
+ * The part of a budget other processes spend: a vendor that counts per API key counts every process
+ * using it (the app, the CLI and the service on one settings folder). Advisory: it must never fail a request.
+ */
+export interface SharedBudget {
+  /** When other processes sent requests after `since`. */
+  othersSince(since: number): number[];
+  /** This process sends a request at `at`; what is older than `keepMs` may be forgotten. */
+  record(at: number, keepMs: number): void;
+}
+
 interface Entry {
   sent: number;
   /** When the answer arrived; Infinity while the request is in flight. */
@@ -70,6 +81,7 @@ export class RateLimiter {
     private readonly windows: readonly RateWindow[],
     private readonly maxConcurrent: number = Number.POSITIVE_INFINITY,
     private readonly clock: Clock = realClock,
+    private readonly shared?: SharedBudget,
   ) {}
 
   /** Admits nothing for `ms`: another program using the same key filled the vendor's window. */
@@ -150,6 +162,7 @@ export class RateLimiter {
         if (!next) break;
         const entry: Entry = { sent: this.clock.now(), done: Number.POSITIVE_INFINITY };
         this.entries.push(entry);
+        this.shared?.record(entry.sent, this.longestSpan());
         this.active++;
         this.peakActive = Math.max(this.peakActive, this.active);
         next.resolve(entry);
@@ -167,16 +180,24 @@ export class RateLimiter {
     return window.marginMs ?? Math.max(50, Math.round(window.ms * 0.05));
   }
 
-  /** How long until every window has room; Infinity when that depends on a request still in flight. */
+  private longestSpan(): number {
+    return Math.max(0, ...this.windows.map((w) => w.ms + RateLimiter.margin(w)));
+  }
+
+  /**
+   * How long until every window has room; Infinity when that depends on a request still in flight.
+   * Other processes' requests count from when they were sent (the margin covers their round trip).
+   */
   private waitTime(now: number): number {
-    const longest = Math.max(0, ...this.windows.map((w) => w.ms + RateLimiter.margin(w)));
+    const longest = this.longestSpan();
     const paused = Math.max(0, this.pausedUntil - now);
+    const others = this.shared?.othersSince(now - longest) ?? [];
     // Finished requests older than every window no longer count (entries are in sending order).
     while (this.entries.length > 0 && (this.entries[0]?.done ?? 0) <= now - longest) this.entries.shift();
     let wait = paused;
     for (const window of this.windows) {
       const span = window.ms + RateLimiter.margin(window);
-      const counted = this.entries.map((e) => (window.countFrom === 'response' ? e.done : e.sent)).filter((t) => t > now - span).sort((a, b) => a - b);
+      const counted = [...this.entries.map((e) => (window.countFrom === 'response' ? e.done : e.sent)), ...others].filter((t) => t > now - span).sort((a, b) => a - b);
       if (counted.length >= window.limit) {
         const oldest = counted[counted.length - window.limit] ?? now;
         wait = Math.max(wait, oldest + span - now);

@@ -2,9 +2,10 @@
  * Umbrella's rate limits and the limiters that enforce them. Umbrella counts per API key (tokens,
  * admin calls) and per customer org (reports), not per client object, so the app keeps one set of
  * limiters for all its Umbrella clients: the sync and the ticket check both run at 00:00 UTC, and
- * with a limiter each they would together mint more than 20 tokens a minute.
+ * with a limiter each they would together mint more than 20 tokens a minute. Token minting also
+ * counts what the other processes on the settings folder mint (the CLI, the service).
  */
-import { RateLimiter, realClock, type Clock, type RateWindow } from '../http/rate-limiter';
+import { RateLimiter, realClock, type Clock, type RateWindow, type SharedBudget } from '../http/rate-limiter';
 
 export interface UmbrellaLimits {
   token: RateWindow[];
@@ -43,8 +44,9 @@ export class UmbrellaLimiters {
   readonly admin: RateLimiter;
   private readonly reports = new Map<number | 'provider', RateLimiter>();
 
-  constructor(private readonly limits: UmbrellaLimits = UMBRELLA_LIMITS, private readonly clock: Clock = realClock) {
-    this.token = new RateLimiter(limits.token, Math.max(1, ...limits.token.map((w) => w.limit)), clock);
+  /** `tokensShared`: what the other processes on the settings folder mint with the same key (token-budget.ts). */
+  constructor(private readonly limits: UmbrellaLimits = UMBRELLA_LIMITS, private readonly clock: Clock = realClock, tokensShared?: SharedBudget) {
+    this.token = new RateLimiter(limits.token, Math.max(1, ...limits.token.map((w) => w.limit)), clock, tokensShared);
     this.admin = new RateLimiter(limits.admin, 5, clock);
   }
 

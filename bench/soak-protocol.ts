@@ -6,6 +6,10 @@ export interface DayFigures {
   day: string;
   rssMb: number;
   heapMb: number;
+  /** V8's heap as reserved from the OS (heapUsed is what live objects take of it). */
+  heapTotalMb: number;
+  /** Memory outside the V8 heap that JS objects hold (Buffers, ArrayBuffers). */
+  externalMb: number;
   /** Event-loop delay, 99th percentile over the day, ms. */
   loopP99Ms: number;
   /** CPU time of the process over the day (its runs: idle hours are skipped), ms. */

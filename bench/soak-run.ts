@@ -212,7 +212,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
     dayEvents = [];
     lines.push(line);
     options.say([
-      `day ${String(line.index).padStart(2)} ${line.day}`, `rss ${line.rssMb.toFixed(1)} MB`, `heap ${line.heapMb.toFixed(1)} MB`,
+      `day ${String(line.index).padStart(2)} ${line.day}`, `rss ${line.rssMb.toFixed(1)} MB`, `heap ${line.heapMb.toFixed(1)} of ${line.heapTotalMb.toFixed(1)} MB`, `external ${line.externalMb.toFixed(1)} MB`,
       `loop p99 ${line.loopP99Ms.toFixed(0)} ms`, `cpu ${line.cpuMs.toFixed(0)} ms`, `logs ${mb(line.logBytes)}`, `state ${mb(line.stateBytes)}`,
       `written ${mb(line.stateWritten)}`, `handles ${String(line.handles)}`, `listeners ${String(line.listeners)}`, `tokens ${String(line.tokens)}`,
       `429s ${String(line.rateLimited)}`, `failed ${String(line.failedCustomers)}${line.failedRuns > 0 ? ` (+${String(line.failedRuns)} run(s) failed whole)` : ''}`,
@@ -255,7 +255,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
     lifeDay = 0;
     clock.advanceTo(atMs);
     const started = fork(path.join(import.meta.dirname, 'soak-service.ts'), [JSON.stringify({ dataDir, startMs: atMs })], {
-      execArgv: ['--expose-gc', '--import', 'tsx'],
+      // As README's systemd unit starts the service (--max-semi-space-size, see README "Long run").
+      execArgv: ['--expose-gc', '--max-semi-space-size=4', '--import', 'tsx'],
       env: { ...process.env, NODE_ENV: 'test', UMBRELLA_PSA_TEST_LIMIT_SCALE: String(scale), CREDENTIALS_DIRECTORY: credentialsDir },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

@@ -60,7 +60,7 @@ async function pump(services: AppServices, stopSignal: AbortSignal): Promise<voi
       const used = process.cpuUsage(cpu);
       cpu = process.cpuUsage();
       day = {
-        day: utcDay(now), rssMb: memory.rss / MB, heapMb: memory.heapUsed / MB, loopP99Ms: loop.percentile(99) / 1e6,
+        day: utcDay(now), rssMb: memory.rss / MB, heapMb: memory.heapUsed / MB, heapTotalMb: memory.heapTotal / MB, externalMb: memory.external / MB, loopP99Ms: loop.percentile(99) / 1e6,
         cpuMs: (used.user + used.system) / 1000, handles: process.getActiveResourcesInfo().length, listeners: listeners(stopSignal),
         stateWritten: services.state.bytesWritten - written,
       };

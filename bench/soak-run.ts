@@ -68,7 +68,7 @@ export interface SoakVerdict {
   days: number;
   n: number;
   psa: PsaKind;
-  /** % from the second day of the longest-lived process to the last day. */
+  /** % from the second day of the last process's life to the last day (regular days: see comparedDays). */
   rssGrowth: number;
   /** % CPU per day (one sync and six checks) over the same days. */
   cpuGrowth: number;
@@ -289,8 +289,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
   const findings = psaFindings(demo, kind, planted, endMs - FOUR_HOURS);
   // The settings folder (logs, state, settings), not systemd's credentials folder beside it.
   const secrets = secretsIn(dataDir, tokens);
-  const reference = lines.filter((l) => l.life === life)[1] ?? lines[1] ?? lines[0];
-  const last = lines.at(-1);
+  const reference = comparedDays(lines, life).from;
+  const last = comparedDays(lines, life).to;
   const growth = (from: number | undefined, to: number | undefined) => (from && to !== undefined ? ((to - from) / from) * 100 : Number.NaN);
   if (process.env.SOAK_KEEP) options.say(`kept: ${dataDir}`);
   else fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
@@ -303,6 +303,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
     stateWrittenPerDay: lines.reduce((sum, l) => sum + l.stateWritten, 0) / Math.max(1, lines.length),
     warnings, problems, details: [...findings.duplicates.slice(0, 5), ...secrets.slice(0, 5)],
     wallSeconds: (performance.now() - wallStart) / 1000,
+  };
+}
+
+/**
+ * The days whose memory and CPU are compared: like with like, so regular days only (no fault, kill or
+ * sleep, and not the 1st or 2nd of a month, when last month's figures are read again): the first regular
+ * day from the second day of the last process's life, and the last regular day of the soak.
+ */
+export function comparedDays(lines: readonly DayLine[], life: number): { from: DayLine | undefined; to: DayLine | undefined } {
+  const regular = (l: DayLine) => l.events.length === 0 && !/-0[12]$/.test(l.day);
+  return {
+    from: lines.find((l) => l.life === life && l.lifeDay >= 2 && regular(l)),
+    to: lines.findLast(regular),
   };
 }
 

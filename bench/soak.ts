@@ -1,14 +1,15 @@
 /**
  * `npm run soak`: months in minutes. The service as a real child process, on simulated time, against
- * the simulators with every limit on: both PSAs, N = 100 and 1,000 customers, 44 simulated days from
- * 20 November (across the month and the year boundary), with 429 and 5xx bursts, a six-hour Umbrella
+ * the simulators with every limit on: both PSAs, N = 100 and 1,000 customers, 45 simulated days from
+ * 20 November to 3 January (across the month and the year boundary), with 429 and 5xx bursts, a six-hour Umbrella
  * outage, ten hours of sleep in the middle of a sync, and SIGKILL in the middle of the syncs of days
- * 1 (the sync that creates the configurations), 5 and 9 (restarted 90 minutes later). The process started on day 9 then lives to the end: its
- * second day and the last are compared (memory, CPU per day).
+ * 1 (the sync that creates the configurations), 5 and 9 (restarted 90 minutes later). The process started
+ * on day 9 then lives to the end: its second day and the last are compared (memory, CPU per day), both
+ * regular days (see comparedDays).
  *
  * One line per simulated day, then the verdict line (key=value) and the targets, met or not; exits
  * non-zero when a target is missed.
- *   npm run soak -- --n 100,1000 --psa connectwise,autotask --days 44 --scale auto
+ *   npm run soak -- --n 100,1000 --psa connectwise,autotask --days 45 --scale auto
  */
 import { parseArgs } from 'node:util';
 import type { PsaKind } from '../preload/contract';
@@ -18,7 +19,7 @@ const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '100,1000' },
     psa: { type: 'string', default: 'connectwise,autotask' },
-    days: { type: 'string', default: '44' },
+    days: { type: 'string', default: '45' },
     scale: { type: 'string', default: 'auto' },
     start: { type: 'string', default: '2026-11-20' },
   },

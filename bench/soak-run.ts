@@ -68,7 +68,7 @@ export interface SoakVerdict {
   days: number;
   n: number;
   psa: PsaKind;
-  /** % from the second day of the last process's life to the last day (regular days: see comparedDays). */
+  /** % from the first days of the last process's life to the last days (regular days, medians: see comparedDays). */
   rssGrowth: number;
   /** % CPU per day (one sync and six checks) over the same days. */
   cpuGrowth: number;
@@ -289,14 +289,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
   const findings = psaFindings(demo, kind, planted, endMs - FOUR_HOURS);
   // The settings folder (logs, state, settings), not systemd's credentials folder beside it.
   const secrets = secretsIn(dataDir, tokens);
-  const reference = comparedDays(lines, life).from;
-  const last = comparedDays(lines, life).to;
-  const growth = (from: number | undefined, to: number | undefined) => (from && to !== undefined ? ((to - from) / from) * 100 : Number.NaN);
+  const compared = comparedDays(lines, life);
+  const growth = (figure: (l: DayLine) => number) => {
+    const from = median(compared.from.map(figure));
+    const to = median(compared.to.map(figure));
+    return from > 0 ? ((to - from) / from) * 100 : Number.NaN;
+  };
   if (process.env.SOAK_KEEP) options.say(`kept: ${dataDir}`);
   else fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
   return {
     days: lines.length, n, psa: kind,
-    rssGrowth: growth(reference?.rssMb, last?.rssMb), cpuGrowth: growth(reference?.cpuMs, last?.cpuMs),
+    rssGrowth: growth((l) => l.rssMb), cpuGrowth: growth((l) => l.cpuMs),
     duplicates: findings.duplicates.length, lostWindows: findings.lostWindows, secretsInLogs: secrets.length, kills,
     tickets: findings.tickets, notes: findings.notes,
     maxLogBytes: Math.max(0, ...lines.map((l) => l.logBytes)), maxStateBytes: Math.max(0, ...lines.map((l) => l.stateBytes)),
@@ -306,17 +309,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
   };
 }
 
+/** Regular days compared at each end (their median): one day's CPU varies by a fifth from the next. */
+const COMPARED_DAYS = 5;
+
 /**
  * The days whose memory and CPU are compared: like with like, so regular days only (no fault, kill or
  * sleep, and not the 1st or 2nd of a month, when last month's figures are read again): the first regular
- * day from the second day of the last process's life, and the last regular day of the soak.
+ * days from the second day of the last process's life, and the last regular days of the soak.
  */
-export function comparedDays(lines: readonly DayLine[], life: number): { from: DayLine | undefined; to: DayLine | undefined } {
-  const regular = (l: DayLine) => l.events.length === 0 && !/-0[12]$/.test(l.day);
-  return {
-    from: lines.find((l) => l.life === life && l.lifeDay >= 2 && regular(l)),
-    to: lines.findLast(regular),
-  };
+export function comparedDays(lines: readonly DayLine[], life: number): { from: DayLine[]; to: DayLine[] } {
+  const regular = lines.filter((l) => l.events.length === 0 && !/-0[12]$/.test(l.day));
+  const lastLife = regular.filter((l) => l.life === life && l.lifeDay >= 2);
+  return { from: lastLife.slice(0, COMPARED_DAYS), to: lastLife.slice(-COMPARED_DAYS) };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? sorted[middle] ?? Number.NaN : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** The verdict as one line of key=value pairs, for scripts. */

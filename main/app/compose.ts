@@ -10,14 +10,14 @@ import { AppService, type DesktopHooks } from './service';
 import type { SecretStore } from '../adapters/store/secrets';
 import { openSettingsStore, type BackendFactory } from '../adapters/store/settings';
 import { openStateStore, type StateStore } from '../adapters/store/state';
-import { fileBudget } from '../adapters/umbrella/token-budget';
+import { folderUmbrellaLimiters } from '../adapters/umbrella/token-budget';
 import { EngineSlot } from '../jobs/engine-slot';
 import { testConnection } from './connection';
 import { customerOverview } from '../jobs/mapping/overview';
 import type { RunProgress, RunRecord } from '../../preload/contract';
 import { materialBillingCodes, ticketingOptions } from './setup-lists';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from '../jobs/setup';
-import { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits } from '../adapters/umbrella/client';
+import type { UmbrellaLimits } from '../adapters/umbrella/client';
 import { UmbrellaTokenCache } from '../adapters/umbrella/tokens';
 import { realClock } from '../adapters/http/rate-limiter';
 import type { Redactor } from '../adapters/logging/redact';
@@ -91,7 +91,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const setup: SyncSetup = {
     settings: () => settings.get(), secrets: options.secrets, state, log, fetch: options.fetch,
     // One set of limiters for every client built from this setup (they supersede setup.umbrellaLimits).
-    umbrellaLimiters: new UmbrellaLimiters(options.umbrellaLimits ?? UMBRELLA_LIMITS, realClock, fileBudget(identity.dataDir)),
+    umbrellaLimiters: folderUmbrellaLimiters(identity.dataDir, options.umbrellaLimits),
     umbrellaTokens,
     ...(options.onRunProgress ? { onRunProgress: options.onRunProgress } : {}),
     ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),

@@ -18,9 +18,8 @@ import { type SecretStore } from '../adapters/store/secrets';
 import { openSettingsStore, type SettingsStore } from '../adapters/store/settings';
 import { openStateStore } from '../adapters/store/state';
 import type { SyncSetup } from '../jobs/setup';
-import { scaleUmbrellaLimits, UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits } from '../adapters/umbrella/limits';
-import { realClock } from '../adapters/http/rate-limiter';
-import { fileBudget } from '../adapters/umbrella/token-budget';
+import { scaleUmbrellaLimits, UMBRELLA_LIMITS, type UmbrellaLimits } from '../adapters/umbrella/limits';
+import { folderUmbrellaLimiters } from '../adapters/umbrella/token-budget';
 import { exitCodeOf, type ExitCode } from './exit-codes';
 import { cliCredentials } from './credentials';
 
@@ -109,7 +108,7 @@ export async function withCommandSetup(target: CommandTarget, io: CliIo, baseLog
       // The demo simulators enforce every limit with compressed windows: the client keeps to the same.
       const limits = target.demo ? { umbrellaLimits: scaleUmbrellaLimits(UMBRELLA_LIMITS, DEMO_LIMIT_SCALE) } : testLimits();
       // The key's token budget as every process on the folder spends it (the app or the service may be minting now).
-      const umbrellaLimiters = new UmbrellaLimiters(limits.umbrellaLimits ?? UMBRELLA_LIMITS, realClock, fileBudget(target.dataDir));
+      const umbrellaLimiters = folderUmbrellaLimiters(target.dataDir, limits.umbrellaLimits);
       // Waits for a vendor's rate-limit window are said as they happen.
       const onRunProgress = (progress: RunProgress) => { if (progress.waiting) say(`… ${progress.waiting}`); };
       const setup: SyncSetup = { settings, secrets, state, log, fetch: (u, i) => fetch(u, i), role: 'the command line', onRunProgress, ...limits, umbrellaLimiters };

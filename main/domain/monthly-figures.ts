@@ -5,10 +5,9 @@
  * whenever what is kept is not the previous month's, was read before the 2nd, or is missing.
  */
 import type { UmbrellaFields } from './fields';
+import { previousMonth } from './windows';
 
-export const MONTHLY_FIELD_KEYS = ['dnsQueriesLastMonth', 'malwareLastMonth', 'botnetLastMonth', 'topDomains', 'topBlockedDomains', 'topCategories'] as const;
-
-export type MonthlyFigures = Pick<UmbrellaFields, (typeof MONTHLY_FIELD_KEYS)[number]>;
+export type MonthlyFigures = Pick<UmbrellaFields, 'dnsQueriesLastMonth' | 'malwareLastMonth' | 'botnetLastMonth' | 'topDomains' | 'topBlockedDomains' | 'topCategories'>;
 
 /** The previous month's figures of one customer as last read: which month, and when they were read. */
 export interface KeptMonthlyFigures {
@@ -21,7 +20,7 @@ export interface KeptMonthlyFigures {
 
 /** YYYY-MM of the calendar month before `runAt` (UTC). */
 export function previousMonthKey(runAt: Date): string {
-  return new Date(Date.UTC(runAt.getUTCFullYear(), runAt.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+  return new Date(previousMonth(runAt).from).toISOString().slice(0, 7);
 }
 
 /** From the 2nd of the month on, the previous month's data is complete. */

@@ -45,7 +45,6 @@ interface Waiting {
   resolve: (entry: Entry) => void;
 }
 
-/** A request gave up waiting for its rate-limit window because the run is stopping; nothing was sent. */
 /** The process began stopping while a request waited for a rate-limit window: a stop of the run, not a failure. */
 export class StoppedWaitingError extends RunStoppedError {
   override readonly name = 'StoppedWaitingError';

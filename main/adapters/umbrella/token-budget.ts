@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileSync } from 'atomically';
 import { z } from 'zod';
-import type { SharedBudget } from '../http/rate-limiter';
+import { realClock, type SharedBudget } from '../http/rate-limiter';
+import { UMBRELLA_LIMITS, UmbrellaLimiters, type UmbrellaLimits } from './limits';
 import { withFileLockSync } from '../store/file-lock';
 
 export const TOKEN_BUDGET_FILE = 'umbrella-token-budget.json';
@@ -45,4 +46,9 @@ export function fileBudget(dir: string, pid = process.pid): SharedBudget {
       }
     },
   };
+}
+
+/** The limiters of every Umbrella client of a process on `dataDir`, token minting paced with the other processes on it. */
+export function folderUmbrellaLimiters(dataDir: string, limits: UmbrellaLimits = UMBRELLA_LIMITS): UmbrellaLimiters {
+  return new UmbrellaLimiters(limits, realClock, fileBudget(dataDir));
 }

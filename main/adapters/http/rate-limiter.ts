@@ -25,9 +25,9 @@ export interface RateWindow {
  * using it (the app, the CLI and the service on one settings folder). Advisory: it must never fail a request.
  */
 export interface SharedBudget {
-  /** When other processes sent requests after `since`. */
+  /** When other processes' requests were answered, after `since`. */
   othersSince(since: number): number[];
-  /** This process sends a request at `at`; what is older than `keepMs` may be forgotten. */
+  /** This process's request was answered at `at`; what is older than `keepMs` may be forgotten. */
   record(at: number, keepMs: number): void;
 }
 
@@ -98,6 +98,8 @@ export class RateLimiter {
       return await task();
     } finally {
       entry.done = this.clock.now();
+      // Told when answered: the vendor counted it by then, however late it arrived there.
+      this.shared?.record(entry.done, this.longestSpan());
       this.active--;
       this.waiters.shift()?.();
       for (const wake of this.finishing.splice(0)) wake();
@@ -161,7 +163,6 @@ export class RateLimiter {
         if (!next) break;
         const entry: Entry = { sent: this.clock.now(), done: Number.POSITIVE_INFINITY };
         this.entries.push(entry);
-        this.shared?.record(entry.sent, this.longestSpan());
         this.active++;
         this.peakActive = Math.max(this.peakActive, this.active);
         next.resolve(entry);
@@ -185,7 +186,7 @@ export class RateLimiter {
 
   /**
    * How long until every window has room; Infinity when that depends on a request still in flight.
-   * Other processes' requests count from when they were sent (the margin covers their round trip).
+   * Other processes' requests count from when they were answered (recorded then), as this process's own do.
    */
   private waitTime(now: number): number {
     const longest = this.longestSpan();

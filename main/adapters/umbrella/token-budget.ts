@@ -1,7 +1,7 @@
 /**
  * The Umbrella token budget as every process on a settings folder spends it: Umbrella allows 20 tokens
  * a minute per API key, and the app, the CLI and the service on one folder use one key. Each process
- * records when it asks for a token in a small file beside the settings (under the folder's file lock)
+ * records each token answer in a small file beside the settings (under the folder's file lock)
  * and paces against the others' requests as well as its own, so a command started just after another
  * does not run blind into a window the first one filled. Only the last window's entries are kept. A
  * damaged or unreadable file counts as empty: the budget is advisory, a 429 is still handled.

@@ -19,7 +19,7 @@ import { memoryLogger } from '../main/adapters/logging/logger';
 import { PRODUCT_NAME } from '../main/adapters/store/paths';
 import { accountName } from '../main/adapters/store/secrets';
 import { openSettingsStore } from '../main/adapters/store/settings';
-import { openStateStore, STATE_FILE } from '../main/adapters/store/state';
+import { openStateStore, STATE_DATABASE } from '../main/adapters/store/state-database';
 import { CREDENTIAL_FIELDS } from '../preload/contract';
 import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
 import { DAY, FOUR_HOURS, HOUR } from '../simulators/seed';
@@ -201,10 +201,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
   const closeDay = (figures: DayFigures) => {
     lifeDay++;
     const failures = failuresOn(dataDir, figures.day);
-    const stateFile = path.join(dataDir, STATE_FILE);
+    // The database with its write-ahead log and shared-memory index: what the state takes on disk.
+    const stateBytes = ['', '-wal', '-shm'].reduce((sum, suffix) => {
+      const file = path.join(dataDir, `${STATE_DATABASE}${suffix}`);
+      return sum + (fs.existsSync(file) ? fs.statSync(file).size : 0);
+    }, 0);
     const line: DayLine = {
       ...figures, index: dayIndexOf(Date.parse(`${figures.day}T00:00:00Z`)), life, lifeDay,
-      logBytes: bytesUnder(logDir), stateBytes: fs.existsSync(stateFile) ? fs.statSync(stateFile).size : 0,
+      logBytes: bytesUnder(logDir), stateBytes,
       tokens: minted - dayTokens, rateLimited: rateLimitedSoFar() - day429, failedCustomers: failures.customers, failedRuns: failures.runs, events: dayEvents,
     };
     dayTokens = minted;

@@ -94,6 +94,12 @@ export const ScheduleSettingsSchema = z.object({
   paused: z.boolean().default(false),
 });
 
+/** What the app remembers of its own work: the run history and the audit trail of every PSA write. */
+export const HistorySettingsSchema = z.object({
+  /** Days the run history and the audit trail are kept (older entries are deleted once a day). */
+  retentionDays: z.number().int().min(30, 'Keep the history at least 30 days').max(3650, 'Keep the history at most 3650 days (ten years)').default(365),
+});
+
 /** The desktop app's own preferences (the CLI and the service ignore them). */
 export const DesktopSettingsSchema = z.object({
   /** Start the app (hidden, in the tray) when the user signs in. */
@@ -153,6 +159,7 @@ export const SettingsSchema = z.object({
   mappings: z.record(OrgIdSchema, CustomerMappingSchema).default({}),
   endpoints: EndpointSettingsSchema.prefault({}),
   desktop: DesktopSettingsSchema.prefault({}),
+  history: HistorySettingsSchema.prefault({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SETTINGS_SECTIONS = Object.keys(SettingsSchema.shape) as (keyof Settings)[];
@@ -192,6 +199,7 @@ export const SettingsPatchSchema = z
     mappings: z.record(OrgIdSchema, CustomerMappingSchema.nullable()).optional(),
     endpoints: fieldPatch(SettingsSchema.shape.endpoints),
     desktop: fieldPatch(SettingsSchema.shape.desktop),
+    history: fieldPatch(SettingsSchema.shape.history),
   })
   .refine((patch) => Object.values(patch).some((section) => section !== undefined), 'Nothing to save: name at least one settings section');
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
@@ -310,6 +318,32 @@ export const RunRecordSchema = z.object({
   psaUsage: z.object({ used: z.number(), limit: z.number(), cap: z.number(), at: z.string() }).optional(),
 });
 export const RECENT_TICKETS_PER_RUN = 100;
+
+/** The things in the PSA the app writes, as the audit trail names them. */
+export const PSA_WRITE_ENTITIES = ['configuration type', 'question', 'product', 'udf', 'configuration', 'ticket', 'note'] as const;
+export const WrittenFieldSchema = z.object({ field: z.string(), old: z.union([z.string(), z.number()]).nullable(), new: z.union([z.string(), z.number()]).nullable() });
+export type WrittenField = z.infer<typeof WrittenFieldSchema>;
+
+/** One write the app made to the PSA, as the audit trail keeps it. */
+export const PsaWriteSchema = z.object({
+  /** The run that made it (`sync-…`, `tickets-…`), or null for a write outside a run (set-up, a test ticket). */
+  runId: z.string().nullable(),
+  psa: PsaKindSchema,
+  orgId: z.number().int().nullable(),
+  customer: z.string().nullable(),
+  companyId: z.number().int().nullable(),
+  company: z.string().nullable(),
+  entity: z.enum(PSA_WRITE_ENTITIES),
+  entityId: z.string().nullable(),
+  action: z.enum(['created', 'updated', 'added']),
+  /** Each field's old and new value as the PSA received it (old is null for a create). */
+  changes: z.array(WrittenFieldSchema),
+  /** What a field change cannot say: the identity of a ticket, the title of a note. */
+  detail: z.string().nullable(),
+});
+export type PsaWrite = z.infer<typeof PsaWriteSchema>;
+export const PsaWriteRecordSchema = PsaWriteSchema.extend({ id: z.number().int(), /** When it was recorded (ISO). */ at: z.string() });
+export type PsaWriteRecord = z.infer<typeof PsaWriteRecordSchema>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 export const FieldChangeSchema = z.object({

@@ -4,19 +4,10 @@
  * the contract's schemas, Umbrella's customers and the PSA's companies, and applies nothing unless
  * every row is valid; customers the file does not mention keep their mapping.
  */
-import Papa from 'papaparse';
+import { parseSpreadsheetCsv, spreadsheetCell, toSpreadsheetCsv } from './spreadsheet-csv';
 import { OrgIdSchema, PsaCompanyRefSchema, type CustomerMapping, type CustomerOverview, type Settings } from './contract';
 
 export const CSV_COLUMNS = ['umbrella_org_id', 'customer', 'psa_company', 'psa_company_name', 'excluded', 'last_sync'] as const;
-const BOM = '\uFEFF';
-/**
- * Spreadsheets run a cell that starts with one of these as a formula; export prefixes it with ' (and
- * import removes it). papaparse's own test (`^[=+\-@\t\r].*$`) misses a value with a line break in it,
- * so the first character alone decides, whatever follows.
- */
-const FORMULA_TRIGGER = /^[=+\-@\t\r\n]/;
-const FORMULA_START = /^'(?=[=+\-@\t\r\n])/;
-
 type Customer = CustomerOverview['customers'][number];
 type Company = CustomerOverview['companies'][number];
 
@@ -30,8 +21,7 @@ export function mappingsToCsv(overview: Pick<CustomerOverview, 'customers' | 'co
     c.excluded ? 'yes' : 'no',
     c.lastResult ? `${c.lastResult.status} ${c.lastResult.at}` : '',
   ]);
-  // The BOM tells Excel the file is UTF-8, so accented names survive.
-  return BOM + Papa.unparse({ fields: [...CSV_COLUMNS], data }, { escapeFormulae: FORMULA_TRIGGER, newline: '\r\n' });
+  return toSpreadsheetCsv(CSV_COLUMNS, data);
 }
 
 export interface CsvImportResult {
@@ -49,7 +39,7 @@ const header = (name: string) => {
   const key = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
   return HEADER_ALIASES[key] ?? key;
 };
-const cell = (value: string | undefined) => (value ?? '').replace(FORMULA_START, '').trim();
+const cell = spreadsheetCell;
 
 export function mappingsFromCsv(
   text: string,
@@ -57,7 +47,7 @@ export function mappingsFromCsv(
 ): CsvImportResult {
   const errors: CsvImportResult['errors'] = [];
   const changes = { mapped: 0, cleared: 0, excluded: 0, unchanged: 0 };
-  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy', transformHeader: header });
+  const parsed = parseSpreadsheetCsv(text, header);
   const fields = parsed.meta.fields ?? [];
   for (const required of ['umbrella_org_id', 'psa_company']) {
     if (!fields.includes(required)) errors.push({ line: 1, message: `The first line must name the columns; "${required}" is missing (found: ${fields.join(', ') || 'nothing'}). Export the mapping to get a file in the right shape.` });

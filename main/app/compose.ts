@@ -9,7 +9,8 @@ import type { AppIdentity } from './identity';
 import { AppService, type DesktopHooks } from './service';
 import type { SecretStore } from '../adapters/store/secrets';
 import { openSettingsStore, type BackendFactory } from '../adapters/store/settings';
-import { openStateStore, type StateStore } from '../adapters/store/state';
+import type { StateStore } from '../adapters/store/state';
+import { openStateStore } from '../adapters/store/state-database';
 import { folderUmbrellaLimiters } from '../adapters/umbrella/token-budget';
 import { EngineSlot } from '../jobs/engine-slot';
 import { testConnection } from './connection';
@@ -85,7 +86,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const fileNotices: string[] = [];
   const onFileNotice = (message: string) => { fileNotices.push(message); };
   const settings = openSettingsStore({ dir: identity.dataDir, log, onFileNotice, ...(options.openSettings ? { open: options.openSettings } : {}) });
-  const state = openStateStore({ dir: identity.dataDir, log, onFileNotice });
+  const state = openStateStore({ dir: identity.dataDir, log, onFileNotice, historyDays: () => settings.get().history.retentionDays });
   const { redactor } = options;
   const umbrellaTokens = new UmbrellaTokenCache(realClock, redactor ? (token, lifetimeMs) => { redactor.addToken(token, lifetimeMs); } : undefined);
   const setup: SyncSetup = {

@@ -11,7 +11,8 @@ import { consoleLogger, type Logger } from '../adapters/logging/logger';
 import { defaultDataDir, PRODUCT_NAME } from '../adapters/store/paths';
 import { runLine, utcMinute } from '../app/run-summary';
 import { openSettingsStore } from '../adapters/store/settings';
-import { openStateStore } from '../adapters/store/state';
+import { openStateStore } from '../adapters/store/state-database';
+import { historyCommand } from './history';
 import { CREDENTIAL_FIELDS, missingTicketingChoice, PsaKindSchema, type CredentialKind, type RunRecord } from '../../preload/contract';
 import { sendTestTicket, testConnections } from './checks';
 import { configure, configureChecked, parseSecretLines } from './configure';
@@ -31,7 +32,7 @@ Usage: umbrella-psa-sync <command> [options]
 
 Set-up (what the wizard does):
   configure [--psa KIND] [--site HOST] [--billing-code ID|NAME] [--autotask-api-share PERCENT]
-            [--threshold N] [--fallback-company COMPANY|none]
+            [--threshold N] [--fallback-company COMPANY|none] [--history-days DAYS]
             [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin] [--switch-psa]
                          Save settings; credentials are read from environment variables
                          (UMBRELLA_API_KEY, UMBRELLA_API_SECRET, CONNECTWISE_COMPANY_ID,
@@ -40,6 +41,8 @@ Set-up (what the wizard does):
                          --secrets-stdin, from KEY=VALUE lines on stdin. Never from arguments.
                          --autotask-api-share: how far this app may bring the tenant's shared
                          hourly API usage (5-90%, default 50); it pauses there.
+                         --history-days: how long the run history and the audit trail of PSA
+                         writes are kept (30-3650, default 365).
                          --billing-code (Autotask material billing code) and --fallback-company
                          are checked with the PSA first, by id or exact name.
                          --psa to the other PSA needs --switch-psa: it removes the current
@@ -87,6 +90,11 @@ Runs:
                          note on its open ticket.
        sync and tickets also take [--demo [--psa connectwise|autotask]]: built-in simulators with
        the demo MSP, nothing of yours touched.
+  history [--customer ORG_ID|NAME] [--since DATE] [--run RUN_ID] [--limit N] [--json | --csv]
+                         Every write the app made to the PSA, newest first: when, which run, which
+                         customer and company, what (configuration, ticket, note, set-up), and each
+                         field's old and new value. --csv gives one line per changed field, for a
+                         spreadsheet. Kept for a year (configure --history-days).
   service                Run the app's schedule in the foreground, without the desktop app: the
                          daily sync from 00:00 UTC and the 4-hourly ticket checks, with catch-up
                          after downtime and retries. SIGTERM or Ctrl+C stops it cleanly. Never runs
@@ -97,7 +105,7 @@ Runs:
 
 Options:
   --data-dir DIR         Settings folder (default: the app's own, ${defaultDataDir()})
-  --json                 Machine-readable output on stdout (status, list, sync, tickets); the
+  --json                 Machine-readable output on stdout (status, list, sync, tickets, history); the
                          human lines go to stderr
   -h, --help             Show this help
   -v, --version          Show the version
@@ -110,7 +118,7 @@ export interface CliInput {
   readStdin: () => Promise<string>;
 }
 
-const COMMANDS = ['status', 'sync', 'tickets', 'configure', 'map', 'list', 'test-connection', 'test-ticket', 'service', 'diagnostics'];
+const COMMANDS = ['status', 'sync', 'tickets', 'history', 'configure', 'map', 'list', 'test-connection', 'test-ticket', 'service', 'diagnostics'];
 const OPTIONS = {
   'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -122,6 +130,7 @@ const OPTIONS = {
   threshold: { type: 'string' },
   'fallback-company': { type: 'string' },
   'autotask-api-share': { type: 'string' },
+  'history-days': { type: 'string' },
   'umbrella-url': { type: 'string' },
   'autotask-url': { type: 'string' },
   'secrets-stdin': { type: 'boolean', default: false },
@@ -141,6 +150,11 @@ const OPTIONS = {
   'sub-issue-type': { type: 'string' },
   off: { type: 'boolean', default: false },
   company: { type: 'string' },
+  customer: { type: 'string' },
+  since: { type: 'string' },
+  run: { type: 'string' },
+  limit: { type: 'string' },
+  csv: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;
@@ -263,6 +277,9 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
       });
     case 'map':
       return mapCommand(args, values, io, dataDir, withSetup);
+    case 'history':
+      expectPositionals(args, 0, 'umbrella-psa-sync history [--customer ORG_ID|NAME] [--since DATE] [--run RUN_ID] [--limit N] [--json | --csv]');
+      return historyCommand(dataDir, { customer: values.customer, since: values.since, run: values.run, limit: values.limit, json: values.json, csv: values.csv }, io, log);
     default:
       expectPositionals(args, 0, 'umbrella-psa-sync status [--json]');
       return statusCommand(values, io, dataDir);
@@ -277,7 +294,7 @@ async function configureCommand(values: Values, io: CliIo, input: CliInput, data
   const checked = { billingCode: values['billing-code'], fallbackCompany: values['fallback-company'] };
   const lines = await configure({
     psa: values.psa, site: values.site, threshold: values.threshold,
-    umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], autotaskApiShare: values['autotask-api-share'],
+    umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], autotaskApiShare: values['autotask-api-share'], historyDays: values['history-days'],
     switchPsa: values['switch-psa'],
   }, provided, settings, secrets);
   const nothingElse = lines.length === 0;

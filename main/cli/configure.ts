@@ -49,6 +49,8 @@ export interface ConfigureOptions {
   threshold?: string | undefined;
   /** Percent of Autotask's shared hourly threshold this app may bring the tenant to. */
   autotaskApiShare?: string | undefined;
+  /** Days the run history and the audit trail are kept. */
+  historyDays?: string | undefined;
   /** Confirms that --psa to the other PSA removes the current integration (as the wizard's confirmation does). */
   switchPsa?: boolean | undefined;
 }
@@ -79,6 +81,7 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
     patch.endpoints = { ...(options.umbrellaUrl !== undefined ? { umbrellaBaseUrl: options.umbrellaUrl || null } : {}), ...(options.autotaskUrl !== undefined ? { autotaskDiscoveryUrl: options.autotaskUrl || null } : {}) };
   }
   if (options.threshold !== undefined) patch.ticketing = { threshold: Number(options.threshold) };
+  if (options.historyDays !== undefined) patch.history = { retentionDays: Number(options.historyDays) };
   if (Object.keys(patch).length > 0) {
     const parsed = SettingsPatchSchema.safeParse(patch);
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));

@@ -16,7 +16,7 @@ import { PRODUCT_NAME } from '../adapters/store/paths';
 import type { AppIdentity } from '../app/identity';
 import { type SecretStore } from '../adapters/store/secrets';
 import { openSettingsStore, type SettingsStore } from '../adapters/store/settings';
-import { openStateStore } from '../adapters/store/state';
+import { openStateStore } from '../adapters/store/state-database';
 import type { SyncSetup } from '../jobs/setup';
 import { scaleUmbrellaLimits, UMBRELLA_LIMITS, type UmbrellaLimits } from '../adapters/umbrella/limits';
 import { folderUmbrellaLimiters } from '../adapters/umbrella/token-budget';
@@ -103,7 +103,7 @@ export async function withCommandSetup(target: CommandTarget, io: CliIo, baseLog
     } else {
       secrets = (await cliCredentials()).store;
     }
-    const state = openStateStore({ dir: target.dataDir, log });
+    const state = openStateStore({ dir: target.dataDir, log, historyDays: () => settingsStore.get().history.retentionDays });
     try {
       // The demo simulators enforce every limit with compressed windows: the client keeps to the same.
       const limits = target.demo ? { umbrellaLimits: scaleUmbrellaLimits(UMBRELLA_LIMITS, DEMO_LIMIT_SCALE) } : testLimits();

@@ -6,7 +6,8 @@ import { AutotaskSyncAdapter } from '../../main/adapters/psa/autotask/adapter';
 import { ConnectWiseClient } from '../../main/adapters/psa/connectwise/client';
 import { ConnectWiseSyncAdapter } from '../../main/adapters/psa/connectwise/adapter';
 import type { PsaSyncAdapter } from '../../main/adapters/psa/adapter';
-import { openStateStore, type StateStore } from '../../main/adapters/store/state';
+import type { StateStore } from '../../main/adapters/store/state';
+import { openStateStore } from '../../main/adapters/store/state-database';
 import { SyncEngine } from '../../main/jobs/sync/engine';
 import { formatLastUpdated, type FieldValues } from '../../main/domain/fields';
 import { UmbrellaClient, type UmbrellaLimits } from '../../main/adapters/umbrella/client';
@@ -88,7 +89,7 @@ export interface EngineTarget {
 /** A sync engine on fresh clients, with the state read from `dir` (as after a restart). */
 export function createEngine(kind: PsaKind, target: EngineTarget): { engine: SyncEngine; state: StateStore; psa: PsaSyncAdapter } {
   const log = memoryLogger();
-  const state = openStateStore({ dir: target.dir, log, flushMs: 50 });
+  const state = openStateStore({ dir: target.dir, log });
   const umbrellaClient = new UmbrellaClient({ ...DEMO_CREDENTIALS.umbrella, fetch: fetchLike, baseUrl: target.umbrellaUrl, limits: target.umbrellaLimits ?? NO_LIMITS, retries: 6, ...(target.stopSignal ? { stopSignal: target.stopSignal } : {}) });
   const psa: PsaSyncAdapter = kind === 'connectwise'
     ? new ConnectWiseSyncAdapter(new ConnectWiseClient({ ...DEMO_CREDENTIALS.connectwise, site: target.connectwiseSite, fetch: fetchLike, retries: 6 }), state)

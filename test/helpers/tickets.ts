@@ -6,7 +6,8 @@ import { ConnectWiseClient } from '../../main/adapters/psa/connectwise/client';
 import { AutotaskSyncAdapter } from '../../main/adapters/psa/autotask/adapter';
 import { ConnectWiseSyncAdapter } from '../../main/adapters/psa/connectwise/adapter';
 import { AutotaskTicketAdapter, ConnectWiseTicketAdapter, type PsaTicketAdapter } from '../../main/adapters/psa/tickets';
-import { openStateStore, type StateStore } from '../../main/adapters/store/state';
+import type { StateStore } from '../../main/adapters/store/state';
+import { openStateStore } from '../../main/adapters/store/state-database';
 import { TicketEngine } from '../../main/jobs/tickets/engine';
 import type { TicketDeps } from '../../main/jobs/tickets/types';
 import { WINDOW_MS, windowOf } from '../../main/domain/windows';
@@ -27,7 +28,7 @@ export interface TicketEngineOptions {
 
 /** A ticket engine on fresh clients with the state read from the harness folder (as after a restart). */
 export function ticketEngine(h: SyncHarness, kind: PsaKind, now: number, options: TicketEngineOptions = {}): { engine: TicketEngine; state: StateStore } {
-  const state = openStateStore({ dir: h.dir, log: memoryLogger(), flushMs: 10 });
+  const state = openStateStore({ dir: h.dir, log: memoryLogger() });
   const fetchLike = (u: string, i: RequestInit) => fetch(u, i);
   const retries = options.retries !== undefined ? { retries: options.retries } : {};
   const umbrella = new UmbrellaClient({ ...DEMO_CREDENTIALS.umbrella, fetch: fetchLike, baseUrl: h.umbrella.url, limits: { token: [], admin: [], reportsPerOrg: [] }, ...retries, ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}) });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { memoryLogger } from '../../main/adapters/logging/logger';
-import { openStateStore } from '../../main/adapters/store/state';
+import { openStateStore } from '../../main/adapters/store/state-database';
 import { WINDOW_MS, windowOf } from '../../main/domain/windows';
 import { buildWorld } from '../../simulators/seed';
 import { configuredFolder, startBin } from '../helpers/processes';

@@ -2,10 +2,12 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/app';
 import { openSettingsStore } from '../../main/adapters/store/settings';
-import { openStateStore, type RunRecord } from '../../main/adapters/store/state';
+import type { RunRecord } from '../../main/adapters/store/state';
+import { openStateStore } from '../../main/adapters/store/state-database';
 import { memoryLogger } from '../../main/adapters/logging/logger';
 import pkg from '../../package.json';
 import { requireSecretService, tempDir } from '../helpers/fixtures';
@@ -108,16 +110,22 @@ describe('umbrella-psa-sync CLI', () => {
       counts: { created: 0, updated: 1, unchanged: 0, skipped: 0, failed: 0 }, requests: { umbrella: 8, psa: 3 }, problems: [], notes: [],
       psaUsage: { used: 1234, limit: 10000, cap: 0.5, at: '2026-11-25T00:00:30.000Z' },
     };
-    const state = JSON.stringify({ runs: [run, { id: 'damaged' }] });
-    fs.writeFileSync(path.join(dir, 'state.json'), state);
-    const before = fs.readdirSync(dir).sort();
+    const store = openStateStore({ dir, log: memoryLogger() });
+    store.updateNow((s) => { s.runs = [run as RunRecord]; s.configurations['autotask:1'] = { configurationId: 1, companyId: 1, values: {}, syncedAt: new Date().toISOString() }; });
+    store.close();
+    const db = new DatabaseSync(path.join(dir, 'state.db'));
+    db.exec("UPDATE entries SET value = '{damaged' WHERE key = 'autotask:1'");
+    db.close();
+    // SQLite's own shared-memory index (state.db-shm) and an empty write-ahead log may appear beside the database: nothing else may change.
+    const snapshot = () => fs.readdirSync(dir).sort().filter((file) => file !== 'state.db-shm' && !(file === 'state.db-wal' && fs.statSync(path.join(dir, file)).size === 0))
+      .map((file) => `${file} ${fs.readFileSync(path.join(dir, file)).toString('base64')}`);
+    const before = snapshot();
     const text = await cli(['status', '--data-dir', dir]);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/PSA API usage: {3}1234 of 10000 requests this hour, every integration together .*under 50%/);
     const json = JSON.parse((await cli(['status', '--data-dir', dir, '--json'])).out) as { psaUsage: { used: number } };
     expect(json.psaUsage.used).toBe(1234);
-    expect(fs.readdirSync(dir).sort()).toEqual(before);
-    expect(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')).toBe(state);
+    expect(snapshot()).toEqual(before);
   });
 
   it('the built bin runs through npx in a checkout', async () => {

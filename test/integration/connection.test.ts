@@ -3,7 +3,7 @@ import type { CredentialKind, Settings } from '../../preload/contract';
 import { SettingsSchema } from '../../preload/contract';
 import { testConnection } from '../../main/app/connection';
 import { memoryLogger } from '../../main/adapters/logging/logger';
-import { openStateStore } from '../../main/adapters/store/state';
+import { openStateStore } from '../../main/adapters/store/state-database';
 import type { SyncSetup } from '../../main/jobs/setup';
 import { DEMO_CREDENTIALS } from '../../simulators/demo';
 import { closedPort } from '../helpers/fixtures';

@@ -130,15 +130,15 @@ describe('a damaged file at start-up', () => {
   it('is shown to the user in the window, with where it went, not only in the log', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'settings.json'), '{"psa": {"kind": "connectwise"', 'utf8');
-    fs.writeFileSync(path.join(dir, 'state.json'), '{"runs": [', 'utf8');
+    fs.writeFileSync(path.join(dir, 'state.db'), '{"runs": [ (a text file saved over the database)', 'utf8');
     const { call } = await wiredRouter({ dataDir: dir });
     const info = await call<{ notices?: string[] }>('getAppInfo');
     const notices = info.ok ? info.value.notices ?? [] : [];
     expect(notices).toHaveLength(2);
     const settingsNotice = notices.find((n) => n.startsWith('Settings file'));
-    const stateNotice = notices.find((n) => n.startsWith('State file'));
+    const stateNotice = notices.find((n) => n.startsWith('State database'));
     expect(settingsNotice).toMatch(/could not be read .*It was moved to .*settings\.json\.corrupt-.* and the app started from default settings/);
-    expect(stateNotice).toMatch(/was damaged .*The original was moved to .*state\.json\.corrupt-/);
+    expect(stateNotice).toMatch(/state\.db was damaged \(.+\)\. It was moved to .*state\.db\.corrupt-\S+ and a new one started/);
     for (const notice of [settingsNotice, stateNotice]) {
       const moved = /moved to (\S+?)(?:;| and|$)/.exec(notice ?? '')?.[1] ?? '';
       expect(fs.existsSync(moved.replace(/[.;]$/, '')), moved).toBe(true);

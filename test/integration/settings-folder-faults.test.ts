@@ -1,5 +1,5 @@
 /**
- * The settings folder as a real machine can leave it: state.json turned into a folder, a full disk, a
+ * The settings folder as a real machine can leave it: the state database turned into a folder, a full disk, a
  * read-only file system. Each is said in words that name the file and what to do, with the exit code
  * for "could not run"; nothing is half-written.
  */
@@ -36,16 +36,16 @@ function smallDisk(options: string): string {
 }
 
 describe('settings folder faults', () => {
-  it('state.json as a folder: moved aside and named, not "EISDIR" on every command', async () => {
+  it('the state database as a folder: moved aside and named, not "unable to open database file" on every command', async () => {
     const dir = tempDir();
-    fs.mkdirSync(path.join(dir, 'state.json'));
+    fs.mkdirSync(path.join(dir, 'state.db'));
     const status = await node('main/cli/index.ts', ['status', '--data-dir', dir], KEYCHAIN);
-    expect(`${status.stdout}${status.stderr}`).not.toMatch(/EISDIR: illegal operation/);
+    expect(`${status.stdout}${status.stderr}`).not.toMatch(/EISDIR|unable to open database file/);
     const mapped = await node('main/cli/index.ts', ['map', '8100000', 'AcmeCorp', '--no-check', '--data-dir', dir], KEYCHAIN);
-    expect(mapped.stderr).not.toMatch(/EISDIR: illegal operation/);
+    expect(mapped.stderr).not.toMatch(/EISDIR|unable to open database file/);
     const sync = await node('main/cli/index.ts', ['sync', '--data-dir', dir], KEYCHAIN);
-    expect(`${sync.stdout}${sync.stderr}`).toMatch(/State file .*state\.json was damaged \(it is a folder, not a file\)\. The original was moved to .*state\.json\.corrupt-/);
-    expect(fs.statSync(path.join(dir, 'state.json')).isFile()).toBe(true);
+    expect(`${sync.stdout}${sync.stderr}`).toMatch(/State database .*state\.db was damaged \(.+\)\. It was moved to .*state\.db\.corrupt-\S+ and a new one started/);
+    expect(fs.statSync(path.join(dir, 'state.db')).isFile()).toBe(true);
   });
 
   it.skipIf(!canMount)(`a full disk: the save is refused in words (the disk is full, which folder), exit 3, and the settings file is not damaged${needsMount}`, async () => {

@@ -9,7 +9,7 @@ import { DEMO_CREDENTIALS, startDemoSimulators, type DemoSimulators } from '../.
 import { wiredApp } from '../helpers/app';
 import { SettingsSchema } from '../../preload/contract';
 import { memoryLogger } from '../../main/adapters/logging/logger';
-import { openStateStore } from '../../main/adapters/store/state';
+import { openStateStore } from '../../main/adapters/store/state-database';
 import { createSyncEngine, createTicketEngine } from '../../main/jobs/setup';
 import { UmbrellaLimiters } from '../../main/adapters/umbrella/limits';
 import { UmbrellaTokenCache } from '../../main/adapters/umbrella/tokens';

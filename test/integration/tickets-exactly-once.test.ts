@@ -1,11 +1,13 @@
 /**
  * Every botnet hit reported exactly once, whatever fails, crashes or runs beside the app: faults at
- * one customer, a state file deleted, damaged or reset, hits at customers without an active PSA
+ * one customer, the state database deleted, damaged or overwritten, hits at customers without an active PSA
  * company. Both PSAs, against the simulators. (Two real processes: tickets-processes.test.ts.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { STATE_DATABASE } from '../../main/adapters/store/state-database';
 import type { PsaKind } from '../../preload/contract';
 import { WINDOW_MS } from '../../main/domain/windows';
 import { HOUR } from '../../simulators/seed';
@@ -77,19 +79,24 @@ describe.each(['connectwise', 'autotask'] as const)('botnet hits exactly once in
   });
 
   it.each([
-    ['deleted', (file: string) => { fs.rmSync(file); }],
+    ['deleted', (file: string) => { for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true }); }],
     ['damaged (one invalid field in every ledger entry)', (file: string) => {
-      const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { tickets: { ledger: Record<string, { ticketId: unknown }> } };
-      for (const entry of Object.values(state.tickets.ledger)) entry.ticketId = 'lost';
-      fs.writeFileSync(file, JSON.stringify(state));
+      const db = new DatabaseSync(file);
+      const rows = db.prepare("SELECT key, value FROM entries WHERE section = 'ledger'").all() as { key: string; value: string }[];
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) db.prepare("UPDATE entries SET value = ? WHERE section = 'ledger' AND key = ?").run(JSON.stringify({ ...JSON.parse(row.value) as object, ticketId: 'lost' }), row.key);
+      db.close();
     }],
-    ['reset to an empty file', (file: string) => { fs.writeFileSync(file, '{}'); }],
-  ])('state.json %s between a create and the next window gives a note on the open ticket, not a second ticket', async (_how, damage) => {
+    ['overwritten with something that is not a database', (file: string) => {
+      for (const suffix of ['-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
+      fs.writeFileSync(file, '{}');
+    }],
+  ])('the state database %s between a create and the next window gives a note on the open ticket, not a second ticket', async (_how, damage) => {
     h = await startSyncHarness(kind);
     await engine(kind, AFTER_W0).run();
     for (const close of closers.splice(0)) close();
     const created = ticketsOf(h, kind).length;
-    damage(path.join(h.dir, 'state.json'));
+    damage(path.join(h.dir, STATE_DATABASE));
     const customer = h.world.customers[0]!;
     const identity = customer.roamingComputers[0]!;
     const W1 = W0 + WINDOW_MS;

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../main/adapters/logging/logger';
 import { openSettingsStore } from '../../main/adapters/store/settings';
-import { openStateStore } from '../../main/adapters/store/state';
+import { openStateStore } from '../../main/adapters/store/state-database';
 import { windowOf } from '../../main/domain/windows';
 import { buildWorld } from '../../simulators/seed';
 import type { PsaKind } from '../../preload/contract';

@@ -17,7 +17,7 @@ import type { Logger } from '../../adapters/logging/logger';
 import { runWaits } from '../run-waits';
 import { companyKey, PsaSetupError, type PsaCompany, type PsaSyncAdapter } from '../../adapters/psa/adapter';
 import { CustomerCache } from '../../adapters/umbrella/customer-cache';
-import { configurationKey, HISTORY_LIMIT, type CustomerResult, type RunRecord, type StateStore } from '../../adapters/store/state';
+import { configurationKey, HISTORY_LIMIT, type CustomerResult, type PsaWrite, type RunRecord, type StateStore } from '../../adapters/store/state';
 import { progressReporter, type UmbrellaClient, type UmbrellaCustomer } from '../../adapters/umbrella/client';
 import { collectFields, securityCategories, type SecurityCategories } from '../../adapters/umbrella/collector';
 import { FIELDS, formatFields, type FieldKey, type FieldValues } from '../../domain/fields';
@@ -68,6 +68,11 @@ export interface SyncDeps {
 
 export class SyncAlreadyRunningError extends Error {
   override readonly name = 'SyncAlreadyRunningError';
+}
+
+/** The id of the sync run started at `runAt`: its run record's id, and what the audit trail's writes name. */
+export function syncRunId(runAt: Date): string {
+  return `sync-${runAt.toISOString()}`;
 }
 
 function changesBetween(before: Partial<FieldValues> | null, after: FieldValues): FieldChange[] {
@@ -179,7 +184,7 @@ export class SyncEngine {
     for (const note of notes) log.info(note);
     const count = (status: CustomerResult['status']) => outcomes.filter((o) => o.status === status).length;
     const record: RunRecord = {
-      id: `sync-${runAt.toISOString()}`,
+      id: syncRunId(runAt),
       kind: 'sync',
       psa: psa.kind,
       dryRun,
@@ -247,10 +252,16 @@ export class SyncEngine {
         }
       }
       const id = configurationId;
+      const changes = changesBetween(before, values);
+      // What the PSA received, with what was there before (known from the last write or read just now).
+      const written: PsaWrite = {
+        runId: syncRunId(runAt), psa: psa.kind, orgId: customer.customerId, customer: customer.customerName, companyId: company.id, company: company.name,
+        entity: 'configuration', entityId: String(id), action: before === null ? 'created' : 'updated',
+        changes: changes.map((c) => ({ field: c.field, old: c.before, new: c.after })), detail: null,
+      };
       state.update((s) => {
         s.configurations[key] = { configurationId: id, companyId: company.id, values, syncedAt: runAt.toISOString() };
-      });
-      const changes = changesBetween(before, values);
+      }, [written]);
       const status = before === null ? 'created' : meaningful(changes).length > 0 ? 'updated' : 'unchanged';
       return { ...base, status, changes, changedFields: changes.map((c) => c.field) };
     } catch (error) {

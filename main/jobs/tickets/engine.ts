@@ -23,7 +23,7 @@ import { utcText, WINDOW_MS, windowText } from '../../domain/windows';
 import { runWaits } from '../run-waits';
 import { checkCustomer, type CustomerCheck } from './hits';
 import { botnetCategories, providerReports, quietOrgs, staleListReason } from './provider-report';
-import { ticketRunRecord } from './run-record';
+import { ticketRunId, ticketRunRecord } from './run-record';
 import { pendingTargets, planWindows, setProgress, ticketTargets } from './targets';
 import { sendTestTicket } from './test-ticket';
 import type { Target, TicketAction, TicketDeps, TicketRun } from './types';
@@ -98,7 +98,7 @@ export class TicketEngine {
           // The provider-wide report listed it at or under the threshold: no identity can be over it.
           const result: CustomerCheck = this.deps.stopSignal?.aborted ? { ok: false, actions: [], stopped: true }
             : targets.quiet.get(window)?.has(target.customer.customerId) ? { ok: true, actions: [] }
-              : await checkCustomer(this.deps, { target, window, end, botnet: targets.botnet });
+              : await checkCustomer(this.deps, { target, window, end, botnet: targets.botnet, runId: ticketRunId(startedAt) });
           actions.push(...result.actions);
           if (result.stopped) {
             // Left for the next check, from this window on: nothing of it is lost or counted done.

@@ -8,7 +8,7 @@
 import { HttpError } from '../../adapters/http/client';
 import { StoppedWaitingError } from '../../adapters/http/rate-limiter';
 import type { PsaCompany } from '../../adapters/psa/adapter';
-import { ledgerKey, type TicketLedgerEntry } from '../../adapters/store/state';
+import { ledgerKey, type PsaWrite, type TicketLedgerEntry } from '../../adapters/store/state';
 import type { UmbrellaIdentity } from '../../adapters/umbrella/schemas';
 import { describeError } from '../../domain/errors';
 import { oneLine, psaText } from '../../domain/text';
@@ -21,7 +21,8 @@ export const MARKER_PREFIX = 'umbrella-psa-sync';
 export interface CustomerCheck { ok: boolean; actions: TicketAction[]; error?: string; stopped?: boolean }
 
 /** A window of one customer, and the botnet category ids its calls ask for. */
-interface WindowScope { target: Target; window: number; end: number; botnet: number[] }
+/** One customer's window in one check; runId names the check in the audit trail. */
+interface WindowScope { target: Target; window: number; end: number; botnet: number[]; runId: string }
 
 type HitDeps = Pick<TicketDeps, 'umbrella' | 'psa' | 'state' | 'threshold'>;
 
@@ -90,10 +91,15 @@ async function handleHit(deps: HitDeps, scope: WindowScope, company: PsaCompany,
   const { target: { customer }, window } = scope;
   const key = ledgerKey(psa.kind, customer.customerId, identity.id);
   const base = { orgId: customer.customerId, customer: customer.customerName, identity: identity.label, window, count };
-  const save = (entry: TicketLedgerEntry) => { state.updateNow((s) => { s.tickets.ledger[key] = entry; }); };
+  const written = (entity: 'ticket' | 'note', ticketId: number, detail: string): PsaWrite => ({
+    runId: scope.runId, psa: psa.kind, orgId: customer.customerId, customer: customer.customerName, companyId: company.id, company: company.name,
+    entity, entityId: String(ticketId), action: entity === 'ticket' ? 'created' : 'added', changes: [], detail,
+  });
+  const save = (entry: TicketLedgerEntry, writes: PsaWrite[] = []) => { state.updateNow((s) => { s.tickets.ledger[key] = entry; }, writes); };
   const note = async (ticketId: number, title: string, entry: TicketLedgerEntry) => {
-    await psa.addNote(ticketId, oneLine(psaText(title)), await details(deps, scope, identity, count));
-    save(entry);
+    const noteTitle = oneLine(psaText(title));
+    await psa.addNote(ticketId, noteTitle, await details(deps, scope, identity, count));
+    save(entry, [written('note', ticketId, `${identity.label}: ${noteTitle}`)]);
     return { ...base, action: 'noted' as const, ticketId };
   };
   let entry = state.get().tickets.ledger[key];
@@ -143,6 +149,6 @@ async function handleHit(deps: HitDeps, scope: WindowScope, company: PsaCompany,
     // The answer was lost: the ticket may exist. Look before creating (never a blind retry).
     ticketId = (await psa.findTicketByMarker(marker)) ?? (await psa.createTicket(ticket));
   }
-  save({ ticketId, pendingMarker: null, lastWindow: window, lastCount: count });
+  save({ ticketId, pendingMarker: null, lastWindow: window, lastCount: count }, [written('ticket', ticketId, `${identity.label}: ${ticket.summary}`)]);
   return { ...base, action: 'created', ticketId };
 }

@@ -19,6 +19,11 @@ export interface TicketRunFacts {
   stopped: boolean;
 }
 
+/** The id of the ticket check started at `startedAt`: its run record's id, and what the audit trail's writes name. */
+export function ticketRunId(startedAt: Date): string {
+  return `tickets-${startedAt.toISOString()}`;
+}
+
 export function ticketRunRecord(facts: TicketRunFacts): RunRecord {
   const { actions, checkNow, fatal, usage } = facts;
   const count = (...kinds: TicketAction['action'][]) => actions.filter((a) => kinds.includes(a.action)).length;
@@ -27,7 +32,7 @@ export function ticketRunRecord(facts: TicketRunFacts): RunRecord {
     reason: a.action === 'failed' ? `${a.identity ? `${a.identity}: ` : ''}${windowText(a.window)}: ${a.reason ?? 'failed'}${checkNow ? '' : ' (checked again at the next check)'}` : a.reason ?? a.action,
   }));
   return {
-    id: `tickets-${facts.startedAt.toISOString()}`,
+    id: ticketRunId(facts.startedAt),
     kind: 'tickets',
     psa: facts.psa,
     dryRun: false,

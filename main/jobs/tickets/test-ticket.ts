@@ -1,9 +1,9 @@
-/** "Send test ticket": a labelled ticket to the PSA company given, or to the first customer mapped to an active company. The ledger is left alone. */
+/** "Send test ticket": a labelled ticket to the PSA company given, or to the first customer mapped to an active company. The ledger is left alone; the audit trail records it. */
 import { companyKey, type PsaCompany } from '../../adapters/psa/adapter';
 import { NotConfiguredError } from '../../domain/errors';
 import type { TicketDeps } from './types';
 
-export async function sendTestTicket(deps: Pick<TicketDeps, 'companies' | 'mappings' | 'psa'>, now: Date, reference?: string): Promise<{ ticketId: number; company: PsaCompany }> {
+export async function sendTestTicket(deps: Pick<TicketDeps, 'companies' | 'mappings' | 'psa' | 'state'>, now: Date, reference?: string): Promise<{ ticketId: number; company: PsaCompany }> {
   const companies = await deps.companies();
   let company: PsaCompany | undefined;
   if (reference !== undefined) {
@@ -18,11 +18,16 @@ export async function sendTestTicket(deps: Pick<TicketDeps, 'companies' | 'mappi
     if (!company) throw new NotConfiguredError('Pick the PSA company the test ticket goes to (no customer is mapped to an active PSA company yet).');
   }
   const stamp = now.toISOString();
+  const summary = '[TEST] Umbrella PSA Sync test ticket - please close';
   const ticketId = await deps.psa.createTicket({
     company,
-    summary: '[TEST] Umbrella PSA Sync test ticket - please close',
+    summary,
     description: `This is a test ticket sent from Umbrella PSA Sync at ${stamp} to check the ticketing settings (board or queue, status, priority, types). It can be closed.`,
     marker: `umbrella-psa-sync/test/${stamp}`,
   });
+  deps.state.record([{
+    runId: null, psa: deps.psa.kind, orgId: null, customer: null, companyId: company.id, company: company.name,
+    entity: 'ticket', entityId: String(ticketId), action: 'created', changes: [], detail: summary,
+  }]);
   return { ticketId, company };
 }

@@ -1,7 +1,7 @@
 /** The sync side of Autotask: product `OpenDNS_Umbrella`, 16 configuration item UDFs, one configuration item per company. */
 import { HttpError } from '../../http/client';
 import { FIELDS, normaliseFieldName, type FieldKey, type FieldValues } from '../../../domain/fields';
-import type { StateStore } from '../../store/state';
+import { setupWrite, type StateStore } from '../../store/state';
 import { companyKey, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaApiUsage, type PsaCompany, type PsaSyncAdapter } from '../adapter';
 import { AutotaskError, type AutotaskClient } from './client';
 import { z } from 'zod';
@@ -52,6 +52,7 @@ export class AutotaskSyncAdapter implements PsaSyncAdapter {
         notes.push(`Would create the product "${PRODUCT_NAME}".`);
       } else {
         productId = await this.createProduct(this.materialBillingCodeId);
+        this.state.record([setupWrite('autotask', 'product', productId, 'name', PRODUCT_NAME, `material billing code ${String(this.materialBillingCodeId)}`)]);
         notes.push(`Created the product "${PRODUCT_NAME}".`);
       }
     }
@@ -72,6 +73,7 @@ export class AutotaskSyncAdapter implements PsaSyncAdapter {
       try {
         await this.client.createConfigurationItemUdf(field.udf, field.multiLine);
         udfNames[field.key] = field.udf;
+        this.state.record([setupWrite('autotask', 'udf', null, 'name', field.udf, `configuration item user-defined field, ${field.multiLine ? 'multi line' : 'single line'} text`)]);
         notes.push(`Created the user-defined field "${field.udf}".`);
       } catch (error) {
         failed.push(`${field.udf} (${field.multiLine ? 'multi line' : 'single line'} text)`);

@@ -1,7 +1,7 @@
 /** The sync side of ConnectWise: configuration type `OpenDNS_Umbrella`, its 16 questions, one configuration per company. */
 import { HttpError } from '../../http/client';
 import { FIELDS, normaliseFieldName, type FieldKey, type FieldValues } from '../../../domain/fields';
-import type { StateStore } from '../../store/state';
+import { setupWrite, type StateStore } from '../../store/state';
 import { companyKey, NO_API_USAGE, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaApiUsage, type PsaCompany, type PsaSyncAdapter } from '../adapter';
 import { ConnectWiseError, type ConnectWiseClient } from './client';
 import type { Configuration, ConfigurationAnswer } from './schemas';
@@ -46,6 +46,7 @@ export class ConnectWiseSyncAdapter implements PsaSyncAdapter {
     if (!type) {
       if (dryRun) return { notes: [`Would create the configuration type "${CONFIGURATION_TYPE_NAME}" with ${String(FIELDS.length)} questions.`], ready: false };
       type = await this.client.createConfigurationType(CONFIGURATION_TYPE_NAME);
+      this.state.record([setupWrite('connectwise', 'configuration type', type.id, 'name', CONFIGURATION_TYPE_NAME)]);
       notes.push(`Created the configuration type "${CONFIGURATION_TYPE_NAME}".`);
     }
     const existing = (await this.client.listQuestions(type.id)).filter((q) => q.inactiveFlag !== true);
@@ -66,6 +67,7 @@ export class ConnectWiseSyncAdapter implements PsaSyncAdapter {
         question: field.question, fieldType: field.cwFieldType, entryType: 'EntryField', sequenceNumber: index + 1, numberOfDecimals: 0,
       });
       questionIds[field.key] = created.id;
+      this.state.record([setupWrite('connectwise', 'question', created.id, 'question', field.question, `on the configuration type "${type.name}"`)]);
       notes.push(`Created the question "${field.question}".`);
     }
     if (missing.length > 0) return { notes: [...notes, `Would create the questions: ${missing.join(', ')}.`], ready: false };

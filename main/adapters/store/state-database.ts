@@ -1,0 +1,654 @@
+/**
+ * The state database (state.db, SQLite through node:sqlite) beside settings.json, shared by the app, the
+ * CLI and the service. WAL, so readers never wait for a writer; a busy timeout, so that writers wait for
+ * each other instead of failing. Each change is written at once in its own short transaction holding only
+ * the rows it changed (a customer's result, a ledger entry) and the PSA writes it records, so a kill -9
+ * loses at most the change being written. Another process's writes are seen at the next `get`
+ * (PRAGMA data_version says when there are any).
+ *
+ * The first open imports a state.json written by an earlier version (state-file.ts) and keeps it as
+ * state.json.migrated. A database that cannot be opened or fails its integrity check is moved aside with
+ * a notice, and the app starts from an empty one: configurations and open tickets are looked up in the
+ * PSA before anything is created, so nothing is created twice. An entry that fails its schema loses only
+ * itself.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { z } from 'zod';
+import { PsaWriteRecordSchema, WrittenFieldSchema } from '../../../preload/contract';
+import { describeError } from '../../domain/errors';
+import { noticingLog, withFileErrors, type StoreFileOptions } from './file-lock';
+import {
+  ConfigurationStateSchema, HISTORY_LIMIT, KeptMonthlyFiguresSchema, LastResultSchema, pruneState, RunRecordSchema, StateSchema,
+  TicketLedgerEntrySchema, TicketProgressSchema, type AppState, type HistoryQuery, type PsaWrite,
+  type PsaWriteRecord, type RunRecord, type StateChange, type StateStore,
+} from './state';
+import { LEGACY_STATE_FILE, readLegacyState } from './state-file';
+import { threadBytesWritten } from './write-meter';
+
+export const STATE_DATABASE = 'state.db';
+/** How long the run history and the audit trail are kept unless the settings say otherwise. */
+export const DEFAULT_HISTORY_DAYS = 365;
+
+export interface OpenStateOptions extends StoreFileOptions {
+  /** How long a write waits for another process's transaction (default 15 s; tests shorten it). */
+  lockWaitMs?: number;
+  /** Days the run history and the audit trail are kept (default DEFAULT_HISTORY_DAYS); asked at each daily pruning, so a changed setting applies. */
+  historyDays?: () => number;
+}
+
+/** A change that could not be written is tried again after this long, then twice as long, up to a minute. */
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 60_000;
+/** Page size of a new database: a customer's result (about 1 KB) fits in one page. */
+const PAGE_SIZE = 1024;
+const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
+/** Retention is applied at a process's first write and then once a day. */
+const PRUNE_EVERY_MS = 86_400_000;
+
+/** The schema, one step per version (PRAGMA user_version); a step is never changed once released. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE entries (id INTEGER PRIMARY KEY, section TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (section, key));
+   CREATE TABLE runs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, started_at TEXT NOT NULL, record TEXT NOT NULL);
+   CREATE INDEX runs_started ON runs (started_at);
+   CREATE TABLE psa_writes (
+     id INTEGER PRIMARY KEY, at TEXT NOT NULL, run_id TEXT, psa TEXT NOT NULL, org_id INTEGER, customer TEXT,
+     company_id INTEGER, company TEXT, entity TEXT NOT NULL, entity_id TEXT, action TEXT NOT NULL, changes TEXT NOT NULL, detail TEXT);
+   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];
+
+type Records = Pick<AppState, 'configurations' | 'lastResults' | 'monthly'> & Pick<AppState['tickets'], 'ledger' | 'progress'>;
+
+/** The keyed parts of the state: one row per entry. */
+const RECORD_SECTIONS: { [K in keyof Records]: { schema: z.ZodType<Records[K][string]>; of: (s: AppState) => Records[K] } } = {
+  configurations: { schema: ConfigurationStateSchema, of: (s) => s.configurations },
+  lastResults: { schema: LastResultSchema, of: (s) => s.lastResults },
+  monthly: { schema: KeptMonthlyFiguresSchema, of: (s) => s.monthly },
+  ledger: { schema: TicketLedgerEntrySchema, of: (s) => s.tickets.ledger },
+  progress: { schema: TicketProgressSchema, of: (s) => s.tickets.progress },
+};
+type RecordSection = keyof Records;
+const RECORD_NAMES = Object.keys(RECORD_SECTIONS) as RecordSection[];
+
+/** The single values, one row each in section "single". */
+const SINGLES = {
+  connectwiseSchema: { schema: StateSchema.shape.connectwiseSchema, get: (s: AppState) => s.connectwiseSchema, set: (s: AppState, v: AppState['connectwiseSchema']) => { s.connectwiseSchema = v; } },
+  autotaskSchema: { schema: StateSchema.shape.autotaskSchema, get: (s: AppState) => s.autotaskSchema, set: (s: AppState, v: AppState['autotaskSchema']) => { s.autotaskSchema = v; } },
+  umbrellaCustomers: { schema: StateSchema.shape.umbrellaCustomers, get: (s: AppState) => s.umbrellaCustomers, set: (s: AppState, v: AppState['umbrellaCustomers']) => { s.umbrellaCustomers = v; } },
+  lastProcessedWindow: {
+    schema: StateSchema.shape.tickets.unwrap().shape.lastProcessedWindow,
+    get: (s: AppState) => s.tickets.lastProcessedWindow,
+    set: (s: AppState, v: AppState['tickets']['lastProcessedWindow']) => { s.tickets.lastProcessedWindow = v; },
+  },
+} as const;
+type SingleName = keyof typeof SINGLES;
+const SINGLE_NAMES = Object.keys(SINGLES) as SingleName[];
+const SINGLE = 'single';
+
+/** The schema of a section or single value by the name stored in a row, if this version knows it. */
+function schemaOf(table: Record<string, { schema: z.ZodType }>, name: string): z.ZodType | undefined {
+  return Object.hasOwn(table, name) ? table[name]?.schema : undefined;
+}
+
+/** What is in the database, as this process last read or wrote it: the object in memory and its stored text. */
+interface Persisted { ref: unknown; text: string }
+
+interface Row { section: string; key: string; value: string }
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+const stamp = (date: Date) => date.toISOString().replace(/[:.]/g, '-');
+
+/** SQLite's complaint in the user's words, where a user can act on it. */
+function whyNotWritten(error: unknown, lockWaitMs: number): string {
+  const code = (error as { errcode?: number } | null)?.errcode;
+  if (code === 5 || code === 6) return `another process (the app, the CLI or the service) held it for longer than ${String(lockWaitMs / 1000)} s (database is locked)`;
+  if (code === 13) return 'the disk is full (SQLITE_FULL); free some space on the disk that holds the settings folder';
+  if (code === 8) return 'it is on a read-only file system or is not writable (SQLITE_READONLY)';
+  return describeError(error);
+}
+
+function isDamage(error: unknown): boolean {
+  const code = (error as { errcode?: number } | null)?.errcode;
+  // SQLITE_CORRUPT (11), SQLITE_NOTADB (26), SQLITE_CANTOPEN (14: a folder where the file should be).
+  if ((error as NodeJS.ErrnoException | null)?.code === 'EISDIR') return true;
+  return code === 11 || code === 26 || code === 14 || /file is not a database|malformed|unable to open database file/i.test(describeError(error));
+}
+
+/**
+ * The database, opened, brought to this version's schema and checked, or the reason it is unusable. The
+ * check covers the tables read at start (the state's entries and the run history); the audit trail, which
+ * only grows, is not read through at every start.
+ */
+function openChecked(file: string, readOnly: boolean, lockWaitMs: number): DatabaseSync {
+  // Private to the user: SQLite gives its -wal and -shm files the database file's mode.
+  if (!readOnly) fs.closeSync(fs.openSync(file, 'a', 0o600));
+  const db = new DatabaseSync(file, { readOnly, timeout: lockWaitMs });
+  try {
+    if (!readOnly) {
+      // Small pages: each customer's result is its own transaction, and a transaction writes whole pages
+      // (only a new database takes the size). The WAL is cut back after a big transaction.
+      db.exec(`PRAGMA page_size = ${String(PAGE_SIZE)}; PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = ${String(WAL_LIMIT_BYTES)}`);
+      migrate(db, file);
+    }
+    const tables = new Set((db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
+    for (const table of ['entries', 'runs'].filter((t) => tables.has(t))) {
+      const check = db.prepare(`PRAGMA quick_check(${table})`).all() as { quick_check: string }[];
+      if (check.length !== 1 || check[0]?.quick_check !== 'ok') {
+        throw Object.assign(new Error(`failed its integrity check (${check.slice(0, 3).map((c) => c.quick_check).join('; ')})`), { errcode: 11 });
+      }
+    }
+    db.exec('PRAGMA synchronous = NORMAL');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Changes when another connection (another process) commits; never for this connection's own writes. */
+function currentVersion(db: DatabaseSync): number {
+  return (db.prepare('PRAGMA data_version').get() as { data_version: number }).data_version;
+}
+
+function migrate(db: DatabaseSync, file: string): void {
+  const version = () => (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  if (version() === MIGRATIONS.length) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const from = version();
+    if (from > MIGRATIONS.length) {
+      throw new Error(`The state database ${file} was written by a newer version of Umbrella PSA Sync (schema ${String(from)}; this version knows ${String(MIGRATIONS.length)}). Install the newer version again.`);
+    }
+    for (const step of MIGRATIONS.slice(from)) db.exec(step);
+    db.exec(`PRAGMA user_version = ${String(MIGRATIONS.length)}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+export function openStateStore(options: OpenStateOptions): StateStore {
+  const file = path.join(options.dir, STATE_DATABASE);
+  const now = options.now ?? (() => new Date());
+  const readOnly = options.readOnly ?? false;
+  const lockWaitMs = options.lockWaitMs ?? 15_000;
+  const historyDays = options.historyDays ?? (() => DEFAULT_HISTORY_DAYS);
+  const log = noticingLog(options);
+
+  const open = (): DatabaseSync | null => {
+    if (readOnly) {
+      if (!fs.existsSync(file)) return null;
+      try {
+        return openChecked(file, true, lockWaitMs);
+      } catch (error) {
+        options.log.error(`State database ${file} cannot be read (${describeError(error)}); showing nothing from it, and changing nothing.`);
+        return null;
+      }
+    }
+    withFileErrors(file, () => fs.mkdirSync(options.dir, { recursive: true }));
+    try {
+      return openChecked(file, false, lockWaitMs);
+    } catch (error) {
+      if (!isDamage(error)) throw error;
+      const aside = `${file}.corrupt-${stamp(now())}`;
+      for (const suffix of ['', '-wal', '-shm']) {
+        try {
+          fs.renameSync(`${file}${suffix}`, `${aside}${suffix}`);
+        } catch (moveError) {
+          if ((moveError as NodeJS.ErrnoException).code !== 'ENOENT') throw moveError;
+        }
+      }
+      log.error(
+        `State database ${file} was damaged (${describeError(error)}). It was moved to ${aside} and a new one started; ` +
+          'configurations and open tickets are looked up in the PSA before anything is created, so nothing is created twice.',
+      );
+      return openChecked(file, false, lockWaitMs);
+    }
+  };
+
+  let db = open();
+  const persisted = new Map<string, Map<string, Persisted>>([...RECORD_NAMES, SINGLE].map((s) => [s, new Map()]));
+  /** Ids of the runs in `state.runs` that are in the database. */
+  let storedRuns = new Set<string>();
+  let dataVersion = db ? currentVersion(db) : -1;
+  /** Changes made in memory and not yet written: re-applied if another process writes meanwhile. */
+  let pending: StateChange[] = [];
+  let pendingWrites: PsaWrite[] = [];
+  let retry: { timer: NodeJS.Timeout; retryMs: number; since: number } | null = null;
+  let bytesWritten = 0;
+  let lastPrune = 0;
+  /** A state.json not imported yet, shown by a read-only opening (status) where there is no database. */
+  let legacy: AppState | null = null;
+
+  const metered = <T>(body: () => T): T => {
+    const before = threadBytesWritten();
+    try {
+      return body();
+    } finally {
+      bytesWritten += threadBytesWritten() - before;
+    }
+  };
+
+  /**
+   * The parts of the state, each read from the database when first used (a command that shows the run
+   * history never reads 5,000 configurations) and again after another process has written.
+   */
+  let parts: Partial<Records> & { singles?: Pick<AppState, 'connectwiseSchema' | 'autotaskSchema' | 'umbrellaCustomers'> & { lastProcessedWindow: number | null }; runs?: RunRecord[] } = {};
+
+  const reportDropped = (handle: DatabaseSync, dropped: (Row & { why: string })[]) => {
+    if (dropped.length === 0) return;
+    const list = dropped.slice(0, 5).map((d) => `${d.section}.${d.key} (${d.why})`).join(', ');
+    const more = dropped.length > 5 ? ` and ${String(dropped.length - 5)} more` : '';
+    if (readOnly) {
+      options.log.error(`State database ${file}: ${String(dropped.length)} invalid entr${dropped.length === 1 ? 'y' : 'ies'} not shown: ${list}${more}.`);
+      return;
+    }
+    const remove = handle.prepare('DELETE FROM entries WHERE section = ? AND key = ? AND value = ?');
+    for (const d of dropped) remove.run(d.section, d.key, d.value);
+    log.error(
+      `State database ${file}: dropped ${String(dropped.length)} invalid entr${dropped.length === 1 ? 'y' : 'ies'}: ${list}${more}; everything else was kept. ` +
+        'Configurations and open tickets are looked up in the PSA before anything is created, so nothing is created twice.',
+    );
+  };
+
+  /** One section's rows, each checked against its schema: an invalid one is dropped (and deleted, when writable). */
+  const loadSection = (section: string, schemaFor: (key: string) => z.ZodType | undefined): Map<string, Persisted> => {
+    const loaded = new Map<string, Persisted>();
+    if (!db) return loaded;
+    const known = persisted.get(section);
+    const dropped: (Row & { why: string })[] = [];
+    for (const row of db.prepare('SELECT key, value FROM entries WHERE section = ?').all(section) as unknown as Omit<Row, 'section'>[]) {
+      const same = known?.get(row.key);
+      if (same?.text === row.value) {
+        loaded.set(row.key, same);
+        continue;
+      }
+      const schema = schemaFor(row.key);
+      if (!schema) {
+        dropped.push({ section, ...row, why: 'not known to this version' });
+        continue;
+      }
+      let parsed: z.ZodSafeParseResult<unknown>;
+      try {
+        parsed = schema.safeParse(JSON.parse(row.value));
+      } catch (error) {
+        dropped.push({ section, ...row, why: `not valid JSON: ${describeError(error)}` });
+        continue;
+      }
+      if (!parsed.success) {
+        dropped.push({ section, ...row, why: parsed.error.issues[0]?.message ?? 'invalid' });
+        continue;
+      }
+      loaded.set(row.key, { ref: deepFreeze(parsed.data), text: row.value });
+    }
+    reportDropped(db, dropped);
+    persisted.set(section, loaded);
+    return loaded;
+  };
+
+  const legacyState = () => {
+    if (legacy === null) {
+      const file = path.join(options.dir, LEGACY_STATE_FILE);
+      legacy = !db && readOnly && fs.existsSync(file) ? readLegacyState(file).state : StateSchema.parse({});
+    }
+    return legacy;
+  };
+
+  function recordsOf<K extends RecordSection>(name: K): Records[K] {
+    const cached = parts[name];
+    if (cached) return cached;
+    const record: Record<string, unknown> = db ? {} : { ...RECORD_SECTIONS[name].of(legacyState()) };
+    if (db) for (const [key, entry] of loadSection(name, () => RECORD_SECTIONS[name].schema)) record[key] = entry.ref;
+    parts[name] = record as Records[K];
+    return record as Records[K];
+  }
+
+  const singles = () => {
+    if (parts.singles) return parts.singles;
+    const loaded = db ? loadSection(SINGLE, (key) => schemaOf(SINGLES, key)) : null;
+    const value = <T>(name: SingleName, fallback: T): T => (loaded ? (loaded.get(name)?.ref as T | undefined) ?? fallback : fallback);
+    const old = legacyState();
+    parts.singles = {
+      connectwiseSchema: value('connectwiseSchema', old.connectwiseSchema),
+      autotaskSchema: value('autotaskSchema', old.autotaskSchema),
+      umbrellaCustomers: value('umbrellaCustomers', old.umbrellaCustomers),
+      lastProcessedWindow: value('lastProcessedWindow', old.tickets.lastProcessedWindow),
+    };
+    return parts.singles;
+  };
+
+  const runsOf = (): RunRecord[] => {
+    if (parts.runs) return parts.runs;
+    const runs: RunRecord[] = [];
+    if (db) {
+      for (const { record } of db.prepare('SELECT record FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(HISTORY_LIMIT) as { record: string }[]) {
+        try {
+          const parsed = RunRecordSchema.safeParse(JSON.parse(record));
+          if (parsed.success) runs.push(deepFreeze(parsed.data));
+        } catch {
+          // A damaged run record is left out of the list; the rest stays.
+        }
+      }
+    } else {
+      runs.push(...legacyState().runs);
+    }
+    parts.runs = runs;
+    storedRuns = new Set(runs.map((r) => r.id));
+    return runs;
+  };
+
+  const tickets: AppState['tickets'] = {
+    get ledger() { return recordsOf('ledger'); },
+    set ledger(value) { parts.ledger = value; },
+    get progress() { return recordsOf('progress'); },
+    set progress(value) { parts.progress = value; },
+    get lastProcessedWindow() { return singles().lastProcessedWindow; },
+    set lastProcessedWindow(value) { singles().lastProcessedWindow = value; },
+  };
+  const state: AppState = {
+    version: 1,
+    get configurations() { return recordsOf('configurations'); },
+    set configurations(value) { parts.configurations = value; },
+    get lastResults() { return recordsOf('lastResults'); },
+    set lastResults(value) { parts.lastResults = value; },
+    get monthly() { return recordsOf('monthly'); },
+    set monthly(value) { parts.monthly = value; },
+    get connectwiseSchema() { return singles().connectwiseSchema; },
+    set connectwiseSchema(value) { singles().connectwiseSchema = value; },
+    get autotaskSchema() { return singles().autotaskSchema; },
+    set autotaskSchema(value) { singles().autotaskSchema = value; },
+    get umbrellaCustomers() { return singles().umbrellaCustomers; },
+    set umbrellaCustomers(value) { singles().umbrellaCustomers = value; },
+    get runs() { return runsOf(); },
+    set runs(value) { runsOf(); parts.runs = value; },
+    get tickets() { return tickets; },
+    set tickets(value) { Object.assign(tickets, value); },
+  };
+
+  /** Forgets what was read if another process has written since: each part is read again when next used. */
+  const refresh = (handle: DatabaseSync) => {
+    const version = currentVersion(handle);
+    if (version === dataVersion) return;
+    dataVersion = version;
+    parts = {};
+    for (const change of pending) change(state);
+  };
+
+  /** The rows that differ from what is stored: upserts and deletes, and the runs not yet stored. */
+  const differences = () => {
+    const upserts: { section: string; key: string; text: string; ref: unknown }[] = [];
+    const deletes: { section: string; key: string }[] = [];
+    for (const section of RECORD_NAMES) {
+      const record = parts[section] as Record<string, unknown> | undefined;
+      if (!record) continue;
+      const stored = persisted.get(section) ?? new Map<string, Persisted>();
+      for (const [key, ref] of Object.entries(record)) {
+        const known = stored.get(key);
+        if (known?.ref === ref) continue;
+        const text = JSON.stringify(ref);
+        if (known?.text !== text) upserts.push({ section, key, text, ref });
+      }
+      for (const key of stored.keys()) if (!(key in record)) deletes.push({ section, key });
+    }
+    const storedSingles = persisted.get(SINGLE) ?? new Map<string, Persisted>();
+    for (const name of parts.singles ? SINGLE_NAMES : []) {
+      const ref = SINGLES[name].get(state);
+      const known = storedSingles.get(name);
+      if (known?.ref === ref) continue;
+      if (ref === null) {
+        if (known) deletes.push({ section: SINGLE, key: name });
+        continue;
+      }
+      const text = JSON.stringify(ref);
+      if (known?.text !== text) upserts.push({ section: SINGLE, key: name, text, ref });
+    }
+    const runs = (parts.runs ?? []).filter((r) => !storedRuns.has(r.id));
+    return { upserts, deletes, runs };
+  };
+
+  const applyRetention = (handle: DatabaseSync) => {
+    const nowMs = now().getTime();
+    if (nowMs - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = nowMs;
+    pruneState(state, nowMs);
+    const cutoff = new Date(nowMs - historyDays() * 86_400_000).toISOString();
+    handle.prepare('DELETE FROM runs WHERE started_at < ?').run(cutoff);
+    state.runs = state.runs.filter((r) => r.startedAt >= cutoff);
+    handle.prepare('DELETE FROM psa_writes WHERE at < ?').run(cutoff);
+  };
+
+  const writeChanges = (handle: DatabaseSync, writes: readonly PsaWrite[]) => {
+    applyRetention(handle);
+    const { upserts, deletes, runs } = differences();
+    if (upserts.length > 0) {
+      const upsert = handle.prepare('INSERT INTO entries (section, key, value) VALUES (?, ?, ?) ON CONFLICT (section, key) DO UPDATE SET value = excluded.value');
+      for (const u of upserts) upsert.run(u.section, u.key, u.text);
+    }
+    if (deletes.length > 0) {
+      const remove = handle.prepare('DELETE FROM entries WHERE section = ? AND key = ?');
+      for (const d of deletes) remove.run(d.section, d.key);
+    }
+    if (runs.length > 0) {
+      const insert = handle.prepare('INSERT OR REPLACE INTO runs (id, kind, started_at, record) VALUES (?, ?, ?, ?)');
+      for (const run of runs) insert.run(run.id, run.kind, run.startedAt, JSON.stringify(run));
+    }
+    if (writes.length > 0) {
+      const at = now().toISOString();
+      const insert = handle.prepare(
+        'INSERT INTO psa_writes (at, run_id, psa, org_id, customer, company_id, company, entity, entity_id, action, changes, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const w of writes) {
+        insert.run(at, w.runId, w.psa, w.orgId, w.customer, w.companyId, w.company, w.entity, w.entityId, w.action, JSON.stringify(w.changes), w.detail);
+      }
+    }
+    return () => {
+      for (const u of upserts) persisted.get(u.section)?.set(u.key, { ref: deepFreeze(u.ref), text: u.text });
+      for (const d of deletes) persisted.get(d.section)?.delete(d.key);
+      if (parts.runs) {
+        if (parts.runs.length > HISTORY_LIMIT) parts.runs = parts.runs.slice(0, HISTORY_LIMIT);
+        storedRuns = new Set(parts.runs.map((r) => r.id));
+      }
+    };
+  };
+
+  /** Applies `change` to the latest state and writes what changed, in one transaction. */
+  const commit = (change: StateChange | null, writes: readonly PsaWrite[]) => {
+    if (readOnly || !db) throw new Error('The state database was opened read-only');
+    const handle = db;
+    metered(() => {
+      handle.exec('BEGIN IMMEDIATE');
+      try {
+        refresh(handle);
+        if (change) {
+          change(state);
+          pending.push(change);
+        }
+        pendingWrites.push(...writes);
+        const done = writeChanges(handle, pendingWrites);
+        handle.exec('COMMIT');
+        done();
+        pending = [];
+        pendingWrites = [];
+      } catch (error) {
+        if (handle.isTransaction) handle.exec('ROLLBACK');
+        throw error;
+      }
+    });
+    if (retry) {
+      clearTimeout(retry.timer);
+      options.log.info(`State database ${file} written again after ${String(Math.round((Date.now() - retry.since) / 1000))} s; nothing was lost.`);
+      retry = null;
+    }
+  };
+
+  /** A change that could not be written stays in memory and is tried again later (and at the next write). */
+  const keepForLater = (error: unknown) => {
+    const retryMs = retry ? Math.min(retry.retryMs * 2, RETRY_MAX_MS) : RETRY_FIRST_MS;
+    if (!retry) {
+      options.log.warn(`State database ${file} could not be written (${whyNotWritten(error, lockWaitMs)}); the change is kept in memory and written when it can be (tried again in ${String(retryMs / 1000)} s).`);
+    } else {
+      clearTimeout(retry.timer);
+    }
+    const timer = setTimeout(() => {
+      try {
+        commit(null, []);
+      } catch (again) {
+        keepForLater(again);
+      }
+    }, retryMs);
+    timer.unref();
+    retry = { timer, retryMs, since: retry?.since ?? Date.now() };
+  };
+
+  /** Keeps a change that could not be written: applied in memory (commit did, or does here if the transaction could not even begin). */
+  const keep = (change: StateChange, writes: readonly PsaWrite[], error: unknown) => {
+    if (readOnly) throw error;
+    if (!pending.includes(change)) {
+      change(state);
+      pending.push(change);
+    }
+    for (const w of writes) if (!pendingWrites.includes(w)) pendingWrites.push(w);
+    keepForLater(error);
+  };
+
+  const importLegacy = (handle: DatabaseSync) => {
+    const legacy = path.join(options.dir, LEGACY_STATE_FILE);
+    if (handle.prepare("SELECT 1 FROM meta WHERE key = 'legacyImport'").get()) return;
+    metered(() => {
+      handle.exec('BEGIN IMMEDIATE');
+      try {
+        if (handle.prepare("SELECT 1 FROM meta WHERE key = 'legacyImport'").get()) {
+          handle.exec('COMMIT');
+          return;
+        }
+        let outcome = 'none';
+        if (fs.existsSync(legacy)) {
+          const { state: imported, damage } = readLegacyState(legacy);
+          const { configurations, lastResults, monthly, connectwiseSchema, autotaskSchema, umbrellaCustomers, runs } = imported;
+          const { ledger, progress, lastProcessedWindow } = imported.tickets;
+          parts = { configurations, lastResults, monthly, ledger, progress, runs, singles: { connectwiseSchema, autotaskSchema, umbrellaCustomers, lastProcessedWindow } };
+          storedRuns = new Set();
+          writeChanges(handle, [])();
+          outcome = `${legacy} at ${now().toISOString()}`;
+          if (damage) log.error(`State file ${legacy} was damaged (${damage}); everything else in it was imported.`);
+        }
+        handle.prepare("INSERT INTO meta (key, value) VALUES ('legacyImport', ?)").run(outcome);
+        handle.exec('COMMIT');
+      } catch (error) {
+        if (handle.isTransaction) handle.exec('ROLLBACK');
+        throw error;
+      }
+    });
+    if (fs.existsSync(legacy)) {
+      fs.renameSync(legacy, `${legacy}.migrated`);
+      options.log.info(`State imported from ${legacy} into ${file}; the original is kept as ${LEGACY_STATE_FILE}.migrated and not read again.`);
+    }
+  };
+
+  if (db && !readOnly) importLegacy(db);
+
+  const historyRows = (query: HistoryQuery): PsaWriteRecord[] => {
+    if (!db) return [];
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (query.customer !== undefined) {
+      where.push('(CAST(org_id AS TEXT) = ? OR lower(customer) = lower(?))');
+      params.push(query.customer, query.customer);
+    }
+    if (query.since !== undefined) {
+      where.push('at >= ?');
+      params.push(query.since);
+    }
+    if (query.runId !== undefined) {
+      where.push('run_id = ?');
+      params.push(query.runId);
+    }
+    const sql = `SELECT * FROM psa_writes${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${query.limit !== undefined ? ' LIMIT ?' : ''}`;
+    if (query.limit !== undefined) params.push(query.limit);
+    return (db.prepare(sql).all(...params) as unknown[]).flatMap(toWriteRecord);
+  };
+
+  return {
+    path: file,
+    get bytesWritten() {
+      return bytesWritten;
+    },
+    get() {
+      if (db) refresh(db);
+      return state;
+    },
+    update(change, writes = []) {
+      try {
+        commit(change, writes);
+      } catch (error) {
+        keep(change, writes, error);
+      }
+    },
+    updateNow(change, writes = []) {
+      try {
+        commit(change, writes);
+      } catch (error) {
+        keep(change, writes, error);
+        throw new Error(`State database ${file} could not be written: ${whyNotWritten(error, lockWaitMs)}. The change is kept in memory and written when it can be.`, { cause: error });
+      }
+    },
+    record(writes) {
+      const unchanged: StateChange = () => undefined;
+      try {
+        commit(unchanged, writes);
+      } catch (error) {
+        keep(unchanged, writes, error);
+      }
+    },
+    flush() {
+      if (!readOnly && (pending.length > 0 || pendingWrites.length > 0)) commit(null, []);
+    },
+    history: (query = {}) => historyRows(query),
+    close() {
+      if (retry) clearTimeout(retry.timer);
+      try {
+        if (!readOnly && (pending.length > 0 || pendingWrites.length > 0)) commit(null, []);
+      } finally {
+        if (pending.length > 0) options.log.error(`State database ${file}: ${String(pending.length)} change(s) could not be written before closing; they are looked up in the PSA again at the next run.`);
+        db?.close();
+        db = null;
+        parts = {};
+        pending = [];
+        pendingWrites = [];
+      }
+    },
+  };
+}
+
+/** A psa_writes row as SQLite returns it. */
+const PsaWriteRowSchema = z.object({
+  id: z.number(), at: z.string(), run_id: z.string().nullable(), psa: z.string(), org_id: z.number().nullable(), customer: z.string().nullable(),
+  company_id: z.number().nullable(), company: z.string().nullable(), entity: z.string(), entity_id: z.string().nullable(),
+  action: z.string(), changes: z.string(), detail: z.string().nullable(),
+});
+
+function toWriteRecord(raw: unknown): PsaWriteRecord[] {
+  const parsed = PsaWriteRowSchema.safeParse(raw);
+  if (!parsed.success) return [];
+  const row = parsed.data;
+  let changes: PsaWriteRecord['changes'] = [];
+  try {
+    changes = WrittenFieldSchema.array().catch([]).parse(JSON.parse(row.changes));
+  } catch {
+    // Shown without its field changes rather than not at all.
+  }
+  const record = PsaWriteRecordSchema.safeParse({
+    id: row.id, at: row.at, runId: row.run_id, psa: row.psa, orgId: row.org_id, customer: row.customer, companyId: row.company_id,
+    company: row.company, entity: row.entity, entityId: row.entity_id, action: row.action, changes, detail: row.detail,
+  });
+  return record.success ? [record.data] : [];
+}

@@ -16,6 +16,8 @@ export const CHANNELS = {
   sendTestTicket: 'tickets:test',
   testConnection: 'connection:test',
   getCustomerOverview: 'customers:overview',
+  getCustomerDetail: 'customers:detail',
+  getRunChanges: 'history:run-changes',
   removeIntegration: 'integration:remove',
   listBillingCodes: 'autotask:billing-codes',
   getTicketingOptions: 'ticketing:options',

@@ -447,6 +447,30 @@ export type BillingCodeOption = z.infer<typeof BillingCodeSchema>;
 
 export const ScheduleStatusSchema = z.array(z.object({ name: z.string(), nextRunAt: z.string(), running: z.boolean() }));
 
+/** PSA writes for the window, with the names the PSA shows for the fields they changed. */
+export const PsaWritesViewSchema = z.object({
+  writes: z.array(PsaWriteRecordSchema),
+  /** Field key -> the question (ConnectWise) or UDF (Autotask) name the PSA shows. */
+  fieldLabels: z.record(z.string(), z.string()),
+});
+export type PsaWritesView = z.infer<typeof PsaWritesViewSchema>;
+
+/** One customer as the app last wrote it to the PSA: the 16 values (when, by which run) and its latest writes. */
+export const CustomerDetailSchema = PsaWritesViewSchema.extend({
+  orgId: z.number().int(),
+  configuration: z.object({
+    configurationId: z.number().int(),
+    companyId: z.number().int(),
+    writtenAt: z.string(),
+    runId: z.string(),
+    values: z.array(z.object({ field: z.string(), label: z.string(), value: z.union([z.string(), z.number()]).nullable() })),
+  }).nullable(),
+});
+export type CustomerDetail = z.infer<typeof CustomerDetailSchema>;
+
+/** How many of a customer's latest writes its detail shows (the CLI's `history --customer` has them all). */
+export const CUSTOMER_WRITES_SHOWN = 100;
+
 // ---- the channels ----
 
 export const MAX_CSV_CHARS = 20_000_000;
@@ -475,6 +499,13 @@ export const contract = {
     response: z.object({ ticketId: z.number().int(), company: z.string() }),
   },
   getCustomerOverview: { channel: CHANNELS.getCustomerOverview, request: NoPayload, response: CustomerOverviewSchema },
+  getCustomerDetail: { channel: CHANNELS.getCustomerDetail, request: z.object({ orgId: z.number().int().positive().max(999_999_999_999) }).strict(), response: CustomerDetailSchema },
+  /** What one run wrote to the PSA (its audit trail). */
+  getRunChanges: {
+    channel: CHANNELS.getRunChanges,
+    request: z.object({ runId: z.string().regex(/^(sync|tickets)-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'A run id such as sync-2026-12-01T00:00:00.000Z') }).strict(),
+    response: PsaWritesViewSchema,
+  },
   testConnection: { channel: CHANNELS.testConnection, request: z.object({ target: z.enum(['umbrella', 'psa']) }).strict(), response: z.object({ message: z.string() }) },
   /** Removes the PSA integration (credentials, site, billing code, ticketing); mappings and Umbrella stay. */
   removeIntegration: { channel: CHANNELS.removeIntegration, request: NoPayload, response: z.object({ settings: SettingsSchema, credentials: CredentialsStatusSchema }) },

@@ -49,6 +49,8 @@ export function serviceHandlers(service: AppService): Handlers {
     sendTestTicket: (request) => service.sendTestTicket(request?.psaCompany),
     testConnection: ({ target }) => service.testConnection(target),
     getCustomerOverview: () => service.getCustomerOverview(),
+    getCustomerDetail: ({ orgId }) => service.getCustomerDetail(orgId),
+    getRunChanges: ({ runId }) => service.getRunChanges(runId),
     removeIntegration: () => service.removeIntegration(),
     listBillingCodes: () => service.listBillingCodes(),
     getTicketingOptions: ({ boardId }) => service.getTicketingOptions(boardId),

@@ -14,12 +14,13 @@ import type {
   Settings,
   SettingsPatch,
 } from '../../preload/contract';
-import { type BillingCodeOption, type CustomerOverview, type RunRecord, type SyncRunView, type TicketingOptions } from '../../preload/contract';
+import { type BillingCodeOption, type CustomerDetail, type CustomerOverview, type PsaWritesView, type RunRecord, type SyncRunView, type TicketingOptions } from '../../preload/contract';
 import type { Scheduler } from '../jobs/scheduler';
 import type { ConnectionTarget } from './connection';
 import type { SecretStore } from '../adapters/store/secrets';
 import type { SettingsStore } from '../adapters/store/settings';
 import type { StateStore } from '../adapters/store/state';
+import { customerDetail, runChanges } from './history-view';
 import type { EngineSlot } from '../jobs/engine-slot';
 import type { SyncEngine } from '../jobs/sync/engine';
 import type { TicketEngine } from '../jobs/tickets/engine';
@@ -188,6 +189,16 @@ export class AppService {
   async sendTestTicket(psaCompany?: string): Promise<{ ticketId: number; company: string }> {
     const { ticketId, company } = await this.deps.tickets.use((engine) => engine.sendTestTicket(psaCompany));
     return { ticketId, company: company.name };
+  }
+
+  /** A customer as the app last wrote it to the PSA, and its latest writes (configuration changes, tickets, notes). */
+  getCustomerDetail(orgId: number): CustomerDetail {
+    return customerDetail(this.deps.state, this.deps.settings.get().psa.kind, orgId);
+  }
+
+  /** What one run wrote to the PSA. */
+  getRunChanges(runId: string): PsaWritesView {
+    return runChanges(this.deps.state, this.deps.settings.get().psa.kind, runId);
   }
 
   getRunHistory(): RunRecord[] {

@@ -122,3 +122,8 @@ export function normaliseFieldName(name: string): string {
     .sort()
     .join(' ');
 }
+
+/** Field key -> the name the PSA shows for it: the ConnectWise question or the Autotask UDF. */
+export function fieldLabels(shownAs: 'question' | 'udf'): Record<string, string> {
+  return Object.fromEntries(FIELDS.map((f) => [f.key, shownAs === 'question' ? f.question : f.udf]));
+}

@@ -6,6 +6,7 @@ import { when } from './labels';
 import { mappingsFromCsv, mappingsToCsv, type CsvImportResult } from '../../preload/mapping-csv';
 import { plural } from '../../preload/plural';
 import { useCustomerOverview, useSaveCsvFile, useSaveMappings, useSettings } from './queries';
+import { CustomerDetailPanel } from './CustomerDetail';
 
 type Filter = 'all' | 'mapped' | 'unmapped' | 'excluded' | 'failed';
 type Row = CustomerOverview['customers'][number];
@@ -36,6 +37,7 @@ export function CustomersScreen() {
   const [threshold, setThreshold] = useState(Math.round(CONFIDENT_SUGGESTION * 100));
   const [confirmClear, setConfirmClear] = useState(false);
   const [imported, setImported] = useState<(CsvImportResult & { fileName: string }) | null>(null);
+  const [selected, setSelected] = useState<Row | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const listId = useId();
 
@@ -125,9 +127,10 @@ export function CustomersScreen() {
           {overview.data.companies.map((c) => <option key={c.reference} value={c.reference}>{c.name}</option>)}
         </datalist>
         <p className="hint" aria-live="polite">{shown.length === rows.length ? plural(rows.length, 'customer') : `${String(shown.length)} of ${plural(rows.length, 'customer')} shown`}</p>
-        <CustomerTable rows={shown} companies={companies} listId={listId} onCompany={setCompany}
+        <CustomerTable rows={shown} companies={companies} listId={listId} onCompany={setCompany} onSelect={setSelected}
           onExclude={(row, excluded) => { update((next) => { next[String(row.orgId)] = { psaCompany: row.psaCompany, excluded }; }); }} />
       </section>
+      {selected ? <CustomerDetailPanel key={selected.orgId} orgId={selected.orgId} name={selected.name} onClose={() => { setSelected(null); }} /> : null}
     </div>
   );
 }
@@ -164,6 +167,7 @@ function CustomerTable(props: {
   listId: string;
   onCompany: (row: Row, reference: string) => void;
   onExclude: (row: Row, excluded: boolean) => void;
+  onSelect: (row: Row) => void;
 }) {
   const { rows } = props;
   const scroller = useRef<HTMLDivElement>(null);
@@ -192,19 +196,22 @@ function CustomerTable(props: {
   );
 }
 
-function CustomerRow({ row, index, companies, listId, onCompany, onExclude }: {
+function CustomerRow({ row, index, companies, listId, onCompany, onExclude, onSelect }: {
   row: Row;
   index: number;
   companies: Map<string, Company>;
   listId: string;
   onCompany: (row: Row, reference: string) => void;
   onExclude: (row: Row, excluded: boolean) => void;
+  onSelect: (row: Row) => void;
 }) {
   const company = row.psaCompany ? companies.get(row.psaCompany.toLowerCase()) : undefined;
   const result = row.lastResult;
   return (
     <tr aria-rowindex={index + 2} style={{ height: ROW_HEIGHT }}>
-      <th scope="row" className="ellipsis" title={row.name}>{row.name}</th>
+      <th scope="row" className="ellipsis" title={row.name}>
+        <button type="button" className="link" aria-label={`Details of ${row.name}`} onClick={() => { onSelect(row); }}>{row.name}</button>
+      </th>
       <td>{row.orgId}</td>
       <td>{row.seats ?? ''}</td>
       <td>

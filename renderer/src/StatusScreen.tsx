@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import type { CustomerOutcomeView, RunProgress, RunRecord, SyncRunView, TicketRunView } from '../../preload/contract';
 import { errorMessage } from './api';
 import { PSA_LABELS, when } from './labels';
-import { useCheckTickets, useCredentialsStatus, usePreviewSync, useRunHistory, useRunSync, useScheduleStatus, useSettings } from './queries';
+import { PsaWriteList } from './PsaWrites';
+import { useCheckTickets, useCredentialsStatus, usePreviewSync, useRunChanges, useRunHistory, useRunSync, useScheduleStatus, useSettings } from './queries';
 
 
 function Counts({ record }: { record: RunRecord }) {
@@ -85,6 +87,24 @@ function LastResult({ title, run }: { title: string; run: SyncRunView | TicketRu
 }
 
 /** The PSA tenant's shared hourly API usage, as the latest run read it (Autotask only). */
+function RunChanges({ run }: { run: RunRecord }) {
+  const changes = useRunChanges(run.id);
+  if (changes.isPending) return <p aria-busy="true">Loading…</p>;
+  if (changes.isError) return <p role="alert" className="error">{errorMessage(changes.error)}</p>;
+  return <PsaWriteList view={changes.data} label={`What the ${run.kind === 'sync' ? 'sync' : 'ticket check'} of ${when(run.startedAt)} wrote to the PSA`} fileName={`umbrella-psa-${run.id.replace(/[:.]/g, '-')}.csv`} withCustomer />;
+}
+
+/** A run's PSA writes, read from the audit trail when the user opens them. */
+function RunChangesDisclosure({ run }: { run: RunRecord }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(e) => { setOpen(e.currentTarget.open); }}>
+      <summary>What this run changed in the PSA</summary>
+      {open ? <RunChanges run={run} /> : null}
+    </details>
+  );
+}
+
 function ApiUsage({ runs }: { runs: RunRecord[] }) {
   const usage = runs.find((r) => r.psaUsage)?.psaUsage;
   if (!usage) return null;
@@ -161,6 +181,7 @@ export function StatusScreen({ running }: { running: Record<RunProgress['kind'],
             <li key={run.id}>
               <span>{when(run.startedAt)}</span> · <span>{run.kind === 'sync' ? (run.dryRun ? 'Preview' : 'Sync') : 'Ticket check'}</span> · <Counts record={run} />
               {run.error ? <span className="error"> · {run.error}</span> : null}
+              {run.dryRun ? null : <RunChangesDisclosure run={run} />}
               {run.problems.some((p) => p.status === 'failed') ? (
                 <details>
                   <summary>Customers that failed, and how to fix them</summary>

@@ -192,3 +192,18 @@ export function useOpenScreenRequests(open: (screen: Screen) => void): void {
 export function useSaveCsvFile() {
   return useMutation({ mutationFn: (request: { fileName: string; contents: string }) => unwrap(bridge().saveCsvFile(request)) });
 }
+
+export const historyKeys = {
+  customer: (orgId: number) => ['customer-detail', orgId] as const,
+  run: (runId: string) => ['run-changes', runId] as const,
+};
+
+/** A customer's values as last written and its latest PSA writes; read when its detail is opened. */
+export function useCustomerDetail(orgId: number) {
+  return useQuery({ queryKey: historyKeys.customer(orgId), queryFn: () => unwrap(bridge().getCustomerDetail({ orgId })) });
+}
+
+/** What a run wrote to the PSA; read when its changes are opened. */
+export function useRunChanges(runId: string) {
+  return useQuery({ queryKey: historyKeys.run(runId), queryFn: () => unwrap(bridge().getRunChanges({ runId })) });
+}

@@ -46,6 +46,8 @@ describe('IPC through the real service and keychain', () => {
       sendTestTicket: undefined,
       testConnection: { target: 'psa' },
       getCustomerOverview: undefined,
+      getCustomerDetail: { orgId: 8100000 },
+      getRunChanges: { runId: 'sync-2026-12-01T00:00:00.000Z' },
       removeIntegration: undefined,
       listBillingCodes: undefined,
       getTicketingOptions: { boardId: null },

@@ -104,6 +104,7 @@ describe('history --csv', () => {
       entity: 'configuration', entityId: '3', action: 'updated', changes: [{ field: 'topDomains', old: '+a.com\nb.com', new: '-c.com' }], detail: '@cmd',
     };
     built.state.record([hostile]);
+    built.state.flush();
     const out: string[] = [];
     const code = await runCli(['history', '--data-dir', h.dir, '--csv'], { out: (l) => out.push(l), err: () => undefined });
     expect(code).toBe(0);

@@ -20,16 +20,34 @@ const dbFile = (dir: string) => path.join(dir, STATE_DATABASE);
 const fixture = path.join(import.meta.dirname, '..', 'fixtures', 'legacy-state.json');
 
 describe('state database', () => {
-  it('writes each change at once, in its own transaction: another process sees it without the writer closing (as after a kill -9)', () => {
+  it('writes each change before the process does anything else: another process sees it without the writer closing (as after a kill -9)', async () => {
     const dir = tempDir();
     const store = openStateStore({ dir, log: memoryLogger() });
     store.update((s) => { s.configurations['connectwise:1'] = configuration(5); });
+    expect(store.get().configurations['connectwise:1']?.configurationId).toBe(5);
+    await new Promise(setImmediate);
     // Not closed, not flushed: what a process killed right after the write leaves behind.
     expect(openStateStore({ dir, log: memoryLogger() }).get().configurations['connectwise:1']?.configurationId).toBe(5);
     expect(store.bytesWritten).toBeGreaterThan(0);
   });
 
-  it('a write that finds the database held by another process past the busy timeout is said once and kept, then written once it is free', () => {
+  it('the changes of one turn of the event loop share one transaction (a check marking many quiet customers done)', async () => {
+    const dir = tempDir();
+    const store = openStateStore({ dir, log: memoryLogger() });
+    store.updateNow(() => undefined);
+    const one = store.bytesWritten;
+    store.update((s) => { s.tickets.progress['connectwise:0'] = { doneThrough: Date.now() }; });
+    await new Promise(setImmediate);
+    const single = store.bytesWritten - one;
+    for (let i = 1; i <= 100; i++) store.update((s) => { s.tickets.progress[`connectwise:${String(i)}`] = { doneThrough: Date.now() }; });
+    await new Promise(setImmediate);
+    const hundred = store.bytesWritten - one - single;
+    expect(Object.keys(openStateStore({ dir, log: memoryLogger() }).get().tickets.progress)).toHaveLength(101);
+    // A hundred small rows fit a handful of pages: far less than a hundred transactions of a page each.
+    expect(hundred).toBeLessThan(single * 20);
+  });
+
+  it('a write that finds the database held by another process past the busy timeout is said once and kept, then written once it is free', async () => {
     const dir = tempDir();
     const log = memoryLogger();
     const store = openStateStore({ dir, log, lockWaitMs: 100 });
@@ -39,6 +57,7 @@ describe('state database', () => {
     other.exec('BEGIN IMMEDIATE');
     store.update((s) => { s.configurations['connectwise:2'] = configuration(2); });
     store.update((s) => { s.runs = [run(1), ...s.runs]; });
+    await new Promise(setImmediate);
     expect(log.lines.filter((l) => l.startsWith('warn'))).toEqual([
       expect.stringMatching(/^warn: State database .*state\.db could not be written \(another process \(the app, the CLI or the service\) held it for longer than 0\.1 s \(database is locked\)\); the change is kept in memory and written when it can be/),
     ]);
@@ -70,6 +89,7 @@ describe('state database', () => {
     for (let i = 0; i < HISTORY_LIMIT + 5; i++) {
       store.update((s) => { s.runs = [run(i, new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString()), ...s.runs].slice(0, HISTORY_LIMIT); });
     }
+    store.flush();
     const runs = openStateStore({ dir, log: memoryLogger() }).get().runs;
     expect(runs).toHaveLength(HISTORY_LIMIT);
     expect(runs[0]?.id).toBe(`sync-${String(HISTORY_LIMIT + 4)}`);
@@ -128,6 +148,7 @@ describe('state database', () => {
     now = new Date('2026-12-02T02:00:00Z');
     store.update((s) => { s.configurations['connectwise:1'] = configuration(11); }, [write(1, 'seats', '3', '4')]);
     store.update((s) => { s.configurations['connectwise:2'] = configuration(2); }, [write(2, 'seats', null, '8')]);
+    store.flush();
     const reader = openStateStore({ dir, log: memoryLogger(), readOnly: true });
     expect(reader.history().map((w) => [w.orgId, w.action, w.changes])).toEqual([
       [2, 'created', [{ field: 'seats', old: null, new: '8' }]],

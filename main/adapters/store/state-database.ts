@@ -96,6 +96,8 @@ interface Persisted { ref: unknown; text: string }
 
 interface Row { section: string; key: string; value: string }
 
+type StampedWrite = PsaWrite & { at: string };
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -217,12 +219,15 @@ export function openStateStore(options: OpenStateOptions): StateStore {
 
   let db = open();
   const persisted = new Map<string, Map<string, Persisted>>([...RECORD_NAMES, SINGLE].map((s) => [s, new Map()]));
-  /** Ids of the runs in `state.runs` that are in the database. */
+  /** Ids of the runs in `state.runs` that are in the database, and the runs given and not yet written. */
   let storedRuns = new Set<string>();
+  const unsavedRuns = new Map<string, RunRecord>();
   let dataVersion = db ? currentVersion(db) : -1;
   /** Changes made in memory and not yet written: re-applied if another process writes meanwhile. */
   let pending: StateChange[] = [];
-  let pendingWrites: PsaWrite[] = [];
+  /** PSA writes not yet in the database, each stamped when it was recorded. */
+  let pendingWrites: StampedWrite[] = [];
+  const stamped = (writes: readonly PsaWrite[]): StampedWrite[] => { const at = now().toISOString(); return writes.map((write) => ({ ...write, at })); };
   let retry: { timer: NodeJS.Timeout; retryMs: number; since: number } | null = null;
   let bytesWritten = 0;
   let lastPrune = 0;
@@ -369,7 +374,12 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     get umbrellaCustomers() { return singles().umbrellaCustomers; },
     set umbrellaCustomers(value) { singles().umbrellaCustomers = value; },
     get runs() { return runsOf(); },
-    set runs(value) { runsOf(); parts.runs = value; },
+    set runs(value) {
+      runsOf();
+      // A run is kept until written even if the list in memory has already let it go (HISTORY_LIMIT).
+      for (const run of value) if (!storedRuns.has(run.id)) unsavedRuns.set(run.id, run);
+      parts.runs = value;
+    },
     get tickets() { return tickets; },
     set tickets(value) { Object.assign(tickets, value); },
   };
@@ -411,7 +421,8 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       const text = JSON.stringify(ref);
       if (known?.text !== text) upserts.push({ section: SINGLE, key: name, text, ref });
     }
-    const runs = (parts.runs ?? []).filter((r) => !storedRuns.has(r.id));
+    for (const run of parts.runs ?? []) if (!storedRuns.has(run.id)) unsavedRuns.set(run.id, run);
+    const runs = [...unsavedRuns.values()];
     return { upserts, deletes, runs };
   };
 
@@ -426,7 +437,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     handle.prepare('DELETE FROM psa_writes WHERE at < ?').run(cutoff);
   };
 
-  const writeChanges = (handle: DatabaseSync, writes: readonly PsaWrite[]) => {
+  const writeChanges = (handle: DatabaseSync, writes: readonly StampedWrite[]) => {
     applyRetention(handle);
     const { upserts, deletes, runs } = differences();
     if (upserts.length > 0) {
@@ -442,17 +453,17 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       for (const run of runs) insert.run(run.id, run.kind, run.startedAt, JSON.stringify(run));
     }
     if (writes.length > 0) {
-      const at = now().toISOString();
       const insert = handle.prepare(
         'INSERT INTO psa_writes (at, run_id, psa, org_id, customer, company_id, company, entity, entity_id, action, changes, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       for (const w of writes) {
-        insert.run(at, w.runId, w.psa, w.orgId, w.customer, w.companyId, w.company, w.entity, w.entityId, w.action, JSON.stringify(w.changes), w.detail);
+        insert.run(w.at, w.runId, w.psa, w.orgId, w.customer, w.companyId, w.company, w.entity, w.entityId, w.action, JSON.stringify(w.changes), w.detail);
       }
     }
     return () => {
       for (const u of upserts) persisted.get(u.section)?.set(u.key, { ref: deepFreeze(u.ref), text: u.text });
       for (const d of deletes) persisted.get(d.section)?.delete(d.key);
+      unsavedRuns.clear();
       if (parts.runs) {
         if (parts.runs.length > HISTORY_LIMIT) parts.runs = parts.runs.slice(0, HISTORY_LIMIT);
         storedRuns = new Set(parts.runs.map((r) => r.id));
@@ -464,6 +475,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
   const commit = (change: StateChange | null, writes: readonly PsaWrite[]) => {
     if (readOnly || !db) throw new Error('The state database was opened read-only');
     const handle = db;
+    pendingWrites.push(...stamped(writes));
     metered(() => {
       handle.exec('BEGIN IMMEDIATE');
       try {
@@ -472,7 +484,6 @@ export function openStateStore(options: OpenStateOptions): StateStore {
           change(state);
           pending.push(change);
         }
-        pendingWrites.push(...writes);
         const done = writeChanges(handle, pendingWrites);
         handle.exec('COMMIT');
         done();
@@ -509,14 +520,31 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     retry = { timer, retryMs, since: retry?.since ?? Date.now() };
   };
 
+  /**
+   * Writes what update() and record() gathered, before the process does anything else: the changes made in
+   * one turn of the event loop (a ticket check marking a hundred quiet customers done) share one transaction,
+   * and a kill -9 can still lose only what it could have lost between a change and its write.
+   */
+  let soon: NodeJS.Immediate | null = null;
+  const writeSoon = () => {
+    soon ??= setImmediate(() => {
+      soon = null;
+      if (pending.length === 0 && pendingWrites.length === 0) return;
+      try {
+        commit(null, []);
+      } catch (error) {
+        keepForLater(error);
+      }
+    });
+  };
+
   /** Keeps a change that could not be written: applied in memory (commit did, or does here if the transaction could not even begin). */
-  const keep = (change: StateChange, writes: readonly PsaWrite[], error: unknown) => {
+  const keep = (change: StateChange, error: unknown) => {
     if (readOnly) throw error;
     if (!pending.includes(change)) {
       change(state);
       pending.push(change);
     }
-    for (const w of writes) if (!pendingWrites.includes(w)) pendingWrites.push(w);
     keepForLater(error);
   };
 
@@ -587,34 +615,44 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       return state;
     },
     update(change, writes = []) {
-      try {
-        commit(change, writes);
-      } catch (error) {
-        keep(change, writes, error);
-      }
+      if (readOnly || !db) throw new Error('The state database was opened read-only');
+      refresh(db);
+      change(state);
+      pending.push(change);
+      pendingWrites.push(...stamped(writes));
+      writeSoon();
     },
     updateNow(change, writes = []) {
       try {
         commit(change, writes);
       } catch (error) {
-        keep(change, writes, error);
+        keep(change, error);
         throw new Error(`State database ${file} could not be written: ${whyNotWritten(error, lockWaitMs)}. The change is kept in memory and written when it can be.`, { cause: error });
       }
     },
     record(writes) {
-      const unchanged: StateChange = () => undefined;
-      try {
-        commit(unchanged, writes);
-      } catch (error) {
-        keep(unchanged, writes, error);
-      }
+      if (readOnly || !db) throw new Error('The state database was opened read-only');
+      pendingWrites.push(...stamped(writes));
+      writeSoon();
     },
     flush() {
       if (!readOnly && (pending.length > 0 || pendingWrites.length > 0)) commit(null, []);
     },
-    history: (query = {}) => historyRows(query),
+    history(query = {}) {
+      // What was recorded in this turn is part of the answer (kept back if the database cannot take it now).
+      if (!readOnly && db && (pending.length > 0 || pendingWrites.length > 0)) {
+        try {
+          commit(null, []);
+        } catch (error) {
+          keepForLater(error);
+        }
+      }
+      return historyRows(query);
+    },
     close() {
       if (retry) clearTimeout(retry.timer);
+      if (soon) clearImmediate(soon);
+      soon = null;
       try {
         if (!readOnly && (pending.length > 0 || pendingWrites.length > 0)) commit(null, []);
       } finally {

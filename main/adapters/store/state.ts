@@ -152,16 +152,17 @@ export interface StateStore {
   /** The latest state, another process's writes included. `runs` holds the latest HISTORY_LIMIT runs. */
   get(): AppState;
   /**
-   * Changes the state and writes what changed (and the PSA writes it records) in one transaction, at once.
-   * If the database cannot take it now (another process holding it past the busy timeout, a full disk), the
+   * Changes the state in memory at once, and writes what changed (and the PSA writes it records) before the
+   * process does anything else: in one transaction with the other changes of the same turn of the event loop.
+   * If the database cannot take it then (another process holding it past the busy timeout, a full disk), the
    * change is kept in memory and written when it can be.
    */
   update(change: StateChange, writes?: readonly PsaWrite[]): void;
-  /** As update, but a change that cannot be written throws. */
+  /** Changes and writes before returning (a ticket just created); a change that cannot be written throws (and is kept). */
   updateNow(change: StateChange, writes?: readonly PsaWrite[]): void;
   /** Records PSA writes that change nothing in the state (a test ticket, a question created): as update with no change. */
   record(writes: readonly PsaWrite[]): void;
-  /** Writes anything kept back by a failed update. */
+  /** Writes at once anything not written yet (gathered in this turn, or kept back by a failed write). */
   flush(): void;
   close(): void;
   /** The audit trail, newest first. */

@@ -44,7 +44,11 @@ if (!binary) {
     const said = `${fetched.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => /error/i.test(l)) ?? 'the download failed';
     // The downloader says only "fetch failed"; asking the download host once tells why (offline, refused, ...).
     const reason = /fetch failed/i.test(said) ? await whyUnreachable(process.env.ELECTRON_MIRROR ?? 'https://github.com/electron/electron/releases/') : said;
-    console.error(`The desktop app cannot start: the Electron binary could not be downloaded (${reason.slice(0, 160)}). Connect to the internet and run "npm start" again; without it, the command line works (npx umbrella-psa-sync --help) and so does "npm test".`);
+    // The command to run again is the one that was run: `npm run demo` says so, not "npm start".
+    const demo = appArgs.includes('--demo');
+    const again = demo ? 'npm run demo' : 'npm start';
+    const meanwhile = demo ? 'the demo runs on the command line (npx umbrella-psa-sync sync --demo, tickets --demo)' : 'the command line works (npx umbrella-psa-sync --help)';
+    console.error(`The desktop app cannot start: the Electron binary could not be downloaded (${reason.slice(0, 160)}). Connect to the internet and run "${again}" again; without it, ${meanwhile} and so does "npm test".`);
     process.exit(1);
   }
 }

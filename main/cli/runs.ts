@@ -2,7 +2,7 @@
 import type { Logger } from '../adapters/logging/logger';
 import type { CustomerOutcome, FieldChange, SyncRun } from '../jobs/sync/engine';
 import { createSyncEngine, createTicketEngine } from '../jobs/setup';
-import { WINDOW_MS, windowOf } from '../domain/windows';
+import { utcText, windowOf, windowText } from '../domain/windows';
 import type { TicketAction, TicketRun } from '../jobs/tickets/types';
 import { withCommandSetup, type CliIo, type CommandTarget } from './context';
 import { EXIT, exitCodeOf, type ExitCode } from './exit-codes';
@@ -67,7 +67,8 @@ export function runSyncCommand(command: SyncCommand, io: CliIo, log: Logger): Pr
 const ACTION_MARKS: Record<TicketAction['action'], string> = { created: '+', noted: '~', unchanged: '=', failed: '✗', unticketed: '!', lost: '✗' };
 
 export function ticketActionLine(action: TicketAction): string {
-  const window = `${new Date(action.window).toISOString().slice(11, 16)}-${new Date(action.window + WINDOW_MS).toISOString().slice(11, 16)} UTC ${new Date(action.window).toISOString().slice(0, 10)}`;
+  // The one way a window is written everywhere (problems, notes, tickets): "2026-12-05 00:00-04:00 UTC".
+  const window = windowText(action.window);
   const who = `${action.identity ?? '(customer)'} (${action.customer})`;
   switch (action.action) {
     case 'created': return `${ACTION_MARKS.created} ticket ${String(action.ticketId)} opened for ${who}: ${String(action.count)} blocked botnet requests in ${window}`;
@@ -79,15 +80,27 @@ export function ticketActionLine(action: TicketAction): string {
   }
 }
 
-export function ticketSummaryLine(run: TicketRun): string {
+/** A ticket check's outcome counted as its summary line says it (the run record's `failed` also counts hits not ticketed and lost windows). */
+export function ticketSummary(run: TicketRun): {
+  windowsCompleted: string[]; customersToCheckAgain: number; opened: number; noted: number; alreadyReported: number;
+  failed: number; notTicketed: number; windowsLost: number; windowsSkipped: number;
+} {
   const { counts } = run.record;
-  const windows = run.processedWindows.map((w) => new Date(w).toISOString().slice(0, 16).replace('T', ' ')).join(', ') || 'none';
-  const pending = new Set(run.retries.map((r) => r.orgId)).size;
-  const retry = pending > 0 ? `; ${String(pending)} customer(s) to check again` : '';
   const of = (kind: TicketAction['action']) => run.actions.filter((a) => a.action === kind).length;
-  const unticketed = of('unticketed') > 0 ? `, ${String(of('unticketed'))} not ticketed (no active PSA company)` : '';
-  const lost = of('lost') > 0 ? `, ${String(of('lost'))} window(s) lost` : '';
-  return `Ticket check finished: windows completed ${windows} (UTC)${retry}; ${String(counts.created)} opened, ${String(counts.updated)} noted, ${String(counts.unchanged)} already reported, ${String(of('failed'))} failed${unticketed}${lost}, ${String(counts.skipped)} window(s) skipped.`;
+  return {
+    windowsCompleted: run.processedWindows.map((w) => utcText(w)),
+    customersToCheckAgain: new Set(run.retries.map((r) => r.orgId)).size,
+    opened: counts.created, noted: counts.updated, alreadyReported: counts.unchanged,
+    failed: of('failed'), notTicketed: of('unticketed'), windowsLost: of('lost'), windowsSkipped: counts.skipped,
+  };
+}
+
+export function ticketSummaryLine(run: TicketRun): string {
+  const s = ticketSummary(run);
+  const retry = s.customersToCheckAgain > 0 ? `; ${String(s.customersToCheckAgain)} customer(s) to check again` : '';
+  const unticketed = s.notTicketed > 0 ? `, ${String(s.notTicketed)} not ticketed (no active PSA company)` : '';
+  const lost = s.windowsLost > 0 ? `, ${String(s.windowsLost)} window(s) lost` : '';
+  return `Ticket check finished: windows completed ${s.windowsCompleted.join(', ') || 'none'} (UTC)${retry}; ${String(s.opened)} opened, ${String(s.noted)} noted, ${String(s.alreadyReported)} already reported, ${String(s.failed)} failed${unticketed}${lost}, ${String(s.windowsSkipped)} window(s) skipped.`;
 }
 
 /** `umbrella-psa-sync tickets [--json] [--demo [--psa KIND]] [--data-dir DIR]` */
@@ -102,7 +115,8 @@ export function runTicketsCommand(command: CommandTarget, io: CliIo, log: Logger
     say(ticketSummaryLine(run));
     if (command.json) {
       const { record, actions, processedWindows, skippedWindows, retries } = run;
-      io.out(JSON.stringify({ record, actions, processedWindows, skippedWindows, retries }, null, 2));
+      // `summary` counts as the summary line does; `record.counts.failed` also counts hits not ticketed and lost windows.
+      io.out(JSON.stringify({ summary: ticketSummary(run), record, actions, processedWindows, skippedWindows, retries }, null, 2));
     }
     return runExitCode(run);
   }, windowOf(Date.now()) - 30 * 60_000);

@@ -186,6 +186,11 @@ describe.each(['connectwise', 'autotask'] as const)('a set-up done only through 
     expect(result.record.counts.created).toBeGreaterThan(0);
     expect(tickets.err).toMatch(/^Ticket check finished/m);
     expect(tickets.code).toBe(1); // a hit at the demo MSP's unmapped customer is named, not dropped
+    // --json counts as the line does: the unmapped customer's hit is "not ticketed", not "failed".
+    const line = /(\d+) opened, (\d+) noted, (\d+) already reported, (\d+) failed(?:, (\d+) not ticketed)?/.exec(tickets.err);
+    const summary = (JSON.parse(tickets.out) as { summary: Record<string, number> }).summary;
+    expect(summary).toMatchObject({ opened: Number(line?.[1]), noted: Number(line?.[2]), alreadyReported: Number(line?.[3]), failed: Number(line?.[4]), notTicketed: Number(line?.[5] ?? 0) });
+    expect(summary.notTicketed).toBe(1);
 
     const status = JSON.parse((await cli(['status', '--json', ...at])).out) as { mapped: number; psa: string };
     expect(status).toMatchObject({ psa: kind, mapped });

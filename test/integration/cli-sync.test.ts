@@ -85,7 +85,7 @@ describe('umbrella-psa-sync tickets', () => {
   it('--demo opens a ticket per identity over the threshold and prints a summary', async () => {
     const dir = tempDir();
     const first = await cli(['tickets', '--demo', '--data-dir', dir]);
-    expect(first.out).toMatch(/^\+ ticket \d+ opened for ACMECO-WS-01 \(Acme Corporation\): 6 blocked botnet requests in \d\d:00-\d\d:00 UTC/m);
+    expect(first.out).toMatch(/^\+ ticket \d+ opened for ACMECO-WS-01 \(Acme Corporation\): 6 blocked botnet requests in \d{4}-\d\d-\d\d \d\d:00-\d\d:00 UTC$/m);
     // The demo MSP has not mapped Westbrook Law Office: its hit is named, not dropped, and the exit code says so.
     expect(first.out).toMatch(/^! Westbrook Law Office: WESTBR-[A-Z]+-01: \d+ blocked botnet request\(s\) in .* could not be ticketed: the customer is not mapped to a PSA company\./m);
     expect(first.out).toMatch(/^Ticket check finished: windows completed .*; 9 opened, 0 noted, 0 already reported, 0 failed, 1 not ticketed \(no active PSA company\), 0 window\(s\) skipped\.$/m);

@@ -32,4 +32,12 @@ describe('npm start', () => {
     expect(lines[0]).toMatch(/^The desktop app cannot start: the Electron binary could not be downloaded \(.*ECONNREFUSED.*\)\. Connect to the internet and run "npm start" again; without it, the command line works \(npx umbrella-psa-sync --help\) and so does "npm test"\.$/);
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
+
+  it('`npm run demo` without the binary says to run the demo again, and how to see it meanwhile', async () => {
+    const port = await closedPort();
+    const result = await exec(process.execPath, ['scripts/start.mjs', '--no-build', '--demo'], { env: { ...process.env, ELECTRON_MIRROR: `http://127.0.0.1:${String(port)}/` } })
+      .then(() => ({ code: 0, stderr: '' }), (error: unknown) => error as { code: number; stderr: string });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(/Connect to the internet and run "npm run demo" again; without it, the demo runs on the command line \(npx umbrella-psa-sync sync --demo, tickets --demo\) and so does "npm test"\.$/);
+  });
 });

@@ -81,6 +81,8 @@ export interface SoakVerdict {
   maxLogBytes: number;
   maxStateBytes: number;
   stateWrittenPerDay: number;
+  /** See stateGrowthAfterRetention. */
+  stateGrowth: number;
   warnings: string[];
   /** The service ended on its own. */
   problems: string[];
@@ -110,6 +112,8 @@ function prepareFolders(demo: DemoSimulators, kind: PsaKind): { dataDir: string;
     psa: { kind }, connectwise: { site: demo.urls.connectwiseSite }, autotask: { materialBillingCodeId: DEMO_MATERIAL_BILLING_CODE },
     endpoints: { umbrellaBaseUrl: demo.urls.umbrella, autotaskDiscoveryUrl: demo.urls.autotaskDiscovery },
     ticketing: DEMO_TICKETING, schedule: { syncEnabled: true, ticketsEnabled: true, paused: false }, mappings: demoMappings(demo, kind),
+    // Short enough that the soak sees the run history and the audit trail pruned, and the database stop growing.
+    history: { retentionDays: SOAK_HISTORY_DAYS },
   });
   return { dataDir, credentialsDir };
 }
@@ -308,9 +312,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
     tickets: findings.tickets, notes: findings.notes,
     maxLogBytes: Math.max(0, ...lines.map((l) => l.logBytes)), maxStateBytes: Math.max(0, ...lines.map((l) => l.stateBytes)),
     stateWrittenPerDay: lines.reduce((sum, l) => sum + l.stateWritten, 0) / Math.max(1, lines.length),
+    stateGrowth: stateGrowthAfterRetention(lines),
     warnings, problems, details: [...findings.duplicates.slice(0, 5), ...secrets.slice(0, 5)],
     wallSeconds: (performance.now() - wallStart) / 1000,
   };
+}
+
+/** The history retention the soak sets (the app's shortest allowed): from then on the state database should not grow. */
+export const SOAK_HISTORY_DAYS = 30;
+
+/** Growth (%) of the state on disk from a few days after the retention applies to the last day; NaN when the soak is shorter. */
+export function stateGrowthAfterRetention(lines: readonly DayLine[]): number {
+  const from = lines.find((l) => l.index === SOAK_HISTORY_DAYS + 3);
+  const to = lines.at(-1);
+  if (!from || !to || to.index < from.index + 7 || from.stateBytes === 0) return Number.NaN;
+  return ((to.stateBytes - from.stateBytes) / from.stateBytes) * 100;
 }
 
 /** Regular days compared at each end (their median): one day's CPU varies by a fifth from the next. */
@@ -336,5 +352,5 @@ function median(values: readonly number[]): number {
 /** The verdict as one line of key=value pairs, for scripts. */
 export function verdictLine(v: SoakVerdict): string {
   const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
-  return `days=${String(v.days)} n=${String(v.n)} psa=${v.psa} rssGrowth=${pct(v.rssGrowth)} cpuGrowth=${pct(v.cpuGrowth)} duplicates=${String(v.duplicates)} lostWindows=${String(v.lostWindows)} secretsInLogs=${String(v.secretsInLogs)} kills=${String(v.kills)} tickets=${String(v.tickets)} notes=${String(v.notes)} maxLogBytes=${String(v.maxLogBytes)} maxStateBytes=${String(v.maxStateBytes)} stateWrittenPerDay=${String(Math.round(v.stateWrittenPerDay))} warnings=${String(v.warnings.length)} wall=${v.wallSeconds.toFixed(0)}s`;
+  return `days=${String(v.days)} n=${String(v.n)} psa=${v.psa} rssGrowth=${pct(v.rssGrowth)} cpuGrowth=${pct(v.cpuGrowth)} duplicates=${String(v.duplicates)} lostWindows=${String(v.lostWindows)} secretsInLogs=${String(v.secretsInLogs)} kills=${String(v.kills)} tickets=${String(v.tickets)} notes=${String(v.notes)} maxLogBytes=${String(v.maxLogBytes)} maxStateBytes=${String(v.maxStateBytes)} stateWrittenPerDay=${String(Math.round(v.stateWrittenPerDay))} stateGrowth=${pct(v.stateGrowth)} warnings=${String(v.warnings.length)} wall=${v.wallSeconds.toFixed(0)}s`;
 }

@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { PsaKind } from '../preload/contract';
-import { runSoak, verdictLine, type SoakVerdict } from './soak-run';
+import { runSoak, SOAK_HISTORY_DAYS, verdictLine, type SoakVerdict } from './soak-run';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +41,10 @@ function targets(v: SoakVerdict): { text: string; met: boolean }[] {
     { text: `0 duplicate configurations, tickets or notes (${String(v.duplicates)})`, met: v.duplicates === 0 },
     { text: `0 lost windows (${String(v.lostWindows)})`, met: v.lostWindows === 0 },
     { text: `0 secrets in logs or state (${String(v.secretsInLogs)})`, met: v.secretsInLogs === 0 },
+    {
+      text: `state on disk stops growing once the history retention (${String(SOAK_HISTORY_DAYS)} days here) applies: last day within 20% of day ${String(SOAK_HISTORY_DAYS + 3)} (${Number.isNaN(v.stateGrowth) ? 'soak too short to tell' : `${v.stateGrowth.toFixed(1)}%`})`,
+      met: Number.isNaN(v.stateGrowth) || v.stateGrowth <= 20,
+    },
     { text: `log files bounded by rotation: at most 6 x 5 MB per log (peak ${(v.maxLogBytes / 2 ** 20).toFixed(1)} MB)`, met: v.maxLogBytes <= 2 * 6 * 5 * 2 ** 20 },
     { text: `no warning on the service's stderr (${String(v.warnings.length)}${v.warnings[0] ? `: ${v.warnings[0]}` : ''})`, met: v.warnings.length === 0 },
     { text: `the service never ended on its own (${v.problems.length > 0 ? v.problems.join('; ') : 'ok'})`, met: v.problems.length === 0 },

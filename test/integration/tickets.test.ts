@@ -113,6 +113,19 @@ describe.each(['connectwise', 'autotask'] as const)('botnet tickets in %s', (kin
     expect(again.actions.filter((a) => a.action === 'created')).toHaveLength(0);
   });
 
+  it('a check with no identity over the threshold asks the PSA nothing (not even its company list)', async () => {
+    h = await startSyncHarness(kind);
+    await ticketEngine(kind, AFTER_W0).run();
+    state.close();
+    const psaCalls = () => (kind === 'connectwise' ? h.connectwise.exchanges : h.autotask.exchanges).length;
+    const before = psaCalls();
+    const quiet = await ticketEngine(kind, W0 + 2 * WINDOW_MS + 60_000).run();
+    expect(quiet.processedWindows).toEqual([W0 + WINDOW_MS]);
+    expect(quiet.actions).toEqual([]);
+    expect(quiet.record.requests.psa).toBe(0);
+    expect(psaCalls()).toBe(before);
+  });
+
   it('after a 10-hour sleep processes each missed window once, in order; a 3-day gap processes only the last 48 hours', async () => {
     h = await startSyncHarness(kind);
     await ticketEngine(kind, AFTER_W0).run();

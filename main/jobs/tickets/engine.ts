@@ -123,6 +123,7 @@ export class TicketEngine {
           if (!result.ok) break;
         }
       })));
+      notes.push(...targets.placementNotes);
       if (!checkNow) {
         const latest = newWindows.at(-1) ?? skipped.at(-1);
         if (latest !== undefined) state.update((s) => { s.tickets.lastProcessedWindow = latest; });
@@ -161,23 +162,26 @@ export class TicketEngine {
    * behind: it is read again when a report names an org over the threshold it does not hold, or when no
    * report can vouch for the orgs it does not list.
    */
-  private async pendingWithReports(now: number, checkNow: boolean, notes: string[]): Promise<{ list: Target[]; botnet: number[]; quiet: Map<number, Set<number>> }> {
+  private async pendingWithReports(now: number, checkNow: boolean, notes: string[]): Promise<{ list: Target[]; botnet: number[]; quiet: Map<number, Set<number>>; placementNotes: string[] }> {
     const mapped = Object.entries(this.deps.mappings()).filter(([, m]) => !m.excluded && m.psaCompany).map(([id]) => Number(id));
     const cache = new CustomerCache(this.deps.umbrella, this.deps.state, this.now);
-    const [known, companies] = await Promise.all([cache.recent(mapped), this.deps.companies()]);
-    let planned = ticketTargets(this.deps, known.customers, companies, now, checkNow);
-    const pending = pendingTargets(planned.targets);
+    const known = await cache.recent(mapped);
+    // Read once, and only if a hit has to be ticketed (a quiet check asks the PSA nothing).
+    let companyList: Promise<Map<string, PsaCompany>> | null = null;
+    const companies = () => (companyList ??= this.deps.companies());
+    const placementNotes: string[] = [];
+    let planned = ticketTargets(this.deps, known.customers, companies, now, checkNow, placementNotes);
+    const pending = pendingTargets(planned);
     const botnet = pending.length > 0 ? await botnetCategories(this.deps, pending) : [];
     const reports = await providerReports(this.deps, pending, botnet, now, known.customers.length);
     if (known.cachedAt) {
       const why = staleListReason(reports, new Set(known.customers.map((c) => c.customerId)), this.deps.threshold());
       if (why) {
-        planned = ticketTargets(this.deps, await cache.fresh(), companies, now, checkNow);
+        planned = ticketTargets(this.deps, await cache.fresh(), companies, now, checkNow, placementNotes);
         notes.push(`The customer list saved at ${utcText(known.cachedAt.getTime())} UTC was read again from Cisco Umbrella: ${why}.`);
       }
     }
-    notes.push(...planned.notes);
-    const list = pendingTargets(planned.targets);
-    return { list, botnet, quiet: quietOrgs(list, reports, this.deps.threshold(), notes) };
+    const list = pendingTargets(planned);
+    return { list, botnet, quiet: quietOrgs(list, reports, this.deps.threshold(), notes), placementNotes };
   }
 }

@@ -13,7 +13,7 @@ import type { UmbrellaIdentity } from '../../adapters/umbrella/schemas';
 import { describeError } from '../../domain/errors';
 import { oneLine, psaText } from '../../domain/text';
 import { utcText, windowText } from '../../domain/windows';
-import type { Target, TicketAction, TicketDeps } from './types';
+import type { Placement, Target, TicketAction, TicketDeps } from './types';
 
 export const MARKER_PREFIX = 'umbrella-psa-sync';
 
@@ -38,17 +38,21 @@ export function markerPrefix(orgId: number, identityId: number): string {
 
 /** One customer, one window: ok when every hit was ticketed, noted or reported as unticketable. */
 export async function checkCustomer(deps: HitDeps, scope: WindowScope): Promise<CustomerCheck> {
-  const { target: { customer, company, unmappedReason }, window, end, botnet } = scope;
+  const { target: { customer }, window, end, botnet } = scope;
   const base = { orgId: customer.customerId, customer: customer.customerName, window };
   let hits;
+  let placement: Placement = { company: null, unmappedReason: null };
   try {
     hits = (await deps.umbrella.topIdentities(customer.customerId, { from: window, to: end }, { verdict: 'blocked', categories: botnet }))
       .filter((row) => row.counts.blockedrequests > deps.threshold());
+    // Where the tickets go is asked of the PSA only now that there is one to open.
+    if (hits.length > 0) placement = await scope.target.place();
   } catch (error) {
     if (error instanceof StoppedWaitingError) return { ok: false, actions: [], stopped: true };
     const reason = describeError(error);
     return { ok: false, actions: [{ ...base, action: 'failed', reason }], error: reason };
   }
+  const { company, unmappedReason } = placement;
   const actions: TicketAction[] = [];
   let error: string | undefined;
   for (const hit of hits) {
@@ -61,7 +65,7 @@ export async function checkCustomer(deps: HitDeps, scope: WindowScope): Promise<
       continue;
     }
     try {
-      actions.push(await handleHit(deps, scope, company, hit.identity, count));
+      actions.push(await handleHit(deps, scope, placement, company, hit.identity, count));
     } catch (e) {
       // Stopping: what was ticketed so far is in the ledger; the window is done again next time, with nothing twice.
       if (e instanceof StoppedWaitingError) return { ok: false, actions, stopped: true };
@@ -73,8 +77,8 @@ export async function checkCustomer(deps: HitDeps, scope: WindowScope): Promise<
 }
 
 /** The ticket's text (and each note's): who, how many, when, and the top blocked domains. */
-async function details(deps: HitDeps, scope: WindowScope, identity: UmbrellaIdentity, count: number): Promise<string> {
-  const { target: { customer, unmappedReason }, window, end, botnet } = scope;
+async function details(deps: HitDeps, scope: WindowScope, unmappedReason: string | null, identity: UmbrellaIdentity, count: number): Promise<string> {
+  const { target: { customer }, window, end, botnet } = scope;
   const domains = await deps.umbrella.topDestinations(customer.customerId, { from: window, to: end }, { verdict: 'blocked', categories: botnet, identityIds: [identity.id] }, 10);
   return psaText([
     `Cisco Umbrella blocked ${String(count)} request(s) from ${identity.label} (${identity.type.label ?? identity.type.type}) to botnet (command-and-control) destinations between ${utcText(window)} and ${utcText(end + 1)} UTC.`,
@@ -86,7 +90,7 @@ async function details(deps: HitDeps, scope: WindowScope, identity: UmbrellaIden
 }
 
 /** One identity over the threshold: a note on its open ticket, or a new ticket, never a second one. */
-async function handleHit(deps: HitDeps, scope: WindowScope, company: PsaCompany, identity: UmbrellaIdentity, count: number): Promise<TicketAction> {
+async function handleHit(deps: HitDeps, scope: WindowScope, { unmappedReason }: Placement, company: PsaCompany, identity: UmbrellaIdentity, count: number): Promise<TicketAction> {
   const { psa, state } = deps;
   const { target: { customer }, window } = scope;
   const key = ledgerKey(psa.kind, customer.customerId, identity.id);
@@ -98,7 +102,7 @@ async function handleHit(deps: HitDeps, scope: WindowScope, company: PsaCompany,
   const save = (entry: TicketLedgerEntry, writes: PsaWrite[] = []) => { state.updateNow((s) => { s.tickets.ledger[key] = entry; }, writes); };
   const note = async (ticketId: number, title: string, entry: TicketLedgerEntry) => {
     const noteTitle = oneLine(psaText(title));
-    await psa.addNote(ticketId, noteTitle, await details(deps, scope, identity, count));
+    await psa.addNote(ticketId, noteTitle, await details(deps, scope, unmappedReason, identity, count));
     save(entry, [written('note', ticketId, `${identity.label}: ${noteTitle}`)]);
     return { ...base, action: 'noted' as const, ticketId };
   };
@@ -138,7 +142,7 @@ async function handleHit(deps: HitDeps, scope: WindowScope, company: PsaCompany,
     return note(open.id, `Umbrella: botnet activity continues on ${identity.label}`, { ticketId: open.id, pendingMarker: null, lastWindow: window, lastCount: count });
   }
 
-  const description = await details(deps, scope, identity, count);
+  const description = await details(deps, scope, unmappedReason, identity, count);
   save({ ticketId: null, pendingMarker: marker, lastWindow: window, lastCount: count });
   const ticket = { company, summary: ticketSummary(identity.label, customer.customerName), description, marker };
   let ticketId: number;

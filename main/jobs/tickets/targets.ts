@@ -7,7 +7,7 @@ import { companyKey, type PsaCompany } from '../../adapters/psa/adapter';
 import { configurationKey, type AppState } from '../../adapters/store/state';
 import type { UmbrellaCustomer } from '../../adapters/umbrella/client';
 import { CATCH_UP_MS, WINDOW_MS, windowOf, windowRange } from '../../domain/windows';
-import type { Target, TicketDeps } from './types';
+import type { Placement, Target, TicketDeps } from './types';
 
 type ProgressDeps = Pick<TicketDeps, 'state' | 'psa'>;
 
@@ -40,15 +40,23 @@ export function setProgress(deps: ProgressDeps, orgId: number, doneThrough: numb
   deps.state.update((s) => { s.tickets.progress[key] = { doneThrough, ...(lastError ? { lastError } : {}) }; });
 }
 
-/** Every customer that is not excluded, with its windows and where its tickets go; notes about the fallback company. */
-export function ticketTargets(deps: TicketDeps, customers: UmbrellaCustomer[], companies: Map<string, PsaCompany>, now: number, checkNow: boolean): { targets: Target[]; notes: string[] } {
+/**
+ * Every customer that is not excluded, with its windows and where its tickets go. The PSA's company list is
+ * read (once, through `companies`) only when a customer has a hit to ticket: a quiet check reads nothing from
+ * the PSA. A fallback company that cannot take tickets is said in `notes` when it is first needed.
+ */
+export function ticketTargets(deps: TicketDeps, customers: UmbrellaCustomer[], companies: () => Promise<Map<string, PsaCompany>>, now: number, checkNow: boolean, notes: string[]): Target[] {
   const mappings = deps.mappings();
   const fallbackRef = deps.fallbackCompany?.() ?? null;
-  const fallback = fallbackRef === null ? null : companies.get(companyKey(fallbackRef));
-  const notes: string[] = [];
-  if (fallbackRef !== null && !fallback?.active) {
-    notes.push(`The fallback company "${fallbackRef}" is ${fallback ? 'inactive' : 'not in the PSA'}: tickets of customers without an active PSA company cannot go there. Choose another in step 3 of the setup wizard, or run "umbrella-psa-sync configure --fallback-company COMPANY".`);
-  }
+  let fallbackSaid = false;
+  const fallbackIn = (known: Map<string, PsaCompany>): PsaCompany | null => {
+    const fallback = fallbackRef === null ? null : known.get(companyKey(fallbackRef)) ?? null;
+    if (fallbackRef !== null && !fallback?.active && !fallbackSaid) {
+      fallbackSaid = true;
+      notes.push(`The fallback company "${fallbackRef}" is ${fallback ? 'inactive' : 'not in the PSA'}: tickets of customers without an active PSA company cannot go there. Choose another in step 3 of the setup wizard, or run "umbrella-psa-sync configure --fallback-company COMPANY".`);
+    }
+    return fallback?.active ? fallback : null;
+  };
   const targets: Target[] = [];
   const tickets = deps.state.get().tickets;
   for (const customer of customers) {
@@ -61,15 +69,21 @@ export function ticketTargets(deps: TicketDeps, customers: UmbrellaCustomer[], c
       }
       continue;
     }
-    const own = mapping?.psaCompany ? companies.get(companyKey(mapping.psaCompany)) : undefined;
-    const unmappedReason = !mapping?.psaCompany
-      ? 'the customer is not mapped to a PSA company'
-      : !own ? `its PSA company "${mapping.psaCompany}" was not found in the PSA (deleted or renamed?)`
-        : !own.active ? `its PSA company "${own.name}" is inactive` : null;
-    const company = unmappedReason === null ? own ?? null : fallback?.active ? fallback : null;
-    targets.push({ customer, company, unmappedReason, ...customerWindows(deps, tickets, customer.customerId, now, checkNow) });
+    let placement: Promise<Placement> | null = null;
+    const place = () => {
+      placement ??= companies().then((known): Placement => {
+        const own = mapping?.psaCompany ? known.get(companyKey(mapping.psaCompany)) : undefined;
+        const unmappedReason = !mapping?.psaCompany
+          ? 'the customer is not mapped to a PSA company'
+          : !own ? `its PSA company "${mapping.psaCompany}" was not found in the PSA (deleted or renamed?)`
+            : !own.active ? `its PSA company "${own.name}" is inactive` : null;
+        return { company: unmappedReason === null ? own ?? null : fallbackIn(known), unmappedReason };
+      });
+      return placement;
+    };
+    targets.push({ customer, place, ...customerWindows(deps, tickets, customer.customerId, now, checkNow) });
   }
-  return { targets, notes };
+  return targets;
 }
 
 /** Customers with something to do: a window to check or a lost window to report. */

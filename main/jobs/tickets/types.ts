@@ -49,12 +49,17 @@ export interface TicketDeps {
   exclusive?: <T>(body: () => Promise<T>) => Promise<T>;
 }
 
-/** Where a customer's tickets go, or why they cannot be opened, and which windows it still needs. */
-export interface Target {
-  customer: UmbrellaCustomer;
+/** Where a customer's tickets go, or why they cannot be opened. */
+export interface Placement {
   company: PsaCompany | null;
   /** Why the customer has no company of its own (its tickets then go to the fallback company, if any). */
   unmappedReason: string | null;
+}
+
+/** A customer, the windows it still needs, and where its tickets go: worked out from the PSA's companies only when a hit needs it. */
+export interface Target {
+  customer: UmbrellaCustomer;
+  place: () => Promise<Placement>;
   windows: number[];
   lost: number[];
 }

@@ -22,6 +22,20 @@ test.describe('status screen', () => {
     expect(demo.sims.connectwise.exchanges.filter((e) => e.method !== 'GET')).toEqual([]);
   });
 
+  test('the preview marks the customers whose last month\'s figures are kept from an earlier read, not asked again', async ({ page, app, demo }) => {
+    await app.service.runSync(false);
+    const acme = demo.sims.world.customers.find((c) => c.customerName === 'Acme Corporation')!;
+    acme.seats += 2;
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Preview next sync' }).click();
+    const table = page.getByRole('table', { name: 'What the next sync would change' });
+    const row = table.getByRole('row', { name: /Acme Corporation/ });
+    await expect(row).toContainText('Seats', { timeout: 30_000 });
+    // From the 3rd of a month the figures read by the sync are kept; on the 1st and 2nd they are read again.
+    if (new Date().getUTCDate() >= 3) await expect(row).toContainText("last month's figures as read");
+    else await expect(row).not.toContainText("last month's figures as read");
+  });
+
   test('"Check tickets now" opens a ticket per identity over the threshold', async ({ page, demo }) => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Check tickets now' }).click();

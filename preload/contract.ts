@@ -356,6 +356,8 @@ export const FieldChangeSchema = z.object({
 export const CustomerOutcomeSchema = CustomerResultSchema.extend({
   psaCompany: z.string().optional(),
   changes: z.array(FieldChangeSchema).optional(),
+  /** Fields 10-15 (last month's figures) are those read at this time (ISO), kept until the month is over, not asked of Umbrella again. */
+  monthlyKeptSince: z.string().optional(),
 });
 export type CustomerOutcomeView = z.infer<typeof CustomerOutcomeSchema>;
 

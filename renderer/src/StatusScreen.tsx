@@ -67,7 +67,10 @@ function Preview({ outcomes }: { outcomes: CustomerOutcomeView[] }) {
             <td>{o.name}</td>
             <td>{o.psaCompany ?? ''}</td>
             <td>{o.status === 'created' ? 'would be created' : 'would be updated'}</td>
-            <td>{(o.changes ?? []).filter((c) => c.field !== 'lastUpdated').map((c) => c.label).join(', ') || 'Last Updated'}</td>
+            <td>
+              {(o.changes ?? []).filter((c) => c.field !== 'lastUpdated').map((c) => c.label).join(', ') || 'Last Updated'}
+              {o.monthlyKeptSince ? <span className="hint"> · last month's figures as read {when(o.monthlyKeptSince)}</span> : null}
+            </td>
           </tr>
         ))}
       </tbody>

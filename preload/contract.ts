@@ -94,6 +94,14 @@ export const ScheduleSettingsSchema = z.object({
   paused: z.boolean().default(false),
 });
 
+/** Billing: the product that stands for Umbrella seats in each PSA (its id there), chosen once. */
+export const BillingSettingsSchema = z.object({
+  /** The ConnectWise procurement catalog item billed on agreements for Umbrella seats. */
+  connectwiseProductId: z.number().int().positive().nullable().default(null),
+  /** The Autotask service billed on Recurring Service contracts for Umbrella seats. */
+  autotaskServiceId: z.number().int().positive().nullable().default(null),
+});
+
 /** What the app remembers of its own work: the run history and the audit trail of every PSA write. */
 export const HistorySettingsSchema = z.object({
   /** Days the run history and the audit trail are kept (older entries are deleted once a day). */
@@ -160,6 +168,7 @@ export const SettingsSchema = z.object({
   endpoints: EndpointSettingsSchema.prefault({}),
   desktop: DesktopSettingsSchema.prefault({}),
   history: HistorySettingsSchema.prefault({}),
+  billing: BillingSettingsSchema.prefault({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SETTINGS_SECTIONS = Object.keys(SettingsSchema.shape) as (keyof Settings)[];
@@ -200,6 +209,7 @@ export const SettingsPatchSchema = z
     endpoints: fieldPatch(SettingsSchema.shape.endpoints),
     desktop: fieldPatch(SettingsSchema.shape.desktop),
     history: fieldPatch(SettingsSchema.shape.history),
+    billing: fieldPatch(SettingsSchema.shape.billing),
   })
   .refine((patch) => Object.values(patch).some((section) => section !== undefined), 'Nothing to save: name at least one settings section');
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;

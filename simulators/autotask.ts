@@ -8,7 +8,7 @@
  */
 import { HostedSimulator, json, SimServer, type SimRequest, type SimResponse } from './kit';
 import { countUdfFilters, matches, QueryError, type Filter } from './autotask-query';
-import type { DemoWorld } from './seed';
+import { UMBRELLA_PRODUCT, type DemoWorld } from './seed';
 
 export interface AutotaskSimOptions {
   world: DemoWorld;
@@ -60,6 +60,11 @@ export class AutotaskSimulator extends HostedSimulator {
   readonly udfDefinitions: Entity[] = [];
   readonly tickets: Entity[] = [];
   readonly notes: Entity[] = [];
+  /** The service catalog and the companies' Recurring Service contracts, their services and units per period (billing). */
+  readonly services: Entity[];
+  readonly contracts: Entity[];
+  readonly contractServices: Entity[];
+  readonly contractServiceUnits: Entity[];
   readonly ticketPicklists: Record<string, Picklist[]>;
   private readonly inFlight = new Map<string, number>();
   /** When each authenticated request arrived, for the rolling hour of the threshold. */
@@ -87,6 +92,7 @@ export class AutotaskSimulator extends HostedSimulator {
       { id: 29682810, name: 'Remote Support', description: 'Work type', useType: 1, billingCodeType: 0, isActive: true },
       { id: 29682811, name: 'Travel', description: 'Expense', useType: 2, billingCodeType: 0, isActive: true },
     ];
+    ({ services: this.services, contracts: this.contracts, contractServices: this.contractServices, contractServiceUnits: this.contractServiceUnits } = seededContracts(options.world));
     this.ticketPicklists = {
       queueID: picklist([[5, 'Client Portal'], [6, 'Post Sale'], [8, 'Monitoring Alert'], [29682969, 'Security Operations'], [29682970, 'Level 1 Support'], [29682971, 'Archived Queue', false]]),
       status: picklist([[1, 'New'], [5, 'Complete'], [7, 'Waiting Customer'], [8, 'In Progress'], [13, 'Escalated']], 1),
@@ -184,6 +190,10 @@ export class AutotaskSimulator extends HostedSimulator {
       field('dataType', { required: true, picklist: picklist([[1, 'String'], [2, 'Number'], [3, 'Date'], [4, 'Currency']]) }),
       field('displayFormat', { picklist: picklist([[1, 'Default'], [2, 'Single Line'], [3, 'Multi Line'], [4, 'Hyperlink']]) }),
     ] }));
+    this.queryable('Services', () => this.services);
+    this.queryable('Contracts', () => this.contracts);
+    this.queryable('ContractServices', () => this.contractServices);
+    this.queryable('ContractServiceUnits', () => this.contractServiceUnits);
     this.queryable('Tickets', () => this.tickets);
     api('GET', '/Tickets/{id}', 'Tickets', (req) => this.byId(this.tickets, req));
     api('POST', '/Tickets', 'Tickets', (req) => this.createTicket(req));
@@ -412,4 +422,46 @@ export class AutotaskSimulator extends HostedSimulator {
     if (missing.length > 0) return errors(500, ...missing.map((k) => `TicketNote: ${k} is required.`));
     return this.created({ ...body, id: this.nextId++, ticketID: ticketId, createDateTime: new Date(this.now()).toISOString().slice(0, 23) }, this.notes);
   }
+}
+
+/**
+ * The demo MSP's Recurring Service contracts (type 7), from the seed's billing cases: one per company (none for
+ * "no-agreement", two with the Umbrella service for "ambiguous", ended before now for "ended"), each with a
+ * Microsoft 365 service besides (the only one for "no-line"), and one units row per service for the contract's
+ * period (a real tenant has one per billing period and one more per adjustment).
+ */
+function seededContracts(world: DemoWorld): { services: Entity[]; contracts: Entity[]; contractServices: Entity[]; contractServiceUnits: Entity[] } {
+  const umbrella = UMBRELLA_PRODUCT.autotask;
+  const other = { id: 29_684_002, name: 'Microsoft 365 Business Premium' };
+  const services: Entity[] = [
+    { id: umbrella.id, name: umbrella.name, unitPrice: 3.5, unitCost: 2.1, periodType: 3, isActive: true, sku: 'UMB-DNS-ESS', billingCodeID: 29682801 },
+    { id: other.id, name: other.name, unitPrice: 22, unitCost: 18, periodType: 3, isActive: true, sku: 'M365-BP', billingCodeID: 29682801 },
+  ];
+  const contracts: Entity[] = [];
+  const contractServices: Entity[] = [];
+  const contractServiceUnits: Entity[] = [];
+  let next = 29_685_000;
+  for (const customer of world.customers) {
+    const companyID = world.expectedMatches[customer.customerId]?.autotask;
+    const billing = world.billing[customer.customerId];
+    if (companyID === undefined || !billing || billing.case === 'no-agreement') continue;
+    const ended = billing.case === 'ended';
+    const period = { startDate: '2025-01-01T00:00:00', endDate: ended ? '2026-10-31T00:00:00' : '2027-12-31T00:00:00' };
+    const contract = (): Entity => {
+      const row: Entity = { id: next++, companyID, contractName: 'Managed Services', contractType: 7, status: ended ? 0 : 1, contractPeriodType: 1, isDefaultContract: false, ...period };
+      contracts.push(row);
+      return row;
+    };
+    const service = (on: Entity, serviceID: number, units: number) => {
+      const contractService: Entity = { id: next++, contractID: on.id, serviceID, unitPrice: serviceID === umbrella.id ? 3.5 : 22, unitCost: 0 };
+      contractServices.push(contractService);
+      contractServiceUnits.push({ id: next++, contractID: on.id, contractServiceID: contractService.id, serviceID, units, price: 0, cost: 0, approveAndPostDate: null, ...period });
+    };
+    const first = contract();
+    service(first, other.id, 10);
+    const [a, b] = billing.quantities;
+    if (a !== undefined) service(first, umbrella.id, a);
+    if (b !== undefined) service(contract(), umbrella.id, b);
+  }
+  return { services, contracts, contractServices, contractServiceUnits };
 }

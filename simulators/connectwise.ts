@@ -7,7 +7,7 @@
  */
 import { HostedSimulator, json, SimServer, type SimRequest, type SimResponse } from './kit';
 import { ConditionsError, parseConditions } from './connectwise-conditions';
-import type { ConnectWiseCompany, DemoWorld } from './seed';
+import { UMBRELLA_PRODUCT, type ConnectWiseCompany, type DemoWorld } from './seed';
 
 export interface ConnectWiseSimOptions {
   world: DemoWorld;
@@ -102,6 +102,10 @@ export class ConnectWiseSimulator extends HostedSimulator {
   readonly associations: { board: number; type: number; subType: number | null; item: number | null }[];
   readonly tickets: Ticket[] = [];
   readonly notes: Note[] = [];
+  /** The procurement catalog, the companies' agreements and their additions (billing). */
+  readonly catalog: Row[];
+  readonly agreements: Row[];
+  readonly additions: Row[];
 
   constructor(options: ConnectWiseSimOptions) {
     super();
@@ -152,6 +156,7 @@ export class ConnectWiseSimulator extends HostedSimulator {
       { board: 1, type: 20, subType: 30, item: 40 }, { board: 1, type: 20, subType: 30, item: 41 },
       { board: 1, type: 21, subType: 31, item: null }, { board: 2, type: 22, subType: 32, item: 42 },
     ];
+    ({ catalog: this.catalog, agreements: this.agreements, additions: this.additions } = seededAgreements(options.world, info));
     this.server = new SimServer('connectwise', { seed: options.seed ?? 21 });
     this.register();
   }
@@ -218,6 +223,10 @@ export class ConnectWiseSimulator extends HostedSimulator {
     api('POST', '/company/configurations', (req) => this.createConfiguration(req));
     api('GET', '/company/configurations/{id}', (req) => this.one(this.configurations, req.params.id, 'Configuration'));
     api('PATCH', '/company/configurations/{id}', (req) => this.patchConfiguration(req));
+    api('GET', '/procurement/catalog', (req) => this.list(req, this.catalog));
+    api('GET', '/procurement/catalog/{id}', (req) => this.one(this.catalog, req.params.id, 'Catalog Item'));
+    api('GET', '/finance/agreements', (req) => this.list(req, this.agreements));
+    api('GET', '/finance/agreements/{parentId}/additions', (req) => this.list(req, this.additions.filter((a) => a.agreementId === Number(req.params.parentId))));
     api('GET', '/service/boards', (req) => this.list(req, this.boards));
     api('GET', '/service/boards/{parentId}/statuses', (req) => this.list(req, this.boardStatuses.filter((x) => (x.board as Ref).id === Number(req.params.parentId))));
     api('GET', '/service/boards/{parentId}/types', (req) => this.list(req, this.boardTypes.filter((x) => (x.board as Ref).id === Number(req.params.parentId))));
@@ -491,4 +500,49 @@ export class ConnectWiseSimulator extends HostedSimulator {
     this.notes.push(note);
     return json(201, note);
   }
+}
+
+/**
+ * The demo MSP's agreements, from the seed's billing cases: one "Managed Services" agreement per company
+ * (none for "no-agreement", cancelled for "ended") with the Umbrella catalog item's addition(s), and a
+ * Microsoft 365 line besides (the only line for "no-line").
+ */
+function seededAgreements(world: DemoWorld, info: Record<string, string>): { catalog: Row[]; agreements: Row[]; additions: Row[] } {
+  const umbrella = UMBRELLA_PRODUCT.connectwise;
+  const other = { id: 502, identifier: 'M365-BP' };
+  const item = (id: number, identifier: string, description: string, inactiveFlag: boolean, price: number): Row => ({
+    id, identifier, description, customerDescription: description, inactiveFlag, recurringFlag: true, productClass: 'NonInventory', price,
+    subcategory: { id: 3, name: 'Security Services' }, type: { id: 2, name: 'Subscription' }, _info: info,
+  });
+  const catalog: Row[] = [
+    item(umbrella.id, umbrella.identifier, 'Cisco Umbrella DNS Essentials (per seat)', false, 3.5),
+    item(other.id, other.identifier, 'Microsoft 365 Business Premium', false, 22),
+    item(503, 'UMB-OLD', 'Cisco Umbrella (retired SKU)', true, 3),
+  ];
+  const agreements: Row[] = [];
+  const additions: Row[] = [];
+  let nextAgreement = 700;
+  let nextAddition = 9_000;
+  for (const customer of world.customers) {
+    const identifier = world.expectedMatches[customer.customerId]?.connectwise;
+    const company = world.connectwise.companies.find((c) => c.identifier === identifier);
+    const billing = world.billing[customer.customerId];
+    if (!company || !billing || billing.case === 'no-agreement') continue;
+    const ended = billing.case === 'ended';
+    const agreement: Row = {
+      id: nextAgreement++, name: 'Managed Services', type: { id: 1, name: 'Managed Services' }, company: { id: company.id, identifier: company.identifier, name: company.name },
+      contact: { id: 60 + (company.id % 40), name: 'Billing Contact' }, startDate: '2025-01-01T00:00:00Z', noEndingDateFlag: true, cancelledFlag: ended,
+      ...(ended ? { dateCancelled: '2026-10-31T00:00:00Z' } : {}),
+      billingCycle: { id: 1, name: 'Monthly' }, prorateFlag: true, invoiceProratedAdditionsFlag: false, _info: info,
+    };
+    agreements.push(agreement);
+    const line = (product: { id: number; identifier: string }, quantity: number): Row => ({
+      id: nextAddition++, product: { id: product.id, identifier: product.identifier }, quantity, lessIncluded: 0, billCustomer: 'Billable',
+      effectiveDate: '2025-01-01T00:00:00Z', ...(ended ? { cancelledDate: '2026-10-31T00:00:00Z' } : {}), agreementId: agreement.id,
+      agreementStatus: ended ? 'Cancelled' : 'Active', description: product.identifier, _info: info,
+    });
+    additions.push(line(other, 10));
+    for (const quantity of billing.quantities) additions.push(line(umbrella, quantity));
+  }
+  return { catalog, agreements, additions };
 }

@@ -88,6 +88,31 @@ export interface DemoWorld {
   autotask: { companies: AutotaskCompany[] };
   /** Umbrella customer id -> the PSA company a person would pick (absent when there is none). */
   expectedMatches: Record<number, { connectwise?: string; autotask?: number }>;
+  /** Umbrella customer id -> how its company's agreement (ConnectWise) or contract (Autotask) bills Umbrella. */
+  billing: Record<number, SeededBilling>;
+}
+
+/**
+ * The billing situations the demo MSP's companies are in, one per customer in turn: billed as many seats as
+ * Umbrella has, fewer, more, an agreement or contract without the Umbrella line, none at all, the line twice,
+ * or an agreement cancelled / a contract expired.
+ */
+export const BILLING_CASES = ['in-step', 'under', 'over', 'no-line', 'no-agreement', 'ambiguous', 'ended'] as const;
+export type BillingCase = (typeof BILLING_CASES)[number];
+export interface SeededBilling {
+  case: BillingCase;
+  /** The quantity of each Umbrella line (two for "ambiguous"; none for "no-line" and "no-agreement"). */
+  quantities: number[];
+}
+
+/** The ConnectWise catalog item and the Autotask service that bill Umbrella in the demo MSP. */
+export const UMBRELLA_PRODUCT = { connectwise: { id: 501, identifier: 'UMB-DNS-ESS' }, autotask: { id: 29_684_001, name: 'Cisco Umbrella DNS Essentials' } } as const;
+
+function seededBilling(index: number, seats: number): SeededBilling {
+  const kind = BILLING_CASES[index % BILLING_CASES.length] ?? 'in-step';
+  const quantities = kind === 'in-step' || kind === 'ended' ? [seats] : kind === 'under' ? [Math.max(1, seats - 5)] : kind === 'over' ? [seats + 3]
+    : kind === 'ambiguous' ? [seats, 2] : [];
+  return { case: kind, quantities };
 }
 
 export const HOUR = 3_600_000;
@@ -219,6 +244,7 @@ export function buildWorld(options: SeedOptions = {}): DemoWorld {
   const cwCompanies: ConnectWiseCompany[] = [];
   const atCompanies: AutotaskCompany[] = [];
   const expectedMatches: DemoWorld['expectedMatches'] = {};
+  const billing: DemoWorld['billing'] = {};
 
   for (let i = 0; i < count; i++) {
     const named = i < DEMO_CUSTOMERS.length && count <= DEMO_CUSTOMERS.length ? at(DEMO_CUSTOMERS, i) : generatedName(random, i);
@@ -303,7 +329,9 @@ export function buildWorld(options: SeedOptions = {}): DemoWorld {
       activity.push({ ts: windowTs, identityId: networks[0].originId, domain: at(C2_DOMAINS, 2), categories: [categoryId('Command and Control')], verdict: 'blocked', count: 9 });
     }
 
-    customers.push({ customerId, customerName: named.umbrella, seats: randomInt(random, 5, 250), packageId, packageName, networks, roamingComputers, activity });
+    const seats = randomInt(random, 5, 250);
+    customers.push({ customerId, customerName: named.umbrella, seats, packageId, packageName, networks, roamingComputers, activity });
+    billing[customerId] = seededBilling(i, seats);
 
     const match: { connectwise?: string; autotask?: number } = {};
     if (named.connectwise) {
@@ -331,5 +359,6 @@ export function buildWorld(options: SeedOptions = {}): DemoWorld {
     connectwise: { companies: cwCompanies },
     autotask: { companies: atCompanies },
     expectedMatches,
+    billing,
   };
 }

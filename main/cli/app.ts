@@ -13,6 +13,7 @@ import { runLine, utcMinute } from '../app/run-summary';
 import { openSettingsStore } from '../adapters/store/settings';
 import { openStateStore } from '../adapters/store/state-database';
 import { historyCommand } from './history';
+import { billingCommand } from './billing';
 import { CREDENTIAL_FIELDS, missingTicketingChoice, PsaKindSchema, type CredentialKind, type RunRecord } from '../../preload/contract';
 import { sendTestTicket, testConnections } from './checks';
 import { configure, configureChecked, parseSecretLines } from './configure';
@@ -33,6 +34,7 @@ Usage: umbrella-psa-sync <command> [options]
 Set-up (what the wizard does):
   configure [--psa KIND] [--site HOST] [--billing-code ID|NAME] [--autotask-api-share PERCENT]
             [--threshold N] [--fallback-company COMPANY|none] [--history-days DAYS]
+            [--billing-product REF]
             [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin] [--switch-psa]
                          Save settings; credentials are read from environment variables
                          (UMBRELLA_API_KEY, UMBRELLA_API_SECRET, CONNECTWISE_COMPANY_ID,
@@ -41,6 +43,8 @@ Set-up (what the wizard does):
                          --secrets-stdin, from KEY=VALUE lines on stdin. Never from arguments.
                          --autotask-api-share: how far this app may bring the tenant's shared
                          hourly API usage (5-90%, default 50); it pauses there.
+                         --billing-product: the ConnectWise catalog item (identifier or id) or
+                         Autotask service (id or name) that bills Umbrella seats (checked first).
                          --history-days: how long the run history and the audit trail of PSA
                          writes are kept (30-3650, default 365).
                          --billing-code (Autotask material billing code) and --fallback-company
@@ -95,6 +99,11 @@ Runs:
                          customer and company, what (configuration, ticket, note, set-up), and each
                          field's old and new value. --csv gives one line per changed field, for a
                          spreadsheet. Kept for a year (configure --history-days).
+  billing [--date YYYY-MM-DD] [--json | --csv]
+                         Seat drift, read only: per customer, the seats Cisco bills you against what
+                         the PSA bills the customer for the product chosen with --billing-product
+                         (ConnectWise agreement additions, Autotask contract service units), on the
+                         day (default today); under- and over-billed, and what cannot be compared.
   service                Run the app's schedule in the foreground, without the desktop app: the
                          daily sync from 00:00 UTC and the 4-hourly ticket checks, with catch-up
                          after downtime and retries. SIGTERM or Ctrl+C stops it cleanly. Never runs
@@ -105,7 +114,7 @@ Runs:
 
 Options:
   --data-dir DIR         Settings folder (default: the app's own, ${defaultDataDir()})
-  --json                 Machine-readable output on stdout (status, list, sync, tickets, history); the
+  --json                 Machine-readable output on stdout (status, list, sync, tickets, history, billing); the
                          human lines go to stderr
   -h, --help             Show this help
   -v, --version          Show the version
@@ -118,7 +127,7 @@ export interface CliInput {
   readStdin: () => Promise<string>;
 }
 
-const COMMANDS = ['status', 'sync', 'tickets', 'history', 'configure', 'map', 'list', 'test-connection', 'test-ticket', 'service', 'diagnostics'];
+const COMMANDS = ['status', 'sync', 'tickets', 'history', 'billing', 'configure', 'map', 'list', 'test-connection', 'test-ticket', 'service', 'diagnostics'];
 const OPTIONS = {
   'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -155,6 +164,8 @@ const OPTIONS = {
   run: { type: 'string' },
   limit: { type: 'string' },
   csv: { type: 'boolean', default: false },
+  date: { type: 'string' },
+  'billing-product': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;
@@ -277,6 +288,12 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
       });
     case 'map':
       return mapCommand(args, values, io, dataDir, withSetup);
+    case 'billing':
+      expectPositionals(args, 0, 'umbrella-psa-sync billing [--date YYYY-MM-DD] [--json | --csv]');
+      return withSetup(async ({ setup }) => {
+        for (const line of await billingCommand(setup, { date: values.date, json: values.json, csv: values.csv }, new Date())) io.out(line);
+        return EXIT.ok;
+      });
     case 'history':
       expectPositionals(args, 0, 'umbrella-psa-sync history [--customer ORG_ID|NAME] [--since DATE] [--run RUN_ID] [--limit N] [--json | --csv]');
       return historyCommand(dataDir, { customer: values.customer, since: values.since, run: values.run, limit: values.limit, json: values.json, csv: values.csv }, io, log);
@@ -291,7 +308,7 @@ async function configureCommand(values: Values, io: CliIo, input: CliInput, data
   const provided: Record<string, string | undefined> = { ...input.env, ...(values['secrets-stdin'] ? parseSecretLines(await input.readStdin()) : {}) };
   const secrets = (await cliCredentials()).store;
   // The billing code and the fallback company are checked with the PSA (as the wizard and "configure ticketing" do), after the rest is saved.
-  const checked = { billingCode: values['billing-code'], fallbackCompany: values['fallback-company'] };
+  const checked = { billingCode: values['billing-code'], fallbackCompany: values['fallback-company'], billingProduct: values['billing-product'] };
   const lines = await configure({
     psa: values.psa, site: values.site, threshold: values.threshold,
     umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], autotaskApiShare: values['autotask-api-share'], historyDays: values['history-days'],
@@ -299,7 +316,7 @@ async function configureCommand(values: Values, io: CliIo, input: CliInput, data
   }, provided, settings, secrets);
   const nothingElse = lines.length === 0;
   for (const line of lines) io.out(line);
-  if (checked.billingCode === undefined && checked.fallbackCompany === undefined) {
+  if (checked.billingCode === undefined && checked.fallbackCompany === undefined && checked.billingProduct === undefined) {
     if (!nothingElse) return EXIT.ok;
     throw new UsageError('Nothing to save: pass settings options, or credentials in environment variables / on stdin (see --help).');
   }

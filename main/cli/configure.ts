@@ -7,6 +7,7 @@ import type { SecretStore } from '../adapters/store/secrets';
 import type { SettingsStore } from '../adapters/store/settings';
 import { removePsaIntegration } from '../app/integration';
 import { materialBillingCodes } from '../app/setup-lists';
+import { findBillingProduct } from '../jobs/billing/report';
 import type { SyncSetup } from '../jobs/setup';
 import { isNone, nearestName, pickOption } from './choices';
 import { UsageError } from './exit-codes';
@@ -109,7 +110,7 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
  * the Autotask material billing code (id or exact name, among the tenant's active ones) and the fallback
  * company (id, identifier or exact name; active; "none" turns it off).
  */
-export async function configureChecked(setup: SyncSetup, settings: SettingsStore, options: { billingCode?: string | undefined; fallbackCompany?: string | undefined }): Promise<string[]> {
+export async function configureChecked(setup: SyncSetup, settings: SettingsStore, options: { billingCode?: string | undefined; fallbackCompany?: string | undefined; billingProduct?: string | undefined }): Promise<string[]> {
   const said: string[] = [];
   if (options.billingCode !== undefined) {
     const code = pickOption(await materialBillingCodes(setup), options.billingCode, 'active material billing code');
@@ -120,6 +121,12 @@ export async function configureChecked(setup: SyncSetup, settings: SettingsStore
     const fallbackCompany = isNone(options.fallbackCompany) ? null : await checkedFallback(setup, options.fallbackCompany);
     settings.update({ ticketing: { fallbackCompany } });
     said.push(fallbackCompany === null ? 'The fallback company is off.' : `Saved the fallback company: ${fallbackCompany}.`);
+  }
+  if (options.billingProduct !== undefined) {
+    if (options.billingProduct.trim() === '') throw new UsageError('--billing-product needs the ConnectWise catalog item (identifier or id) or the Autotask service (id or name) that bills Umbrella seats.');
+    const { kind, product } = await findBillingProduct(setup, options.billingProduct);
+    settings.update({ billing: kind === 'connectwise' ? { connectwiseProductId: product.id } : { autotaskServiceId: product.id } });
+    said.push(`Saved the product that bills Umbrella seats: ${product.name} (${String(product.id)}).`);
   }
   return said;
 }

@@ -6,7 +6,10 @@ import path from 'node:path';
 import type { CredentialKind, RunProgress, Settings } from '../../preload/contract';
 import type { FetchLike } from '../adapters/http/client';
 import type { Logger } from '../adapters/logging/logger';
-import type { PsaSyncAdapter } from '../adapters/psa/adapter';
+import type { PsaCompany, PsaSyncAdapter } from '../adapters/psa/adapter';
+import type { BillingReader } from '../adapters/psa/billing';
+import { AutotaskBillingReader } from '../adapters/psa/autotask/billing';
+import { ConnectWiseBillingReader } from '../adapters/psa/connectwise/billing';
 import { AutotaskClient } from '../adapters/psa/autotask/client';
 import { AutotaskSyncAdapter } from '../adapters/psa/autotask/adapter';
 import { ConnectWiseClient } from '../adapters/psa/connectwise/client';
@@ -136,4 +139,12 @@ export async function createTicketEngine(setup: SyncSetup): Promise<TicketEngine
     ...(setup.now ? { now: setup.now } : {}),
     ...(setup.onRunProgress ? { onRunProgress: setup.onRunProgress } : {}),
   });
+}
+
+/** The billing reader of the chosen PSA (read only), with what a drift report needs beside it. */
+export async function createBillingReader(setup: SyncSetup): Promise<{ settings: Settings; umbrella: UmbrellaClient; reader: BillingReader; companies: () => Promise<Map<string, PsaCompany>> }> {
+  const { settings, umbrella, psa } = await createVendorClients(setup);
+  const reader: BillingReader = psa.kind === 'connectwise' ? new ConnectWiseBillingReader(psa.client) : new AutotaskBillingReader(psa.client);
+  const adapter = syncAdapter(setup, settings, psa);
+  return { settings, umbrella, reader, companies: () => adapter.companies() };
 }

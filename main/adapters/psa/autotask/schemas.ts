@@ -70,3 +70,34 @@ export const FieldsResponse = z.object({ fields: z.array(FieldInfoSchema) });
 export const UdfFieldsResponse = z.object({ fields: z.array(z.object({ name: z.string(), label: z.string().optional(), type: z.string().optional() })) });
 export const OperationResult = z.object({ itemId: z.number().int() });
 export const ErrorBodySchema = z.object({ errors: z.array(z.string()).optional(), errorId: z.number().optional() });
+
+/** A service of the catalog (what a Recurring Service contract bills). */
+export const ServiceSchema = z.object({ id: z.number().int(), name: z.string(), isActive: z.boolean().optional() });
+export type AutotaskService = z.infer<typeof ServiceSchema>;
+
+export const ContractSchema = z.object({
+  id: z.number().int(),
+  companyID: z.number().int(),
+  contractName: z.string().optional(),
+  contractType: z.number().int().nullable().optional(),
+  status: z.number().int().nullable().optional(),
+  startDate: z.string().nullable().optional(),
+  endDate: z.string().nullable().optional(),
+});
+export type AutotaskContract = z.infer<typeof ContractSchema>;
+
+export const ContractServiceSchema = z.object({ id: z.number().int(), contractID: z.number().int(), serviceID: z.number().int() });
+export type AutotaskContractService = z.infer<typeof ContractServiceSchema>;
+
+/** Units of a contract service for one period (a new row from each adjustment's effective date). */
+export const ContractServiceUnitSchema = z.object({
+  id: z.number().int(),
+  contractID: z.number().int(),
+  contractServiceID: z.number().int().nullable().optional(),
+  serviceID: z.number().int(),
+  units: z.number().int(),
+  startDate: z.string(),
+  endDate: z.string(),
+  approveAndPostDate: z.string().nullable().optional(),
+});
+export type AutotaskContractServiceUnit = z.infer<typeof ContractServiceUnitSchema>;

@@ -14,7 +14,13 @@ import { errorText, parseBody } from '../../http/parse';
 import { RateLimiter, realClock, type Clock } from '../../http/rate-limiter';
 import { conditionString, nextLink, normaliseSite, trustedNextPage, type ConnectWiseSite } from './site';
 import {
+  AdditionSchema,
+  AgreementSchema,
   AssociationSchema,
+  CatalogItemSchema,
+  type Addition,
+  type Agreement,
+  type CatalogItem,
   BoardSchema,
   BoardStatusSchema,
   BoardSubTypeSchema,
@@ -233,6 +239,22 @@ export class ConnectWiseClient {
 
   listCompanies(): Promise<ConnectWiseCompany[]> {
     return this.list('/company/companies', CompanySchema, 'deletedFlag = false');
+  }
+
+  /** A catalog item by its identifier (the SKU the MSP knows) or id. */
+  async findCatalogItem(reference: string): Promise<CatalogItem | null> {
+    const byId = /^\d+$/.test(reference) ? await this.getOrNull(`/procurement/catalog/${reference}`, CatalogItemSchema) : null;
+    if (byId) return byId;
+    const [item] = await this.list('/procurement/catalog', CatalogItemSchema, `identifier = ${conditionString(reference)}`);
+    return item ?? null;
+  }
+
+  async listAgreements(companyId: number): Promise<Agreement[]> {
+    return this.list('/finance/agreements', AgreementSchema, `company/id=${String(companyId)}`);
+  }
+
+  async listAdditions(agreementId: number, productId: number): Promise<Addition[]> {
+    return this.list(`/finance/agreements/${String(agreementId)}/additions`, AdditionSchema, `product/id=${String(productId)}`);
   }
 
   async findCompany(identifier: string): Promise<ConnectWiseCompany | null> {

@@ -92,3 +92,39 @@ export const ErrorBodySchema = z.object({
   message: z.string().optional(),
   errors: z.array(z.object({ code: z.string().optional(), message: z.string().optional(), field: z.string().optional() })).nullable().optional(),
 });
+
+/** A procurement catalog item (the product an agreement addition bills). */
+export const CatalogItemSchema = z.object({
+  id: z.number().int(),
+  identifier: z.string(),
+  description: z.string().nullable().optional(),
+  inactiveFlag: z.boolean().optional(),
+  recurringFlag: z.boolean().optional(),
+});
+export type CatalogItem = z.infer<typeof CatalogItemSchema>;
+
+export const AgreementSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  company: Ref.extend({ identifier: z.string().optional() }),
+  startDate: z.string().nullable().optional(),
+  endDate: z.string().nullable().optional(),
+  noEndingDateFlag: z.boolean().optional(),
+  cancelledFlag: z.boolean().optional(),
+  dateCancelled: z.string().nullable().optional(),
+  parentAgreement: Ref.nullable().optional(),
+});
+export type Agreement = z.infer<typeof AgreementSchema>;
+
+/** An agreement addition: one product line with its own quantity, effective and cancelled dates. */
+export const AdditionSchema = z.object({
+  id: z.number().int(),
+  product: z.object({ id: z.number().int(), identifier: z.string().optional() }),
+  quantity: z.number().nullable().optional(),
+  lessIncluded: z.number().nullable().optional(),
+  effectiveDate: z.string().nullable().optional(),
+  cancelledDate: z.string().nullable().optional(),
+  agreementStatus: z.string().nullable().optional(),
+  agreementId: z.number().int().optional(),
+});
+export type Addition = z.infer<typeof AdditionSchema>;

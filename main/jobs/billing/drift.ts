@@ -1,0 +1,106 @@
+/**
+ * The seat drift report: per customer, the seats Umbrella bills the MSP against what the PSA bills the
+ * customer for the Umbrella product on the day, and why they differ or cannot be compared. Read only.
+ */
+import { companyKey, type PsaCompany } from '../../adapters/psa/adapter';
+import type { BilledLine, BillingProduct, BillingReader } from '../../adapters/psa/billing';
+import type { UmbrellaCustomer } from '../../adapters/umbrella/client';
+import type { CustomerMapping } from '../../../preload/contract';
+
+export const DRIFT_STATUSES = ['in-step', 'under-billed', 'over-billed', 'no-line', 'several-lines', 'no-agreement', 'ended', 'no-company', 'not-mapped'] as const;
+export type DriftStatus = (typeof DRIFT_STATUSES)[number];
+
+export interface DriftRow {
+  orgId: number;
+  customer: string;
+  /** Seats Cisco bills the MSP for this customer. */
+  seats: number;
+  psaCompany: string | null;
+  /** What the PSA bills for the product on the day (null when there is no single line to read). */
+  billed: number | null;
+  /** seats - billed: positive is under-billed (revenue lost), negative over-billed. */
+  difference: number | null;
+  status: DriftStatus;
+  /** What to look at, in words. */
+  detail: string;
+  lines: BilledLine[];
+}
+
+export interface DriftReport {
+  day: string;
+  product: BillingProduct;
+  rows: DriftRow[];
+  totals: {
+    /** Seats across the customers compared (mapped to an active company). */
+    umbrellaSeats: number;
+    /** The customers compared (one line each) and their seats in Umbrella and in the PSA. */
+    compared: number;
+    comparedSeats: number;
+    billedSeats: number;
+    inStep: number;
+    underBilled: { customers: number; seats: number };
+    overBilled: { customers: number; seats: number };
+    /** Customers whose line cannot be compared (no line, several, no or ended agreement, no company, not mapped). */
+    toReview: number;
+  };
+}
+
+export interface DriftInput {
+  customers: readonly UmbrellaCustomer[];
+  mappings: Record<string, CustomerMapping>;
+  companies: Map<string, PsaCompany>;
+  reader: BillingReader;
+  product: BillingProduct;
+  /** YYYY-MM-DD */
+  day: string;
+}
+
+const AGREEMENT = { connectwise: 'agreement', autotask: 'Recurring Service contract' } as const;
+
+export async function driftReport(input: DriftInput): Promise<DriftReport> {
+  const { customers, mappings, companies, reader, product, day } = input;
+  const where = AGREEMENT[reader.kind];
+  const placed = customers.filter((c) => mappings[String(c.customerId)]?.excluded !== true).map((customer) => {
+    const reference = mappings[String(customer.customerId)]?.psaCompany ?? null;
+    const company = reference ? companies.get(companyKey(reference)) : undefined;
+    return { customer, reference, company: company?.active ? company : undefined, found: company };
+  });
+  const active = [...new Map(placed.flatMap((p) => (p.company ? [[p.company.id, p.company] as const] : []))).values()];
+  const billed = await reader.billed(active, product.id, day);
+  const rows = placed.map(({ customer, reference, company, found }): DriftRow => {
+    const base = { orgId: customer.customerId, customer: customer.customerName, seats: customer.seats ?? 0, psaCompany: reference, billed: null, difference: null, lines: [] };
+    if (!reference) return { ...base, status: 'not-mapped', detail: 'Not mapped to a PSA company: map it on the Customers screen or with "umbrella-psa-sync map".' };
+    if (!company) return { ...base, status: 'no-company', detail: found ? `The PSA company "${found.name}" is inactive.` : `The PSA company "${reference}" was not found in the PSA.` };
+    const lines = billed.get(company.id) ?? { kind: 'no-agreement' as const };
+    if (lines.kind === 'no-agreement') return { ...base, status: 'no-agreement', detail: `${company.name} has no ${where}.` };
+    if (lines.kind === 'ended') return { ...base, status: 'ended', detail: `No ${where} of ${company.name} is in force on ${day}: ${lines.detail}.` };
+    if (lines.lines.length === 0) return { ...base, status: 'no-line', detail: `No line bills ${product.name} on the ${where} of ${company.name}.` };
+    if (lines.lines.length > 1) {
+      return { ...base, lines: lines.lines, status: 'several-lines', detail: `${String(lines.lines.length)} lines bill ${product.name}: ${lines.lines.map((l) => `${String(l.quantity)} on ${l.where}`).join(', ')}; which one is Umbrella's is not guessed.` };
+    }
+    const [line] = lines.lines;
+    const quantity = Math.round(line?.quantity ?? 0);
+    const difference = base.seats - quantity;
+    const status: DriftStatus = difference === 0 ? 'in-step' : difference > 0 ? 'under-billed' : 'over-billed';
+    const detail = difference === 0 ? `Billed ${String(quantity)} on ${line?.where ?? ''}.`
+      : `Billed ${String(quantity)} on ${line?.where ?? ''}: ${difference > 0 ? `${String(difference)} seat(s) not billed` : `${String(-difference)} seat(s) more than Umbrella has`}.`;
+    return { ...base, billed: quantity, difference, lines: lines.lines, status, detail };
+  });
+  const compared = rows.filter((r) => r.billed !== null);
+  const sum = (list: DriftRow[], value: (r: DriftRow) => number) => list.reduce((n, r) => n + value(r), 0);
+  const under = rows.filter((r) => r.status === 'under-billed');
+  const over = rows.filter((r) => r.status === 'over-billed');
+  return {
+    day, product, rows,
+    totals: {
+      umbrellaSeats: sum(rows.filter((r) => r.status !== 'not-mapped' && r.status !== 'no-company'), (r) => r.seats),
+      compared: compared.length,
+      comparedSeats: sum(compared, (r) => r.seats),
+      billedSeats: sum(compared, (r) => r.billed ?? 0),
+      inStep: rows.filter((r) => r.status === 'in-step').length,
+      underBilled: { customers: under.length, seats: sum(under, (r) => r.difference ?? 0) },
+      overBilled: { customers: over.length, seats: -sum(over, (r) => r.difference ?? 0) },
+      toReview: rows.length - compared.length,
+    },
+  };
+}

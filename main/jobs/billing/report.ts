@@ -1,0 +1,34 @@
+/** The drift report and the choice of the product it reads, on the saved settings and credentials. */
+import type { BillingProduct } from '../../adapters/psa/billing';
+import { NotConfiguredError } from '../../domain/errors';
+import { PSA_NAMES, type PsaKind, type Settings } from '../../../preload/contract';
+import { createBillingReader, type SyncSetup } from '../setup';
+import { driftReport, type DriftReport } from './drift';
+
+const WHAT: Record<PsaKind, string> = { connectwise: 'procurement catalog item (identifier or id)', autotask: 'service (id or exact name)' };
+
+export function billingProductId(settings: Settings, kind: PsaKind): number | null {
+  return kind === 'connectwise' ? settings.billing.connectwiseProductId : settings.billing.autotaskServiceId;
+}
+
+/** Finds the product an administrator names; says what is wrong with it otherwise. */
+export async function findBillingProduct(setup: SyncSetup, reference: string): Promise<{ kind: PsaKind; product: BillingProduct }> {
+  const { reader } = await createBillingReader(setup);
+  const product = await reader.findProduct(reference);
+  if (!product) throw new NotConfiguredError(`${PSA_NAMES[reader.kind]} has no ${WHAT[reader.kind]} "${reference}": name the one your agreements bill Umbrella seats with.`);
+  if (!product.active) throw new NotConfiguredError(`${PSA_NAMES[reader.kind]}'s ${product.name} is inactive: choose the active product that bills Umbrella seats.`);
+  return { kind: reader.kind, product };
+}
+
+/** The seat drift of every customer on `day` (YYYY-MM-DD), read only. */
+export async function billingReport(setup: SyncSetup, day: string): Promise<DriftReport> {
+  const { settings, umbrella, reader, companies } = await createBillingReader(setup);
+  const productId = billingProductId(settings, reader.kind);
+  if (productId === null) {
+    throw new NotConfiguredError(`No ${PSA_NAMES[reader.kind]} ${WHAT[reader.kind].replace(/ \(.*\)$/, '')} is chosen for Umbrella seats: run "umbrella-psa-sync configure --billing-product REF" with the ${WHAT[reader.kind]} your agreements bill them with.`);
+  }
+  const product = await reader.findProduct(String(productId));
+  if (!product) throw new NotConfiguredError(`The ${WHAT[reader.kind].replace(/ \(.*\)$/, '')} chosen for Umbrella seats (id ${String(productId)}) is no longer in ${PSA_NAMES[reader.kind]}: choose it again with "umbrella-psa-sync configure --billing-product REF".`);
+  const [customers, known] = await Promise.all([umbrella.listCustomers(), companies()]);
+  return driftReport({ customers, mappings: settings.mappings, companies: known, reader, product, day });
+}

@@ -1,0 +1,144 @@
+/**
+ * The seat drift report from the command line against the simulators' agreements (ConnectWise) and
+ * Recurring Service contracts (Autotask), both PSAs, on the real keychain: every status of the demo MSP's
+ * billing cases, each customer's seats and billed quantity computed from the seed independently of the app,
+ * the totals, the product chosen and checked with the PSA, the CSV, and the usage errors. Read only: no
+ * request but GET and queries.
+ */
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PsaKind } from '../../preload/contract';
+import { runCli } from '../../main/cli/app';
+import { demoMappings } from '../../main/app/demo';
+import { memoryLogger } from '../../main/adapters/logging/logger';
+import { openSettingsStore } from '../../main/adapters/store/settings';
+import type { DriftReport, DriftStatus } from '../../main/jobs/billing/drift';
+import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
+import { UMBRELLA_PRODUCT, type BillingCase } from '../../simulators/seed';
+import { checkExchanges } from '../contract/openapi';
+import { realSecretStore, tempDir } from '../helpers/fixtures';
+
+const CREDENTIALS_ENV = {
+  UMBRELLA_API_KEY: DEMO_CREDENTIALS.umbrella.apiKey, UMBRELLA_API_SECRET: DEMO_CREDENTIALS.umbrella.apiSecret,
+  CONNECTWISE_COMPANY_ID: DEMO_CREDENTIALS.connectwise.companyId, CONNECTWISE_PUBLIC_KEY: DEMO_CREDENTIALS.connectwise.publicKey,
+  CONNECTWISE_PRIVATE_KEY: DEMO_CREDENTIALS.connectwise.privateKey, CONNECTWISE_CLIENT_ID: DEMO_CREDENTIALS.connectwise.clientId,
+  AUTOTASK_USERNAME: DEMO_CREDENTIALS.autotask.username, AUTOTASK_SECRET: DEMO_CREDENTIALS.autotask.secret, AUTOTASK_INTEGRATION_CODE: DEMO_CREDENTIALS.autotask.integrationCode,
+};
+const DAY = '2026-11-25';
+
+let sims: DemoSimulators;
+beforeAll(async () => {
+  process.env.UMBRELLA_PSA_KEYCHAIN_SERVICE = (await realSecretStore()).service;
+  process.env.UMBRELLA_PSA_TEST_LIMIT_SCALE = '60';
+  sims = await startDemoSimulators({ rateLimits: false });
+});
+afterAll(async () => { await sims.stop(); });
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { env, readStdin: () => Promise.resolve('') });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function configured(kind: PsaKind): Promise<string[]> {
+  const dir = tempDir();
+  const at = ['--data-dir', dir];
+  const psaTarget = kind === 'connectwise' ? ['--site', sims.urls.connectwiseSite] : ['--autotask-url', sims.urls.autotaskDiscovery, '--billing-code', String(DEMO_MATERIAL_BILLING_CODE)];
+  expect((await cli(['configure', '--psa', kind, ...psaTarget, '--umbrella-url', sims.urls.umbrella, ...at], CREDENTIALS_ENV)).code).toBe(0);
+  openSettingsStore({ dir, log: memoryLogger() }).update({ mappings: demoMappings(sims, kind) });
+  return at;
+}
+
+const STATUS_OF: Record<BillingCase, DriftStatus> = {
+  'in-step': 'in-step', under: 'under-billed', over: 'over-billed', 'no-line': 'no-line', 'no-agreement': 'no-agreement', ambiguous: 'several-lines', ended: 'ended',
+};
+
+/** What each customer's row must say, from the seed alone. */
+function expectedRows(kind: PsaKind) {
+  return sims.world.customers.map((customer) => {
+    const match = sims.world.expectedMatches[customer.customerId];
+    const reference = kind === 'connectwise' ? match?.connectwise : match?.autotask?.toString();
+    const active = kind === 'connectwise'
+      ? sims.world.connectwise.companies.find((c) => c.identifier === reference)?.status.name === 'Active'
+      : sims.world.autotask.companies.find((c) => String(c.id) === reference)?.isActive === true;
+    const billing = sims.world.billing[customer.customerId];
+    if (!reference) return { orgId: customer.customerId, status: 'not-mapped', billed: null, difference: null };
+    if (!active) return { orgId: customer.customerId, status: 'no-company', billed: null, difference: null };
+    const status = STATUS_OF[billing?.case ?? 'no-agreement'];
+    const single = status === 'in-step' || status === 'under-billed' || status === 'over-billed';
+    const billed = single ? billing?.quantities[0] ?? null : null;
+    return { orgId: customer.customerId, status, billed, difference: billed === null ? null : customer.seats - billed };
+  });
+}
+
+describe.each(['connectwise', 'autotask'] as const)('billing drift (%s)', (kind) => {
+  it('reports every customer\'s seats against what the PSA bills, with every status, the totals, and only reads', async () => {
+    const at = await configured(kind);
+    const before = kind === 'connectwise' ? sims.connectwise.exchanges.length : sims.autotask.exchanges.length;
+
+    const unset = await cli(['billing', '--date', DAY, ...at]);
+    expect(unset.code).toBe(2);
+    expect(unset.err).toMatch(/is chosen for Umbrella seats: run "umbrella-psa-sync configure --billing-product REF"/);
+
+    const wrong = await cli(['configure', '--billing-product', 'NO-SUCH-SKU', ...at]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(kind === 'connectwise' ? /ConnectWise has no procurement catalog item \(identifier or id\) "NO-SUCH-SKU"/ : /Autotask has no service \(id or exact name\) "NO-SUCH-SKU"/);
+    const reference = kind === 'connectwise' ? UMBRELLA_PRODUCT.connectwise.identifier : UMBRELLA_PRODUCT.autotask.name;
+    const chosen = await cli(['configure', '--billing-product', reference, ...at]);
+    expect(chosen.out).toMatch(/^Saved the product that bills Umbrella seats: .+ \(\d+\)\.$/m);
+    expect(chosen.code).toBe(0);
+
+    const json = await cli(['billing', '--date', DAY, '--json', ...at]);
+    expect(json.err).toBe('');
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.out) as DriftReport;
+    const expected = expectedRows(kind);
+    expect(report.rows.map(({ orgId, status, billed, difference }) => ({ orgId, status, billed, difference })).sort((a, b) => a.orgId - b.orgId))
+      .toEqual(expected.sort((a, b) => a.orgId - b.orgId));
+    // Every status the demo MSP can show is there.
+    expect(new Set(report.rows.map((r) => r.status))).toEqual(new Set(['in-step', 'under-billed', 'over-billed', 'no-line', 'several-lines', 'no-agreement', 'ended', 'no-company', 'not-mapped']));
+    const seats = (orgId: number) => sims.world.customers.find((c) => c.customerId === orgId)?.seats ?? 0;
+    const compared = expected.filter((r) => r.billed !== null);
+    expect(report.totals).toEqual({
+      umbrellaSeats: expected.filter((r) => r.status !== 'not-mapped' && r.status !== 'no-company').reduce((n, r) => n + seats(r.orgId), 0),
+      compared: compared.length,
+      comparedSeats: compared.reduce((n, r) => n + seats(r.orgId), 0),
+      billedSeats: compared.reduce((n, r) => n + (r.billed ?? 0), 0),
+      inStep: expected.filter((r) => r.status === 'in-step').length,
+      underBilled: { customers: expected.filter((r) => r.status === 'under-billed').length, seats: expected.filter((r) => r.status === 'under-billed').reduce((n, r) => n + (r.difference ?? 0), 0) },
+      overBilled: { customers: expected.filter((r) => r.status === 'over-billed').length, seats: -expected.filter((r) => r.status === 'over-billed').reduce((n, r) => n + (r.difference ?? 0), 0) },
+      toReview: expected.length - compared.length,
+    });
+
+    const text = await cli(['billing', '--date', DAY, ...at]);
+    expect(text.out).toMatch(/^\+ .+ \(\d+\): \d+ seat\(s\), under-billed by \d+\. Billed \d+ on (agreement|contract) \d+ \(Managed Services\): \d+ seat\(s\) not billed\.$/m);
+    expect(text.out).toMatch(/^! .+: \d+ seat\(s\), several lines\. 2 lines bill .+; which one is Umbrella's is not guessed\.$/m);
+    expect(text.out).toMatch(kind === 'connectwise' ? /not in force\. No agreement of .+ is in force on 2026-11-25: agreement \d+ \(Managed Services\) cancelled on 2026-10-31\./ : /not in force\. No Recurring Service contract of .+ is in force on 2026-11-25: contract \d+ \(Managed Services\) inactive\./);
+    expect(text.out).toMatch(/^Umbrella seats of the customers with a PSA company: \d+\. On the 10 compared: \d+ in Umbrella, \d+ billed by the PSA\.$/m);
+    expect(text.out).toMatch(/^\d+ in step, \d+ under-billed \(\d+ seat\(s\) not billed\), \d+ over-billed \(\d+ seat\(s\) too many\), \d+ to review\.$/m);
+
+    const csv = await cli(['billing', '--date', DAY, '--csv', ...at]);
+    const parsed = Papa.parse<Record<string, string>>(csv.out.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.data).toHaveLength(report.rows.length);
+    expect(parsed.data.find((r) => r.status === 'under-billed')?.difference).toMatch(/^\d+$/);
+
+    // Read only: GETs and queries, every one as the vendor documents it.
+    const exchanges = (kind === 'connectwise' ? sims.connectwise.exchanges : sims.autotask.exchanges).slice(before);
+    expect(exchanges.filter((e) => e.method !== 'GET' && !/\/query(\/next)?$/.test(e.path)).map((e) => `${e.method} ${e.path}`)).toEqual([]);
+    expect(checkExchanges([...exchanges])).toEqual([]);
+  });
+});
+
+describe('billing usage', () => {
+  it('refuses a day that is not one, and --json with --csv, in words', async () => {
+    const at = await configured('connectwise');
+    const bad = await cli(['billing', '--date', '2026-02-30', ...at]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--date takes a day such as 2026-12-01, not "2026-02-30"/);
+    const both = await cli(['billing', '--json', '--csv', ...at]);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/Choose one of --json and --csv/);
+  });
+});

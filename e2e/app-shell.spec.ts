@@ -17,7 +17,7 @@ test.describe('app shell', () => {
       hasProcess: 'process' in window,
     }));
     expect(surface).toEqual({
-      verbs: ['checkTickets', 'clearCredentials', 'copyDiagnostics', 'getAppInfo', 'getCredentialsStatus', 'getCustomerDetail', 'getCustomerOverview', 'getRunChanges', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'getTicketingOptions', 'listBillingCodes', 'onOpenScreen', 'onRunProgress', 'openLogsFolder', 'removeIntegration', 'runSync', 'saveCsvFile', 'saveSettings', 'sendTestTicket', 'setCredentials', 'testConnection'],
+      verbs: ['checkTickets', 'clearCredentials', 'copyDiagnostics', 'getAppInfo', 'getBillingReport', 'getCredentialsStatus', 'getCustomerDetail', 'getCustomerOverview', 'getRunChanges', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'getTicketingOptions', 'listBillingCodes', 'onOpenScreen', 'onRunProgress', 'openLogsFolder', 'removeIntegration', 'runSync', 'saveCsvFile', 'saveSettings', 'sendTestTicket', 'setBillingProduct', 'setCredentials', 'testConnection'],
       hasRequire: false,
       hasProcess: false,
     });

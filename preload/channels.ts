@@ -18,6 +18,8 @@ export const CHANNELS = {
   getCustomerOverview: 'customers:overview',
   getCustomerDetail: 'customers:detail',
   getRunChanges: 'history:run-changes',
+  getBillingReport: 'billing:report',
+  setBillingProduct: 'billing:set-product',
   removeIntegration: 'integration:remove',
   listBillingCodes: 'autotask:billing-codes',
   getTicketingOptions: 'ticketing:options',

@@ -124,7 +124,7 @@ export const DesktopSettingsSchema = z.object({
 export type DesktopSettings = z.infer<typeof DesktopSettingsSchema>;
 
 /** The window's screens, which a notification may open. */
-export const ScreenSchema = z.enum(['setup', 'status', 'customers', 'preferences']);
+export const ScreenSchema = z.enum(['setup', 'status', 'customers', 'billing', 'preferences']);
 export type Screen = z.infer<typeof ScreenSchema>;
 
 export const CustomerMappingSchema = z.object({
@@ -480,6 +480,54 @@ export const CustomerDetailSchema = PsaWritesViewSchema.extend({
 });
 export type CustomerDetail = z.infer<typeof CustomerDetailSchema>;
 
+/** Billing: one customer's seats in Umbrella against what the PSA bills for the Umbrella product (read only). */
+export const DRIFT_STATUSES = ['in-step', 'under-billed', 'over-billed', 'no-line', 'several-lines', 'no-agreement', 'ended', 'no-company', 'not-mapped'] as const;
+export const DriftStatusSchema = z.enum(DRIFT_STATUSES);
+export type DriftStatus = z.infer<typeof DriftStatusSchema>;
+
+export const DriftRowSchema = z.object({
+  orgId: z.number().int(),
+  customer: z.string(),
+  /** Seats Cisco bills the MSP for this customer. */
+  seats: z.number(),
+  psaCompany: z.string().nullable(),
+  /** What the PSA bills for the product on the day (null when there is no single line to read). */
+  billed: z.number().nullable(),
+  /** seats - billed: positive is under-billed (revenue lost), negative over-billed. */
+  difference: z.number().nullable(),
+  status: DriftStatusSchema,
+  /** What to look at, in words. */
+  detail: z.string(),
+  lines: z.array(z.object({ id: z.number().int(), quantity: z.number(), where: z.string() })),
+});
+export type DriftRow = z.infer<typeof DriftRowSchema>;
+
+export const DriftReportSchema = z.object({
+  day: z.string(),
+  product: z.object({ id: z.number().int(), name: z.string(), active: z.boolean() }),
+  rows: z.array(DriftRowSchema),
+  totals: z.object({
+    /** Seats of the customers with a PSA company. */
+    umbrellaSeats: z.number(),
+    /** The customers compared (one line each), their seats in Umbrella and in the PSA. */
+    compared: z.number(),
+    comparedSeats: z.number(),
+    billedSeats: z.number(),
+    inStep: z.number(),
+    underBilled: z.object({ customers: z.number(), seats: z.number() }),
+    overBilled: z.object({ customers: z.number(), seats: z.number() }),
+    /** Customers whose line cannot be compared. */
+    toReview: z.number(),
+  }),
+});
+export type DriftReport = z.infer<typeof DriftReportSchema>;
+
+/** A day as YYYY-MM-DD, a real calendar day. */
+export const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day such as 2026-12-01').refine((day) => {
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}, 'Not a day of the calendar');
+
 /** How many of a customer's latest writes its detail shows (the CLI's `history --customer` has them all). */
 export const CUSTOMER_WRITES_SHOWN = 100;
 
@@ -513,6 +561,14 @@ export const contract = {
   getCustomerOverview: { channel: CHANNELS.getCustomerOverview, request: NoPayload, response: CustomerOverviewSchema },
   getCustomerDetail: { channel: CHANNELS.getCustomerDetail, request: z.object({ orgId: z.number().int().positive().max(999_999_999_999) }).strict(), response: CustomerDetailSchema },
   /** What one run wrote to the PSA (its audit trail). */
+  /** The seat drift report on a day (default today, UTC): reads the PSA's agreements or contracts, writes nothing. */
+  getBillingReport: { channel: CHANNELS.getBillingReport, request: z.object({ day: DaySchema }).strict().optional(), response: DriftReportSchema },
+  /** Chooses the product that bills Umbrella seats (checked with the PSA first); answers it. */
+  setBillingProduct: {
+    channel: CHANNELS.setBillingProduct,
+    request: z.object({ reference: z.string().trim().min(1, 'Name the catalog item or service').max(100, 'At most 100 characters') }).strict(),
+    response: z.object({ id: z.number().int(), name: z.string(), active: z.boolean() }),
+  },
   getRunChanges: {
     channel: CHANNELS.getRunChanges,
     request: z.object({ runId: z.string().regex(/^(sync|tickets)-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'A run id such as sync-2026-12-01T00:00:00.000Z') }).strict(),

@@ -17,6 +17,7 @@ import { testConnection } from './connection';
 import { customerOverview } from '../jobs/mapping/overview';
 import type { RunProgress, RunRecord } from '../../preload/contract';
 import { materialBillingCodes, ticketingOptions } from './setup-lists';
+import { billingReport, findBillingProduct } from '../jobs/billing/report';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from '../jobs/setup';
 import type { UmbrellaLimits } from '../adapters/umbrella/client';
 import { UmbrellaTokenCache } from '../adapters/umbrella/tokens';
@@ -123,6 +124,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     testConnection: (target) => testConnection(setup, target),
     customerOverview: () => customerOverview(setup),
     billingCodes: () => materialBillingCodes(setup),
+    billingReport: (day) => billingReport(setup, day),
+    findBillingProduct: (reference) => findBillingProduct(setup, reference),
     ticketingOptions: (boardId) => ticketingOptions(setup, boardId),
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
     ...(options.logDir !== undefined ? { logDir: options.logDir } : {}),

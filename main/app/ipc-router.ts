@@ -51,6 +51,8 @@ export function serviceHandlers(service: AppService): Handlers {
     getCustomerOverview: () => service.getCustomerOverview(),
     getCustomerDetail: ({ orgId }) => service.getCustomerDetail(orgId),
     getRunChanges: ({ runId }) => service.getRunChanges(runId),
+    getBillingReport: (request) => service.getBillingReport(request?.day),
+    setBillingProduct: ({ reference }) => service.setBillingProduct(reference),
     removeIntegration: () => service.removeIntegration(),
     listBillingCodes: () => service.listBillingCodes(),
     getTicketingOptions: ({ boardId }) => service.getTicketingOptions(boardId),

@@ -14,12 +14,13 @@ import type {
   Settings,
   SettingsPatch,
 } from '../../preload/contract';
-import { type BillingCodeOption, type CustomerDetail, type CustomerOverview, type PsaWritesView, type RunRecord, type SyncRunView, type TicketingOptions } from '../../preload/contract';
+import { type BillingCodeOption, type CustomerDetail, type DriftReport, type PsaKind, type CustomerOverview, type PsaWritesView, type RunRecord, type SyncRunView, type TicketingOptions } from '../../preload/contract';
 import type { Scheduler } from '../jobs/scheduler';
 import type { ConnectionTarget } from './connection';
 import type { SecretStore } from '../adapters/store/secrets';
 import type { SettingsStore } from '../adapters/store/settings';
 import type { StateStore } from '../adapters/store/state';
+import type { BillingProduct as BillingProductView } from '../adapters/psa/billing';
 import { customerDetail, runChanges } from './history-view';
 import type { EngineSlot } from '../jobs/engine-slot';
 import type { SyncEngine } from '../jobs/sync/engine';
@@ -49,6 +50,9 @@ export interface ServiceDeps {
   testConnection: (target: ConnectionTarget) => Promise<string>;
   customerOverview: () => Promise<CustomerOverview>;
   billingCodes: () => Promise<BillingCodeOption[]>;
+  /** The seat drift report on a day (YYYY-MM-DD), and the product it reads, from the saved settings. */
+  billingReport: (day: string) => Promise<DriftReport>;
+  findBillingProduct: (reference: string) => Promise<{ kind: PsaKind; product: BillingProductView }>;
   /** The OS save dialog (Electron's in the app, a stub in tests); null when the user cancels. */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   ticketingOptions: (boardId: number | null) => Promise<TicketingOptions>;
@@ -189,6 +193,18 @@ export class AppService {
   async sendTestTicket(psaCompany?: string): Promise<{ ticketId: number; company: string }> {
     const { ticketId, company } = await this.deps.tickets.use((engine) => engine.sendTestTicket(psaCompany));
     return { ticketId, company: company.name };
+  }
+
+  /** Seat drift per customer on a day (today, UTC, unless given): read only. */
+  getBillingReport(day?: string): Promise<DriftReport> {
+    return this.deps.billingReport(day ?? new Date().toISOString().slice(0, 10));
+  }
+
+  /** Chooses the product that bills Umbrella seats in the chosen PSA, checked there first. */
+  async setBillingProduct(reference: string): Promise<BillingProductView> {
+    const { kind, product } = await this.deps.findBillingProduct(reference);
+    this.deps.settings.update({ billing: kind === 'connectwise' ? { connectwiseProductId: product.id } : { autotaskServiceId: product.id } });
+    return product;
   }
 
   /** A customer as the app last wrote it to the PSA, and its latest writes (configuration changes, tickets, notes). */

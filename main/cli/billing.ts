@@ -1,11 +1,9 @@
 /** `billing [--date YYYY-MM-DD] [--json | --csv]`: the seat drift report, read only. */
 import { billingReport } from '../jobs/billing/report';
 import type { DriftReport, DriftRow, DriftStatus } from '../jobs/billing/drift';
-import { toSpreadsheetCsv } from '../../preload/spreadsheet-csv';
+import { billingCsv } from '../../preload/billing-csv';
 import { UsageError } from './exit-codes';
 import type { SyncSetup } from '../jobs/setup';
-
-export const BILLING_CSV_COLUMNS = ['umbrella_org_id', 'customer', 'psa_company', 'umbrella_seats', 'psa_billed', 'difference', 'status', 'detail'] as const;
 
 const MARKS: Record<DriftStatus, string> = {
   'in-step': '=', 'under-billed': '+', 'over-billed': '-', 'no-line': '!', 'several-lines': '!', 'no-agreement': '!', ended: '!', 'no-company': '?', 'not-mapped': '?',
@@ -38,12 +36,6 @@ export function billingLines(report: DriftReport): string[] {
     `Umbrella seats of the customers with a PSA company: ${String(totals.umbrellaSeats)}. On the ${String(totals.compared)} compared: ${String(totals.comparedSeats)} in Umbrella, ${String(totals.billedSeats)} billed by the PSA.`,
     `${String(totals.inStep)} in step, ${String(totals.underBilled.customers)} under-billed (${String(totals.underBilled.seats)} seat(s) not billed), ${String(totals.overBilled.customers)} over-billed (${String(totals.overBilled.seats)} seat(s) too many), ${String(totals.toReview)} to review.`,
   ];
-}
-
-export function billingCsv(report: DriftReport): string {
-  return toSpreadsheetCsv(BILLING_CSV_COLUMNS, report.rows.map((r) => [
-    String(r.orgId), r.customer, r.psaCompany ?? '', String(r.seats), r.billed === null ? '' : String(r.billed), r.difference === null ? '' : String(r.difference), r.status, r.detail,
-  ]));
 }
 
 export async function billingCommand(setup: SyncSetup, options: { date: string | undefined; json: boolean; csv: boolean }, now: Date): Promise<string[]> {

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { ScreenSchema, type Screen } from '../../preload/contract';
 import { StatusScreen } from './StatusScreen';
 import { CustomersScreen } from './CustomersScreen';
+import { BillingScreen } from './BillingScreen';
 import { PreferencesScreen } from './PreferencesScreen';
 import { Wizard, setupComplete } from './wizard/Wizard';
 import { useAppInfo, useCredentialsStatus, useOpenScreenRequests, useRunProgress, useSettings } from './queries';
 import { errorMessage } from './api';
 
-const SCREENS = { setup: 'Setup', status: 'Status', customers: 'Customers', preferences: 'Preferences' } as const satisfies Record<Screen, string>;
+const SCREENS = { setup: 'Setup', status: 'Status', customers: 'Customers', billing: 'Billing', preferences: 'Preferences' } as const satisfies Record<Screen, string>;
 
 /** The screen a window opened for (a notification's click opens it at app://renderer/index.html#status). */
 function screenFromUrl(): Screen | null {
@@ -49,6 +50,7 @@ export function App() {
         {screen === 'setup' ? <Wizard onFinish={() => { setChosen('customers'); }} /> : null}
         {screen === 'status' ? <StatusScreen running={running} /> : null}
         {screen === 'customers' ? <CustomersScreen /> : null}
+        {screen === 'billing' ? <BillingScreen /> : null}
         {screen === 'preferences' ? <PreferencesScreen /> : null}
       </main>
       <footer className="shell-footer">

@@ -207,3 +207,21 @@ export function useCustomerDetail(orgId: number) {
 export function useRunChanges(runId: string) {
   return useQuery({ queryKey: historyKeys.run(runId), queryFn: () => unwrap(bridge().getRunChanges({ runId })) });
 }
+
+export const billingKeys = { report: (day: string) => ['billing-report', day] as const };
+
+/** The seat drift report: reads the PSA's agreements or contracts when the Billing screen asks for it. */
+export function useBillingReport(day: string, enabled: boolean) {
+  return useQuery({ queryKey: billingKeys.report(day), queryFn: () => unwrap(bridge().getBillingReport({ day })), enabled, retry: false });
+}
+
+export function useSetBillingProduct() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (reference: string) => unwrap(bridge().setBillingProduct({ reference })),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['billing-report'] });
+      void client.invalidateQueries({ queryKey: keys.settings });
+    },
+  });
+}

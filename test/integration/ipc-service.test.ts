@@ -48,6 +48,8 @@ describe('IPC through the real service and keychain', () => {
       getCustomerOverview: undefined,
       getCustomerDetail: { orgId: 8100000 },
       getRunChanges: { runId: 'sync-2026-12-01T00:00:00.000Z' },
+      getBillingReport: undefined,
+      setBillingProduct: { reference: 'UMB-DNS-ESS' },
       removeIntegration: undefined,
       listBillingCodes: undefined,
       getTicketingOptions: { boardId: null },

@@ -3,47 +3,12 @@
  * customer for the Umbrella product on the day, and why they differ or cannot be compared. Read only.
  */
 import { companyKey, type PsaCompany } from '../../adapters/psa/adapter';
-import type { BilledLine, BillingProduct, BillingReader } from '../../adapters/psa/billing';
+import type { BillingProduct, BillingReader } from '../../adapters/psa/billing';
 import type { UmbrellaCustomer } from '../../adapters/umbrella/client';
-import type { CustomerMapping } from '../../../preload/contract';
+import type { CustomerMapping, DriftReport, DriftRow, DriftStatus } from '../../../preload/contract';
 
-export const DRIFT_STATUSES = ['in-step', 'under-billed', 'over-billed', 'no-line', 'several-lines', 'no-agreement', 'ended', 'no-company', 'not-mapped'] as const;
-export type DriftStatus = (typeof DRIFT_STATUSES)[number];
-
-export interface DriftRow {
-  orgId: number;
-  customer: string;
-  /** Seats Cisco bills the MSP for this customer. */
-  seats: number;
-  psaCompany: string | null;
-  /** What the PSA bills for the product on the day (null when there is no single line to read). */
-  billed: number | null;
-  /** seats - billed: positive is under-billed (revenue lost), negative over-billed. */
-  difference: number | null;
-  status: DriftStatus;
-  /** What to look at, in words. */
-  detail: string;
-  lines: BilledLine[];
-}
-
-export interface DriftReport {
-  day: string;
-  product: BillingProduct;
-  rows: DriftRow[];
-  totals: {
-    /** Seats across the customers compared (mapped to an active company). */
-    umbrellaSeats: number;
-    /** The customers compared (one line each) and their seats in Umbrella and in the PSA. */
-    compared: number;
-    comparedSeats: number;
-    billedSeats: number;
-    inStep: number;
-    underBilled: { customers: number; seats: number };
-    overBilled: { customers: number; seats: number };
-    /** Customers whose line cannot be compared (no line, several, no or ended agreement, no company, not mapped). */
-    toReview: number;
-  };
-}
+export { DRIFT_STATUSES } from '../../../preload/contract';
+export type { DriftReport, DriftRow, DriftStatus };
 
 export interface DriftInput {
   customers: readonly UmbrellaCustomer[];

@@ -25,6 +25,10 @@ test('demo mode: a new user sets up ConnectWise with the demo credentials, maps 
   await page.getByRole('button', { name: 'Sync now' }).click();
   await expect(page.getByRole('region', { name: 'Sync result' }).getByRole('status')).toHaveText(/^\d+ created, 0 updated/, { timeout: 30_000 });
   expect(sims.connectwise.configurations.length).toBeGreaterThan(10);
+  // Billing works in the demo out of the box: the demo's product is chosen.
+  await page.getByRole('button', { name: 'Billing' }).click();
+  await page.getByRole('button', { name: 'Compare now' }).click();
+  await expect(page.getByRole('status', { name: 'Billing totals' })).toContainText(/\d+ under-billed/, { timeout: 30_000 });
 
   // The demo's credentials live in memory: the real keychain is as it was.
   expect(await app.secrets.get('connectwise')).not.toBeNull();

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CustomerMapping, PsaKind, Settings, SettingsPatch } from '../../preload/contract';
 import { DEMO_LIMIT_SCALE, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
+import { UMBRELLA_PRODUCT } from '../../simulators/seed';
 import { scaleUmbrellaLimits, UMBRELLA_LIMITS, type UmbrellaLimits } from '../adapters/umbrella/limits';
 import { memoryKeychain } from '../adapters/store/memory-keychain';
 import { createSecretStore, type SecretStore } from '../adapters/store/secrets';
@@ -35,6 +36,8 @@ export async function startDemoEnvironment(options: { baseDir: string }): Promis
     settings: {
       connectwise: { site: sims.urls.connectwiseSite },
       endpoints: { umbrellaBaseUrl: sims.urls.umbrella, autotaskDiscoveryUrl: sims.urls.autotaskDiscovery },
+      // The Billing screen works in the demo as soon as the wizard is done.
+      billing: { connectwiseProductId: UMBRELLA_PRODUCT.connectwise.id, autotaskServiceId: UMBRELLA_PRODUCT.autotask.id },
     },
     async stop() {
       await sims.stop();

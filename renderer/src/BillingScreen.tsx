@@ -1,10 +1,10 @@
 /** Billing: each customer's Umbrella seats against what the PSA bills for the Umbrella product (read only). */
-import { useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useState } from 'react';
 import type { DriftRow, DriftStatus } from '../../preload/contract';
 import { billingCsv } from '../../preload/billing-csv';
 import { errorMessage } from './api';
 import { useBillingReport, useSaveCsvFile, useSetBillingProduct, useSettings } from './queries';
+import { ROW_HEIGHT, SearchAndFilter, useVirtualRows } from './TableControls';
 
 type Filter = 'all' | 'drift' | 'under' | 'over' | 'review' | 'in-step';
 const FILTERS: Record<Filter, string> = { all: 'All', drift: 'Under- or over-billed', under: 'Under-billed', over: 'Over-billed', review: 'To review', 'in-step': 'In step' };
@@ -12,7 +12,6 @@ const STATUS_LABELS: Record<DriftStatus, string> = {
   'in-step': 'In step', 'under-billed': 'Under-billed', 'over-billed': 'Over-billed', 'no-line': 'No line', 'several-lines': 'Several lines',
   'no-agreement': 'No agreement', ended: 'Not in force', 'no-company': 'No PSA company', 'not-mapped': 'Not mapped',
 };
-const ROW_HEIGHT = 48;
 
 function matches(row: DriftRow, filter: Filter, query: string): boolean {
   const review = row.billed === null;
@@ -74,13 +73,7 @@ export function BillingScreen() {
         <section className="card" aria-labelledby="drift-heading">
           <h2 id="drift-heading">Seats on {report.data.day}</h2>
           <div className="toolbar">
-            <label className="field inline"><span>Search</span><input type="search" value={search} onChange={(e) => { setSearch(e.target.value); }} placeholder="Name, org id or company" /></label>
-            <label className="field inline">
-              <span>Show</span>
-              <select value={filter} onChange={(e) => { setFilter(e.target.value as Filter); }}>
-                {(Object.keys(FILTERS) as Filter[]).map((f) => <option key={f} value={f}>{FILTERS[f]}</option>)}
-              </select>
-            </label>
+            <SearchAndFilter search={search} onSearch={setSearch} filter={filter} onFilter={setFilter} filters={FILTERS} />
           </div>
           <p className="hint">{rows.length === 1 ? '1 customer shown' : `${String(rows.length)} customers shown`}</p>
           <DriftTable rows={rows} />
@@ -92,12 +85,7 @@ export function BillingScreen() {
 
 /** Only the rows in view are in the page, as on the Customers screen. */
 function DriftTable({ rows }: { rows: DriftRow[] }) {
-  const scroller = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- about React Compiler memoisation, which this build does not use
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12, initialRect: { width: 1000, height: 600 } });
-  const items = virtualizer.getVirtualItems();
-  const before = items[0]?.start ?? 0;
-  const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+  const { scroller, items, before, after } = useVirtualRows(rows.length);
   return (
     // Focusable, so the rows can be scrolled from the keyboard (they hold nothing else to focus).
     <div className="table-scroll" ref={scroller} tabIndex={0} role="region" aria-label="Seat drift, scrollable">

@@ -1,5 +1,4 @@
 import { useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { CONFIDENT_SUGGESTION, type CustomerOverview, type Settings } from '../../preload/contract';
 import { errorMessage } from './api';
 import { when } from './labels';
@@ -7,14 +6,13 @@ import { mappingsFromCsv, mappingsToCsv, type CsvImportResult } from '../../prel
 import { plural } from '../../preload/plural';
 import { useCustomerOverview, useSaveCsvFile, useSaveMappings, useSettings } from './queries';
 import { CustomerDetailPanel } from './CustomerDetail';
+import { ROW_HEIGHT, SearchAndFilter, useVirtualRows } from './TableControls';
 
 type Filter = 'all' | 'mapped' | 'unmapped' | 'excluded' | 'failed';
 type Row = CustomerOverview['customers'][number];
 type Company = CustomerOverview['companies'][number];
 
 const FILTERS: Record<Filter, string> = { all: 'All', mapped: 'Mapped', unmapped: 'Not mapped', excluded: 'Excluded', failed: 'Failed last sync' };
-/** Every row has the same height, so the list can be virtualised without measuring. */
-const ROW_HEIGHT = 48;
 const RESULT_LABELS = { created: 'Created', updated: 'Updated', unchanged: 'Unchanged', skipped: 'Skipped', failed: 'Failed' } as const;
 
 function matches(row: Row, filter: Filter, query: string): boolean {
@@ -82,13 +80,7 @@ export function CustomersScreen() {
       <section className="card" aria-labelledby="customers-heading">
         <h2 id="customers-heading">Customers</h2>
         <div className="toolbar">
-          <label className="field inline"><span>Search</span><input type="search" value={search} onChange={(e) => { setSearch(e.target.value); }} placeholder="Name, org id or company" /></label>
-          <label className="field inline">
-            <span>Show</span>
-            <select value={filter} onChange={(e) => { setFilter(e.target.value as Filter); }}>
-              {(Object.keys(FILTERS) as Filter[]).map((f) => <option key={f} value={f}>{FILTERS[f]}</option>)}
-            </select>
-          </label>
+          <SearchAndFilter search={search} onSearch={setSearch} filter={filter} onFilter={setFilter} filters={FILTERS} />
           <label className="field inline">
             <span>Accept suggestions at or above (%)</span>
             <input type="number" min={60} max={100} value={threshold} onChange={(e) => { setThreshold(Number(e.target.value)); }} />
@@ -170,12 +162,7 @@ function CustomerTable(props: {
   onSelect: (row: Row) => void;
 }) {
   const { rows } = props;
-  const scroller = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- about React Compiler memoisation, which this build does not use
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12, initialRect: { width: 1000, height: 600 } });
-  const items = virtualizer.getVirtualItems();
-  const before = items[0]?.start ?? 0;
-  const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+  const { scroller, items, before, after } = useVirtualRows(rows.length);
   return (
     <div className="table-scroll" ref={scroller} tabIndex={-1}>
       <table className="customers" aria-label="Customer mapping" aria-rowcount={rows.length + 1}>

@@ -8,22 +8,17 @@
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PsaKind } from '../../preload/contract';
-import { runCli } from '../../main/cli/app';
 import { demoMappings } from '../../main/app/demo';
 import { memoryLogger } from '../../main/adapters/logging/logger';
 import { openSettingsStore } from '../../main/adapters/store/settings';
 import type { DriftReport, DriftStatus } from '../../main/jobs/billing/drift';
-import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
+import { DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../../simulators/demo';
 import { UMBRELLA_PRODUCT, type BillingCase } from '../../simulators/seed';
 import { checkExchanges } from '../contract/openapi';
 import { realSecretStore, tempDir } from '../helpers/fixtures';
+import { cliCaptured, DEMO_CREDENTIALS_ENV } from '../helpers/cli';
 
-const CREDENTIALS_ENV = {
-  UMBRELLA_API_KEY: DEMO_CREDENTIALS.umbrella.apiKey, UMBRELLA_API_SECRET: DEMO_CREDENTIALS.umbrella.apiSecret,
-  CONNECTWISE_COMPANY_ID: DEMO_CREDENTIALS.connectwise.companyId, CONNECTWISE_PUBLIC_KEY: DEMO_CREDENTIALS.connectwise.publicKey,
-  CONNECTWISE_PRIVATE_KEY: DEMO_CREDENTIALS.connectwise.privateKey, CONNECTWISE_CLIENT_ID: DEMO_CREDENTIALS.connectwise.clientId,
-  AUTOTASK_USERNAME: DEMO_CREDENTIALS.autotask.username, AUTOTASK_SECRET: DEMO_CREDENTIALS.autotask.secret, AUTOTASK_INTEGRATION_CODE: DEMO_CREDENTIALS.autotask.integrationCode,
-};
+const CREDENTIALS_ENV = DEMO_CREDENTIALS_ENV;
 const DAY = '2026-11-25';
 
 let sims: DemoSimulators;
@@ -34,12 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await sims.stop(); });
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { env, readStdin: () => Promise.resolve('') });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliCaptured;
 
 async function configured(kind: PsaKind): Promise<string[]> {
   const dir = tempDir();

@@ -452,15 +452,22 @@ function seededContracts(world: DemoWorld): { services: Entity[]; contracts: Ent
       contracts.push(row);
       return row;
     };
-    const service = (on: Entity, serviceID: number, units: number) => {
+    const changedOn = `${new Date(world.anchor).toISOString().slice(0, 10)}T00:00:00`;
+    const service = (on: Entity, serviceID: number, units: number, changedFrom?: number) => {
       const contractService: Entity = { id: next++, contractID: on.id, serviceID, unitPrice: serviceID === umbrella.id ? 3.5 : 22, unitCost: 0 };
       contractServices.push(contractService);
-      contractServiceUnits.push({ id: next++, contractID: on.id, contractServiceID: contractService.id, serviceID, units, price: 0, cost: 0, approveAndPostDate: null, ...period });
+      const row = (count: number, dates: { startDate: string; endDate: string }) => ({ id: next++, contractID: on.id, contractServiceID: contractService.id, serviceID, units: count, price: 0, cost: 0, approveAndPostDate: null, ...dates });
+      if (changedFrom === undefined) {
+        contractServiceUnits.push(row(units, period));
+      } else {
+        // An adjustment effective on the anchor day: a new units row starts where the earlier one ends.
+        contractServiceUnits.push(row(changedFrom, { startDate: period.startDate, endDate: changedOn }), row(units, { startDate: changedOn, endDate: period.endDate }));
+      }
     };
     const first = contract();
     service(first, other.id, 10);
     const [a, b] = billing.quantities;
-    if (a !== undefined) service(first, umbrella.id, a);
+    if (a !== undefined) service(first, umbrella.id, a, billing.changedFrom);
     if (b !== undefined) service(contract(), umbrella.id, b);
   }
   return { services, contracts, contractServices, contractServiceUnits };

@@ -536,13 +536,15 @@ function seededAgreements(world: DemoWorld, info: Record<string, string>): { cat
       billingCycle: { id: 1, name: 'Monthly' }, prorateFlag: true, invoiceProratedAdditionsFlag: false, _info: info,
     };
     agreements.push(agreement);
-    const line = (product: { id: number; identifier: string }, quantity: number): Row => ({
+    const changedOn = `${new Date(world.anchor).toISOString().slice(0, 10)}T00:00:00Z`;
+    const line = (product: { id: number; identifier: string }, quantity: number, dates: { effectiveDate: string; cancelledDate?: string } = { effectiveDate: '2025-01-01T00:00:00Z', ...(ended ? { cancelledDate: '2026-10-31T00:00:00Z' } : {}) }): Row => ({
       id: nextAddition++, product: { id: product.id, identifier: product.identifier }, quantity, lessIncluded: 0, billCustomer: 'Billable',
-      effectiveDate: '2025-01-01T00:00:00Z', ...(ended ? { cancelledDate: '2026-10-31T00:00:00Z' } : {}), agreementId: agreement.id,
-      agreementStatus: ended ? 'Cancelled' : 'Active', description: product.identifier, _info: info,
+      ...dates, agreementId: agreement.id, agreementStatus: ended ? 'Cancelled' : 'Active', description: product.identifier, _info: info,
     });
     additions.push(line(other, 10));
-    for (const quantity of billing.quantities) additions.push(line(umbrella, quantity));
+    // A change of seats on the anchor day: the old line cancelled that day, the new one effective that day.
+    if (billing.changedFrom !== undefined) additions.push(line(umbrella, billing.changedFrom, { effectiveDate: '2025-01-01T00:00:00Z', cancelledDate: changedOn }));
+    for (const quantity of billing.quantities) additions.push(line(umbrella, quantity, billing.changedFrom !== undefined ? { effectiveDate: changedOn } : undefined));
   }
   return { catalog, agreements, additions };
 }

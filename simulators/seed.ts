@@ -103,6 +103,12 @@ export interface SeededBilling {
   case: BillingCase;
   /** The quantity of each Umbrella line (two for "ambiguous"; none for "no-line" and "no-agreement"). */
   quantities: number[];
+  /**
+   * "under": the line was changed on the world's anchor day, from this quantity: ConnectWise has the old addition
+   * cancelled that day and the new one effective that day; Autotask an adjustment's units row starting that day
+   * where the earlier row ends. On that very day both touch it, and only the new one is in force.
+   */
+  changedFrom?: number;
 }
 
 /** The ConnectWise catalog item and the Autotask service that bill Umbrella in the demo MSP. */
@@ -112,7 +118,7 @@ function seededBilling(index: number, seats: number): SeededBilling {
   const kind = BILLING_CASES[index % BILLING_CASES.length] ?? 'in-step';
   const quantities = kind === 'in-step' || kind === 'ended' ? [seats] : kind === 'under' ? [Math.max(1, seats - 5)] : kind === 'over' ? [seats + 3]
     : kind === 'ambiguous' ? [seats, 2] : [];
-  return { case: kind, quantities };
+  return { case: kind, quantities, ...(kind === 'under' ? { changedFrom: Math.max(1, seats - 12) } : {}) };
 }
 
 export const HOUR = 3_600_000;

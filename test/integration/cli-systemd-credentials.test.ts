@@ -3,7 +3,7 @@
  * credentials systemd gives a unit with LoadCredentialEncrypted=, from $CREDENTIALS_DIRECTORY, one file
  * per field. Real child processes with no D-Bus session at all.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,16 @@ function headless(args: string[], credentialsDirectory: string | null, extra: Re
     .then((r) => ({ code: 0, ...r }))
     .catch((error: unknown) => error as { code: number; stdout: string; stderr: string });
 }
+
+/** systemd-creds is there and can use the machine's credential key (root). */
+const SYSTEMD_CREDS = (() => {
+  try {
+    execFileSync('systemd-creds', ['--version'], { stdio: 'ignore' });
+    return process.getuid?.() === 0;
+  } catch {
+    return false;
+  }
+})();
 
 describe('systemd credentials', () => {
   it('status and test-connection work from $CREDENTIALS_DIRECTORY with no keyring; configure cannot change them and says how', async () => {
@@ -51,5 +61,33 @@ describe('systemd credentials', () => {
     // Without them, the same machine has no keychain: the error says so, as before.
     const without = await headless(['status', '--data-dir', dir], null);
     expect(without.code).toBe(3);
+  }, 120_000);
+
+  // The README's recipe with the real systemd-creds: each credential encrypted under the name the unit loads it by,
+  // then decrypted as systemd does for LoadCredentialEncrypted= when the unit starts (PID 1 is not systemd here, so
+  // that one step is done by hand with the same tool; the name is bound into each file and checked).
+  it.skipIf(!SYSTEMD_CREDS)(`credentials encrypted with systemd-creds as README says are what the service reads${SYSTEMD_CREDS ? '' : ' (skipped: needs systemd-creds and root)'}`, async () => {
+    const dir = tempDir();
+    openSettingsStore({ dir, log: memoryLogger() }).update({ psa: { kind: 'connectwise' }, connectwise: { site: sims.urls.connectwiseSite }, endpoints: { umbrellaBaseUrl: sims.urls.umbrella } });
+    const credstore = tempDir('upsa-credstore-');
+    const unitCredentials = tempDir('upsa-unit-creds-');
+    const run = (args: string[], input?: string) => new Promise<void>((resolve, reject) => {
+      const child = execFile('systemd-creds', args, { timeout: 30_000 }, (error) => { if (error) reject(new Error(error.message, { cause: error })); else resolve(); });
+      child.stdin?.end(input ?? '');
+    });
+    for (const [kind, values] of [['umbrella', DEMO_CREDENTIALS.umbrella], ['connectwise', DEMO_CREDENTIALS.connectwise]] as const) {
+      for (const [field, value] of Object.entries(values)) {
+        const name = `${kind}.${field}`;
+        await run(['encrypt', `--name=${name}`, '-', path.join(credstore, name)], value);
+        expect(fs.readFileSync(path.join(credstore, name)).includes(Buffer.from(value))).toBe(false);
+        await run(['decrypt', `--name=${name}`, path.join(credstore, name), path.join(unitCredentials, name)]);
+      }
+    }
+    const tested = await headless(['test-connection', '--data-dir', dir], unitCredentials);
+    expect(tested.stdout).toMatch(/✓ Connected to Cisco Umbrella/);
+    expect(tested.stdout).toMatch(/✓ Connected to ConnectWise PSA/);
+    expect(tested.code).toBe(0);
+    // A file encrypted under another name is refused by systemd-creds itself: the unit's names must match.
+    await expect(run(['decrypt', '--name=umbrella.apiSecret', path.join(credstore, 'umbrella.apiKey'), '-'])).rejects.toThrow();
   }, 120_000);
 });

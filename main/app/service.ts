@@ -22,6 +22,7 @@ import type { SettingsStore } from '../adapters/store/settings';
 import type { StateStore } from '../adapters/store/state';
 import type { BillingProduct as BillingProductView } from '../adapters/psa/billing';
 import { customerDetail, runChanges } from './history-view';
+import { billingProductPatch } from '../jobs/billing/report';
 import type { EngineSlot } from '../jobs/engine-slot';
 import type { SyncEngine } from '../jobs/sync/engine';
 import type { TicketEngine } from '../jobs/tickets/engine';
@@ -203,7 +204,7 @@ export class AppService {
   /** Chooses the product that bills Umbrella seats in the chosen PSA, checked there first. */
   async setBillingProduct(reference: string): Promise<BillingProductView> {
     const { kind, product } = await this.deps.findBillingProduct(reference);
-    this.deps.settings.update({ billing: kind === 'connectwise' ? { connectwiseProductId: product.id } : { autotaskServiceId: product.id } });
+    this.deps.settings.update(billingProductPatch(kind, product.id));
     return product;
   }
 

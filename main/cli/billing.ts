@@ -2,6 +2,7 @@
 import { billingReport } from '../jobs/billing/report';
 import type { DriftReport, DriftRow, DriftStatus } from '../jobs/billing/drift';
 import { billingCsv } from '../../preload/billing-csv';
+import { DaySchema } from '../../preload/contract';
 import { UsageError } from './exit-codes';
 import type { SyncSetup } from '../jobs/setup';
 
@@ -16,11 +17,9 @@ const LABELS: Record<DriftStatus, string> = {
 /** The day to compare on: today (UTC) unless --date names one. */
 export function billingDay(date: string | undefined, today: Date): string {
   if (date === undefined) return today.toISOString().slice(0, 10);
-  const day = date.trim();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
-    throw new UsageError(`--date takes a day such as 2026-12-01, not "${date}".`);
-  }
-  return day;
+  const day = DaySchema.safeParse(date.trim());
+  if (!day.success) throw new UsageError(`--date takes a day such as 2026-12-01, not "${date}".`);
+  return day.data;
 }
 
 function rowLine(row: DriftRow): string {

@@ -7,7 +7,7 @@ import type { SecretStore } from '../adapters/store/secrets';
 import type { SettingsStore } from '../adapters/store/settings';
 import { removePsaIntegration } from '../app/integration';
 import { materialBillingCodes } from '../app/setup-lists';
-import { findBillingProduct } from '../jobs/billing/report';
+import { billingProductPatch, findBillingProduct } from '../jobs/billing/report';
 import type { SyncSetup } from '../jobs/setup';
 import { isNone, nearestName, pickOption } from './choices';
 import { UsageError } from './exit-codes';
@@ -125,7 +125,7 @@ export async function configureChecked(setup: SyncSetup, settings: SettingsStore
   if (options.billingProduct !== undefined) {
     if (options.billingProduct.trim() === '') throw new UsageError('--billing-product needs the ConnectWise catalog item (identifier or id) or the Autotask service (id or name) that bills Umbrella seats.');
     const { kind, product } = await findBillingProduct(setup, options.billingProduct);
-    settings.update({ billing: kind === 'connectwise' ? { connectwiseProductId: product.id } : { autotaskServiceId: product.id } });
+    settings.update(billingProductPatch(kind, product.id));
     said.push(`Saved the product that bills Umbrella seats: ${product.name} (${String(product.id)}).`);
   }
   return said;

@@ -2,7 +2,7 @@
 import { memoryLogger } from '../adapters/logging/logger';
 import type { HistoryQuery, PsaWriteRecord } from '../adapters/store/state';
 import { openStateStore } from '../adapters/store/state-database';
-import { FIELDS } from '../domain/fields';
+import { fieldLabels } from '../domain/fields';
 import { utcText } from '../domain/windows';
 import { historyToCsv } from '../../preload/history-csv';
 import type { CliIo } from './context';
@@ -43,7 +43,8 @@ export function historyQuery(options: HistoryOptions): HistoryQuery {
   return query;
 }
 
-const label = (field: string) => FIELDS.find((f) => f.key === field)?.question ?? field;
+const QUESTIONS = fieldLabels('question');
+const label = (field: string) => QUESTIONS[field] ?? field;
 const shown = (value: string | number | null) => (value === null || value === '' ? '(empty)' : String(value).replace(/\n/g, ', '));
 
 export function historyLines(records: readonly PsaWriteRecord[]): string[] {

@@ -14,7 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import { PsaWriteRecordSchema, WrittenFieldSchema } from '../../../preload/contract';
 import { describeError } from '../../domain/errors';
@@ -71,25 +71,19 @@ const RECORD_SECTIONS: { [K in keyof Records]: { schema: z.ZodType<Records[K][st
 type RecordSection = keyof Records;
 const RECORD_NAMES = Object.keys(RECORD_SECTIONS) as RecordSection[];
 
-/** The single values, one row each in section "single". */
+/** The single values, one row each in section "single": their schemas. */
 const SINGLES = {
-  connectwiseSchema: { schema: StateSchema.shape.connectwiseSchema, get: (s: AppState) => s.connectwiseSchema, set: (s: AppState, v: AppState['connectwiseSchema']) => { s.connectwiseSchema = v; } },
-  autotaskSchema: { schema: StateSchema.shape.autotaskSchema, get: (s: AppState) => s.autotaskSchema, set: (s: AppState, v: AppState['autotaskSchema']) => { s.autotaskSchema = v; } },
-  umbrellaCustomers: { schema: StateSchema.shape.umbrellaCustomers, get: (s: AppState) => s.umbrellaCustomers, set: (s: AppState, v: AppState['umbrellaCustomers']) => { s.umbrellaCustomers = v; } },
-  lastProcessedWindow: {
-    schema: StateSchema.shape.tickets.unwrap().shape.lastProcessedWindow,
-    get: (s: AppState) => s.tickets.lastProcessedWindow,
-    set: (s: AppState, v: AppState['tickets']['lastProcessedWindow']) => { s.tickets.lastProcessedWindow = v; },
-  },
+  connectwiseSchema: StateSchema.shape.connectwiseSchema,
+  autotaskSchema: StateSchema.shape.autotaskSchema,
+  umbrellaCustomers: StateSchema.shape.umbrellaCustomers,
+  lastProcessedWindow: StateSchema.shape.tickets.unwrap().shape.lastProcessedWindow,
 } as const;
 type SingleName = keyof typeof SINGLES;
 const SINGLE_NAMES = Object.keys(SINGLES) as SingleName[];
 const SINGLE = 'single';
 
-/** The schema of a section or single value by the name stored in a row, if this version knows it. */
-function schemaOf(table: Record<string, { schema: z.ZodType }>, name: string): z.ZodType | undefined {
-  return Object.hasOwn(table, name) ? table[name]?.schema : undefined;
-}
+/** A single value's schema by the name stored in its row, if this version knows it. */
+const singleSchema = (name: string): z.ZodType | undefined => (Object.hasOwn(SINGLES, name) ? SINGLES[name as SingleName] : undefined);
 
 /** What is in the database, as this process last read or wrote it: the object in memory and its stored text. */
 interface Persisted { ref: unknown; text: string }
@@ -155,11 +149,6 @@ function openChecked(file: string, readOnly: boolean, lockWaitMs: number): Datab
   }
 }
 
-/** Changes when another connection (another process) commits; never for this connection's own writes. */
-function currentVersion(db: DatabaseSync): number {
-  return (db.prepare('PRAGMA data_version').get() as { data_version: number }).data_version;
-}
-
 function migrate(db: DatabaseSync, file: string): void {
   const version = () => (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   if (version() === MIGRATIONS.length) return;
@@ -218,6 +207,18 @@ export function openStateStore(options: OpenStateOptions): StateStore {
   };
 
   let db = open();
+  /** The statements this store runs again and again (every read checks data_version; every write upserts), prepared once. */
+  const statements = new Map<string, StatementSync>();
+  const sql = (handle: DatabaseSync, text: string): StatementSync => {
+    let prepared = statements.get(text);
+    if (!prepared) {
+      prepared = handle.prepare(text);
+      statements.set(text, prepared);
+    }
+    return prepared;
+  };
+  /** Changes when another connection (another process) commits; never for this connection's own writes. */
+  const currentVersion = (handle: DatabaseSync) => (sql(handle, 'PRAGMA data_version').get() as { data_version: number }).data_version;
   const persisted = new Map<string, Map<string, Persisted>>([...RECORD_NAMES, SINGLE].map((s) => [s, new Map()]));
   /** Ids of the runs in `state.runs` that are in the database, and the runs given and not yet written. */
   let storedRuns = new Set<string>();
@@ -257,7 +258,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       options.log.error(`State database ${file}: ${String(dropped.length)} invalid entr${dropped.length === 1 ? 'y' : 'ies'} not shown: ${list}${more}.`);
       return;
     }
-    const remove = handle.prepare('DELETE FROM entries WHERE section = ? AND key = ? AND value = ?');
+    const remove = sql(handle, 'DELETE FROM entries WHERE section = ? AND key = ? AND value = ?');
     for (const d of dropped) remove.run(d.section, d.key, d.value);
     log.error(
       `State database ${file}: dropped ${String(dropped.length)} invalid entr${dropped.length === 1 ? 'y' : 'ies'}: ${list}${more}; everything else was kept. ` +
@@ -271,7 +272,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     if (!db) return loaded;
     const known = persisted.get(section);
     const dropped: (Row & { why: string })[] = [];
-    for (const row of db.prepare('SELECT key, value FROM entries WHERE section = ?').all(section) as unknown as Omit<Row, 'section'>[]) {
+    for (const row of sql(db, 'SELECT key, value FROM entries WHERE section = ?').all(section) as unknown as Omit<Row, 'section'>[]) {
       const same = known?.get(row.key);
       if (same?.text === row.value) {
         loaded.set(row.key, same);
@@ -319,7 +320,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
 
   const singles = () => {
     if (parts.singles) return parts.singles;
-    const loaded = db ? loadSection(SINGLE, (key) => schemaOf(SINGLES, key)) : null;
+    const loaded = db ? loadSection(SINGLE, singleSchema) : null;
     const value = <T>(name: SingleName, fallback: T): T => (loaded ? (loaded.get(name)?.ref as T | undefined) ?? fallback : fallback);
     const old = legacyState();
     parts.singles = {
@@ -335,7 +336,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     if (parts.runs) return parts.runs;
     const runs: RunRecord[] = [];
     if (db) {
-      for (const { record } of db.prepare('SELECT record FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(HISTORY_LIMIT) as { record: string }[]) {
+      for (const { record } of sql(db, 'SELECT record FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(HISTORY_LIMIT) as { record: string }[]) {
         try {
           const parsed = RunRecordSchema.safeParse(JSON.parse(record));
           if (parsed.success) runs.push(deepFreeze(parsed.data));
@@ -410,8 +411,9 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       for (const key of stored.keys()) if (!(key in record)) deletes.push({ section, key });
     }
     const storedSingles = persisted.get(SINGLE) ?? new Map<string, Persisted>();
-    for (const name of parts.singles ? SINGLE_NAMES : []) {
-      const ref = SINGLES[name].get(state);
+    const singleValues = parts.singles;
+    for (const name of singleValues ? SINGLE_NAMES : []) {
+      const ref = singleValues?.[name] ?? null;
       const known = storedSingles.get(name);
       if (known?.ref === ref) continue;
       if (ref === null) {
@@ -432,28 +434,29 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     lastPrune = nowMs;
     pruneState(state, nowMs);
     const cutoff = new Date(nowMs - historyDays() * 86_400_000).toISOString();
-    handle.prepare('DELETE FROM runs WHERE started_at < ?').run(cutoff);
+    sql(handle, 'DELETE FROM runs WHERE started_at < ?').run(cutoff);
     state.runs = state.runs.filter((r) => r.startedAt >= cutoff);
-    handle.prepare('DELETE FROM psa_writes WHERE at < ?').run(cutoff);
+    sql(handle, 'DELETE FROM psa_writes WHERE at < ?').run(cutoff);
   };
 
   const writeChanges = (handle: DatabaseSync, writes: readonly StampedWrite[]) => {
     applyRetention(handle);
     const { upserts, deletes, runs } = differences();
     if (upserts.length > 0) {
-      const upsert = handle.prepare('INSERT INTO entries (section, key, value) VALUES (?, ?, ?) ON CONFLICT (section, key) DO UPDATE SET value = excluded.value');
+      const upsert = sql(handle, 'INSERT INTO entries (section, key, value) VALUES (?, ?, ?) ON CONFLICT (section, key) DO UPDATE SET value = excluded.value');
       for (const u of upserts) upsert.run(u.section, u.key, u.text);
     }
     if (deletes.length > 0) {
-      const remove = handle.prepare('DELETE FROM entries WHERE section = ? AND key = ?');
+      const remove = sql(handle, 'DELETE FROM entries WHERE section = ? AND key = ?');
       for (const d of deletes) remove.run(d.section, d.key);
     }
     if (runs.length > 0) {
-      const insert = handle.prepare('INSERT OR REPLACE INTO runs (id, kind, started_at, record) VALUES (?, ?, ?, ?)');
+      const insert = sql(handle, 'INSERT OR REPLACE INTO runs (id, kind, started_at, record) VALUES (?, ?, ?, ?)');
       for (const run of runs) insert.run(run.id, run.kind, run.startedAt, JSON.stringify(run));
     }
     if (writes.length > 0) {
-      const insert = handle.prepare(
+      const insert = sql(
+        handle,
         'INSERT INTO psa_writes (at, run_id, psa, org_id, customer, company_id, company, entity, entity_id, action, changes, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       for (const w of writes) {
@@ -509,15 +512,19 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     } else {
       clearTimeout(retry.timer);
     }
-    const timer = setTimeout(() => {
-      try {
-        commit(null, []);
-      } catch (again) {
-        keepForLater(again);
-      }
-    }, retryMs);
+    const timer = setTimeout(writeOrKeep, retryMs);
     timer.unref();
     retry = { timer, retryMs, since: retry?.since ?? Date.now() };
+  };
+
+  const unwritten = () => pending.length > 0 || pendingWrites.length > 0;
+  /** Writes what is pending now; what cannot be written is kept and tried again later. */
+  const writeOrKeep = () => {
+    try {
+      commit(null, []);
+    } catch (error) {
+      keepForLater(error);
+    }
   };
 
   /**
@@ -529,12 +536,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
   const writeSoon = () => {
     soon ??= setImmediate(() => {
       soon = null;
-      if (pending.length === 0 && pendingWrites.length === 0) return;
-      try {
-        commit(null, []);
-      } catch (error) {
-        keepForLater(error);
-      }
+      if (unwritten()) writeOrKeep();
     });
   };
 
@@ -636,17 +638,11 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       writeSoon();
     },
     flush() {
-      if (!readOnly && (pending.length > 0 || pendingWrites.length > 0)) commit(null, []);
+      if (!readOnly && unwritten()) commit(null, []);
     },
     history(query = {}) {
       // What was recorded in this turn is part of the answer (kept back if the database cannot take it now).
-      if (!readOnly && db && (pending.length > 0 || pendingWrites.length > 0)) {
-        try {
-          commit(null, []);
-        } catch (error) {
-          keepForLater(error);
-        }
-      }
+      if (!readOnly && db && unwritten()) writeOrKeep();
       return historyRows(query);
     },
     close() {
@@ -654,9 +650,10 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       if (soon) clearImmediate(soon);
       soon = null;
       try {
-        if (!readOnly && (pending.length > 0 || pendingWrites.length > 0)) commit(null, []);
+        if (!readOnly && unwritten()) commit(null, []);
       } finally {
         if (pending.length > 0) options.log.error(`State database ${file}: ${String(pending.length)} change(s) could not be written before closing; they are looked up in the PSA again at the next run.`);
+        statements.clear();
         db?.close();
         db = null;
         parts = {};

@@ -7,7 +7,6 @@ import type { BillingProduct, BillingReader } from '../../adapters/psa/billing';
 import type { UmbrellaCustomer } from '../../adapters/umbrella/client';
 import type { CustomerMapping, DriftReport, DriftRow, DriftStatus } from '../../../preload/contract';
 
-export { DRIFT_STATUSES } from '../../../preload/contract';
 export type { DriftReport, DriftRow, DriftStatus };
 
 export interface DriftInput {

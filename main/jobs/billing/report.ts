@@ -1,14 +1,21 @@
 /** The drift report and the choice of the product it reads, on the saved settings and credentials. */
 import type { BillingProduct } from '../../adapters/psa/billing';
 import { NotConfiguredError } from '../../domain/errors';
-import { PSA_NAMES, type PsaKind, type Settings } from '../../../preload/contract';
+import { PSA_NAMES, type PsaKind, type Settings, type SettingsPatch } from '../../../preload/contract';
 import { createBillingReader, type SyncSetup } from '../setup';
 import { driftReport, type DriftReport } from './drift';
 
-const WHAT: Record<PsaKind, string> = { connectwise: 'procurement catalog item (identifier or id)', autotask: 'service (id or exact name)' };
+/** What stands for Umbrella seats in each PSA, and how an administrator names it. */
+const PRODUCT: Record<PsaKind, string> = { connectwise: 'procurement catalog item', autotask: 'service' };
+const WHAT: Record<PsaKind, string> = { connectwise: `${PRODUCT.connectwise} (identifier or id)`, autotask: `${PRODUCT.autotask} (id or exact name)` };
 
 export function billingProductId(settings: Settings, kind: PsaKind): number | null {
   return kind === 'connectwise' ? settings.billing.connectwiseProductId : settings.billing.autotaskServiceId;
+}
+
+/** The settings change that makes `id` the product billing Umbrella seats in this PSA. */
+export function billingProductPatch(kind: PsaKind, id: number): SettingsPatch {
+  return { billing: kind === 'connectwise' ? { connectwiseProductId: id } : { autotaskServiceId: id } };
 }
 
 /** Finds the product an administrator names; says what is wrong with it otherwise. */
@@ -25,10 +32,10 @@ export async function billingReport(setup: SyncSetup, day: string): Promise<Drif
   const { settings, umbrella, reader, companies } = await createBillingReader(setup);
   const productId = billingProductId(settings, reader.kind);
   if (productId === null) {
-    throw new NotConfiguredError(`No ${PSA_NAMES[reader.kind]} ${WHAT[reader.kind].replace(/ \(.*\)$/, '')} is chosen for Umbrella seats: run "umbrella-psa-sync configure --billing-product REF" with the ${WHAT[reader.kind]} your agreements bill them with.`);
+    throw new NotConfiguredError(`No ${PSA_NAMES[reader.kind]} ${PRODUCT[reader.kind]} is chosen for Umbrella seats: run "umbrella-psa-sync configure --billing-product REF" with the ${WHAT[reader.kind]} your agreements bill them with.`);
   }
   const product = await reader.findProduct(String(productId));
-  if (!product) throw new NotConfiguredError(`The ${WHAT[reader.kind].replace(/ \(.*\)$/, '')} chosen for Umbrella seats (id ${String(productId)}) is no longer in ${PSA_NAMES[reader.kind]}: choose it again with "umbrella-psa-sync configure --billing-product REF".`);
+  if (!product) throw new NotConfiguredError(`The ${PRODUCT[reader.kind]} chosen for Umbrella seats (id ${String(productId)}) is no longer in ${PSA_NAMES[reader.kind]}: choose it again with "umbrella-psa-sync configure --billing-product REF".`);
   const [customers, known] = await Promise.all([umbrella.listCustomers(), companies()]);
   return driftReport({ customers, mappings: settings.mappings, companies: known, reader, product, day });
 }

@@ -330,7 +330,7 @@ export const RunRecordSchema = z.object({
 export const RECENT_TICKETS_PER_RUN = 100;
 
 /** The things in the PSA the app writes, as the audit trail names them. */
-export const PSA_WRITE_ENTITIES = ['configuration type', 'question', 'product', 'udf', 'configuration', 'ticket', 'note'] as const;
+export const PSA_WRITE_ENTITIES = ['configuration type', 'question', 'product', 'udf', 'configuration', 'ticket', 'note', 'agreement addition', 'service adjustment', 'contract note'] as const;
 export const WrittenFieldSchema = z.object({ field: z.string(), old: z.union([z.string(), z.number()]).nullable(), new: z.union([z.string(), z.number()]).nullable() });
 export type WrittenField = z.infer<typeof WrittenFieldSchema>;
 
@@ -498,7 +498,7 @@ export const DriftRowSchema = z.object({
   status: DriftStatusSchema,
   /** What to look at, in words. */
   detail: z.string(),
-  lines: z.array(z.object({ id: z.number().int(), quantity: z.number(), where: z.string() })),
+  lines: z.array(z.object({ id: z.number().int(), agreementId: z.number().int(), quantity: z.number(), where: z.string() })),
 });
 export type DriftRow = z.infer<typeof DriftRowSchema>;
 
@@ -521,6 +521,78 @@ export const DriftReportSchema = z.object({
   }),
 });
 export type DriftReport = z.infer<typeof DriftReportSchema>;
+
+/** How a plan line changes the PSA: ConnectWise sets the addition's quantity, or ends it and adds one dated on the day (an agreement that prorates); Autotask posts one adjustment of the difference. */
+export const BILLING_METHODS = ['set-quantity', 'end-and-add', 'adjust'] as const;
+export type BillingMethod = (typeof BILLING_METHODS)[number];
+
+/** One customer's change in a billing plan: the PSA line brought from what it bills on the effective day to Umbrella's seats. */
+export const BillingPlanLineSchema = z.object({
+  /** Its number in the plan (1, 2, ...): what an approval names. */
+  line: z.number().int().positive(),
+  orgId: z.number().int(),
+  customer: z.string(),
+  companyId: z.number().int(),
+  company: z.string(),
+  /** The ConnectWise agreement or Autotask contract, and the addition or contract service on it. */
+  agreementId: z.number().int(),
+  lineId: z.number().int(),
+  where: z.string(),
+  from: z.number().int(),
+  to: z.number().int(),
+  method: z.enum(BILLING_METHODS),
+  /** What the method writes, in words. */
+  detail: z.string(),
+  /** Why this line cannot be written on the day (cancelled, expired, posted, ...): shown, never approved. */
+  blocked: z.string().nullable(),
+});
+export type BillingPlanLine = z.infer<typeof BillingPlanLineSchema>;
+
+export const BillingPlanSchema = z.object({
+  id: z.number().int(),
+  createdAt: z.string(),
+  /** The effective day of every line (YYYY-MM-DD): today, or the first of next month. */
+  effective: z.string(),
+  psa: PsaKindSchema,
+  product: z.object({ id: z.number().int(), name: z.string() }),
+  lines: z.array(BillingPlanLineSchema),
+  /** Customers with drift that no plan line can carry (no line, several lines, no agreement...): see the drift report. */
+  toReview: z.number().int(),
+});
+export type BillingPlan = z.infer<typeof BillingPlanSchema>;
+
+/**
+ * A seat change in the billing ledger: recorded as "sending" before anything is sent, then applied (read back), not needed
+ * (the PSA already billed it), refused
+ * (nothing written: blocked, or the PSA changed since the plan), or undone by a later change.
+ */
+export const BILLING_CHANGE_STATES = ['sending', 'applied', 'not-needed', 'refused', 'undone'] as const;
+export const BillingChangeSchema = z.object({
+  id: z.number().int(),
+  planId: z.number().int().nullable(),
+  planLine: z.number().int().nullable(),
+  psa: PsaKindSchema,
+  orgId: z.number().int(),
+  customer: z.string(),
+  companyId: z.number().int(),
+  company: z.string(),
+  agreementId: z.number().int(),
+  lineId: z.number().int(),
+  productId: z.number().int(),
+  where: z.string(),
+  from: z.number().int(),
+  to: z.number().int(),
+  effective: z.string(),
+  method: z.enum(BILLING_METHODS),
+  state: z.enum(BILLING_CHANGE_STATES),
+  /** The change this one undid, if it is an undo. */
+  undoOf: z.number().int().nullable(),
+  runId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  detail: z.string().nullable(),
+});
+export type BillingChange = z.infer<typeof BillingChangeSchema>;
 
 /** A day as YYYY-MM-DD, a real calendar day. */
 export const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day such as 2026-12-01').refine((day) => {

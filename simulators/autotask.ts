@@ -65,6 +65,9 @@ export class AutotaskSimulator extends HostedSimulator {
   readonly contracts: Entity[];
   readonly contractServices: Entity[];
   readonly contractServiceUnits: Entity[];
+  /** Every adjustment posted (Autotask cannot list them; tests can). */
+  readonly adjustments: Entity[] = [];
+  readonly contractNotes: Entity[] = [];
   readonly ticketPicklists: Record<string, Picklist[]>;
   private readonly inFlight = new Map<string, number>();
   /** When each authenticated request arrived, for the rolling hour of the threshold. */
@@ -194,6 +197,16 @@ export class AutotaskSimulator extends HostedSimulator {
     this.queryable('Contracts', () => this.contracts);
     this.queryable('ContractServices', () => this.contractServices);
     this.queryable('ContractServiceUnits', () => this.contractServiceUnits);
+    api('GET', '/Contracts/{id}', 'Contracts', (req) => this.byId(this.contracts, req));
+    // Units change only through adjustments: the entity is read only.
+    for (const method of ['POST', 'PATCH', 'PUT']) {
+      api(method, '/ContractServiceUnits', 'ContractServiceUnits', () => errors(405, `The requested resource does not support http method '${method}'.`));
+    }
+    api('POST', '/ContractServiceAdjustments', 'ContractServiceAdjustments', (req) => this.adjust(req, null));
+    api('POST', '/Contracts/{parentId}/ServiceAdjustments', 'ContractServiceAdjustments', (req) => this.adjust(req, Number(req.params.parentId)));
+    this.queryable('ContractNotes', () => this.contractNotes);
+    api('GET', '/Contracts/{parentId}/Notes', 'ContractNotes', (req) => json(200, { items: this.contractNotes.filter((n) => n.contractID === Number(req.params.parentId)), pageDetails: { count: 0, requestCount: MAX_RECORDS, prevPageUrl: null, nextPageUrl: null } }));
+    api('POST', '/Contracts/{parentId}/Notes', 'ContractNotes', (req) => this.createContractNote(req));
     this.queryable('Tickets', () => this.tickets);
     api('GET', '/Tickets/{id}', 'Tickets', (req) => this.byId(this.tickets, req));
     api('POST', '/Tickets', 'Tickets', (req) => this.createTicket(req));
@@ -414,6 +427,62 @@ export class AutotaskSimulator extends HostedSimulator {
     return this.created(ticket, this.tickets);
   }
 
+  /**
+   * A ContractServiceAdjustment: units change by unitChange from the effective date. The units row covering it is
+   * split there (or changed, if it starts that day) and every later period changes alike. Not idempotent: each
+   * POST applies again. A missing contract service is created, as Autotask does. Refused in a posted period.
+   */
+  private adjust(req: SimRequest, parentId: number | null): SimResponse {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const fail = (message: string) => errors(500, `ContractServiceAdjustment: ${message}`);
+    if (typeof body.effectiveDate !== 'string' || !/^\d{4}-\d{2}-\d{2}(T[\d:.]+)?$/.test(body.effectiveDate)) return fail('effectiveDate is required.');
+    const contractID = Number(body.contractID ?? parentId);
+    if (parentId !== null && body.contractID !== undefined && Number(body.contractID) !== parentId) return fail(`contractID ${JSON.stringify(body.contractID)} is not the parent contract ${String(parentId)}.`);
+    const contract = this.contracts.find((c) => c.id === contractID);
+    if (!contract) return fail(`Contract ${String(contractID)} does not exist.`);
+    if (contract.contractType !== 7) return fail('Only Recurring Service contracts have services.');
+    if (contract.status !== 1) return fail(`Contract ${String(contractID)} is inactive.`);
+    const unitChange = body.unitChange;
+    if (typeof unitChange !== 'number' || !Number.isInteger(unitChange)) return fail('unitChange must be a whole number.');
+    const day = body.effectiveDate.slice(0, 10);
+    if (day < String(contract.startDate).slice(0, 10) || day > String(contract.endDate).slice(0, 10)) return fail(`effectiveDate ${day} is outside the contract's period.`);
+    const serviceID = Number(body.serviceID);
+    if (!this.services.some((x) => x.id === serviceID)) return fail(`Service ${String(body.serviceID)} does not exist.`);
+    let contractService = this.contractServices.find((x) => x.contractID === contractID && x.serviceID === serviceID);
+    if (!contractService) {
+      contractService = { id: this.nextId++, contractID, serviceID, unitPrice: Number(this.services.find((x) => x.id === serviceID)?.unitPrice ?? 0), unitCost: 0 };
+      this.contractServices.push(contractService);
+      const [first] = this.contractServiceUnits.filter((u) => u.contractID === contractID).sort((a, b) => String(b.startDate).localeCompare(String(a.startDate)));
+      this.contractServiceUnits.push({ id: this.nextId++, contractID, contractServiceID: contractService.id, serviceID, units: 0, price: 0, cost: 0, approveAndPostDate: null, startDate: `${day}T00:00:00`, endDate: first?.endDate ?? contract.endDate });
+    }
+    const serviceId = contractService.id;
+    const rows = this.contractServiceUnits.filter((u) => u.contractServiceID === serviceId);
+    const covering = rows.filter((u) => String(u.startDate).slice(0, 10) <= day && String(u.endDate).slice(0, 10) >= day).sort((a, b) => String(b.startDate).localeCompare(String(a.startDate)))[0];
+    if (!covering) return fail(`No billing period of the contract covers ${day}.`);
+    if (covering.approveAndPostDate) return fail(`The effective date ${day} falls in a period that has been approved and posted.`);
+    const at = `${day}T00:00:00`;
+    for (const row of rows) if (String(row.startDate).slice(0, 10) > day) row.units = Number(row.units) + unitChange;
+    if (String(covering.startDate).slice(0, 10) === day) {
+      covering.units = Number(covering.units) + unitChange;
+    } else {
+      this.contractServiceUnits.push({ ...covering, id: this.nextId++, startDate: at, units: Number(covering.units) + unitChange });
+      covering.endDate = at;
+    }
+    const adjustment = { id: this.nextId++, contractID, serviceID, contractServiceID: serviceId, unitChange, effectiveDate: at };
+    this.adjustments.push(adjustment);
+    return json(200, { itemId: adjustment.id });
+  }
+
+  private createContractNote(req: SimRequest): SimResponse {
+    const contractID = Number(req.params.parentId);
+    if (!this.contracts.some((c) => c.id === contractID)) return errors(500, `ContractNote: contract ${String(contractID)} does not exist.`);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const missing = ['title', 'description'].filter((k) => typeof body[k] !== 'string' || body[k] === '');
+    if (missing.length > 0) return errors(500, ...missing.map((k) => `ContractNote: ${k} is required.`));
+    if (String(body.title).length > 250) return errors(500, 'ContractNote: title may not exceed 250 characters.');
+    return this.created({ contractID, title: body.title, description: body.description, id: this.nextId++, createDateTime: new Date(this.now()).toISOString().slice(0, 23), creatorResourceID: 29682885 }, this.contractNotes);
+  }
+
   private createNote(req: SimRequest): SimResponse {
     const ticketId = Number(req.params.parentId);
     if (!this.tickets.some((t) => t.id === ticketId)) return errors(500, `TicketNote: ticket ${String(ticketId)} does not exist.`);
@@ -424,11 +493,19 @@ export class AutotaskSimulator extends HostedSimulator {
   }
 }
 
+/** Monthly billing periods of the anchor's year and the next, as Autotask writes dates (midnight, no zone). */
+function monthsAround(anchor: number): { start: string; end: string }[] {
+  const year = new Date(anchor).getUTCFullYear();
+  const day = (date: Date) => `${date.toISOString().slice(0, 10)}T00:00:00`;
+  return Array.from({ length: 24 }, (_, i) => ({ start: day(new Date(Date.UTC(year, i, 1))), end: day(new Date(Date.UTC(year, i + 1, 0))) }));
+}
+
 /**
  * The demo MSP's Recurring Service contracts (type 7), from the seed's billing cases: one per company (none for
  * "no-agreement", two with the Umbrella service for "ambiguous", ended before now for "ended"), each with a
- * Microsoft 365 service besides (the only one for "no-line"), and one units row per service for the contract's
- * period (a real tenant has one per billing period and one more per adjustment).
+ * Microsoft 365 service besides (the only one for "no-line"). Units rows as a tenant has them: one for the
+ * periods before the anchor's year, then one per month (and one more per adjustment); the months before the
+ * anchor's are approved and posted, and the anchor's own month too where the seed says its period is closed.
  */
 function seededContracts(world: DemoWorld): { services: Entity[]; contracts: Entity[]; contractServices: Entity[]; contractServiceUnits: Entity[] } {
   const umbrella = UMBRELLA_PRODUCT.autotask;
@@ -440,28 +517,44 @@ function seededContracts(world: DemoWorld): { services: Entity[]; contracts: Ent
   const contracts: Entity[] = [];
   const contractServices: Entity[] = [];
   const contractServiceUnits: Entity[] = [];
+  const months = monthsAround(world.anchor);
+  const anchorDay = `${new Date(world.anchor).toISOString().slice(0, 10)}T00:00:00`;
+  const anchorMonth = `${anchorDay.slice(0, 7)}-01T00:00:00`;
+  const lastDay = months[months.length - 1]?.end ?? '2027-12-31T00:00:00';
   let next = 29_685_000;
   for (const customer of world.customers) {
     const companyID = world.expectedMatches[customer.customerId]?.autotask;
     const billing = world.billing[customer.customerId];
     if (companyID === undefined || !billing || billing.case === 'no-agreement') continue;
     const ended = billing.case === 'ended';
-    const period = { startDate: '2025-01-01T00:00:00', endDate: ended ? '2026-10-31T00:00:00' : '2027-12-31T00:00:00' };
+    const period = { startDate: '2025-01-01T00:00:00', endDate: ended ? '2026-10-31T00:00:00' : lastDay };
     const contract = (): Entity => {
       const row: Entity = { id: next++, companyID, contractName: 'Managed Services', contractType: 7, status: ended ? 0 : 1, contractPeriodType: 1, isDefaultContract: false, ...period };
       contracts.push(row);
       return row;
     };
-    const changedOn = `${new Date(world.anchor).toISOString().slice(0, 10)}T00:00:00`;
     const service = (on: Entity, serviceID: number, units: number, changedFrom?: number) => {
       const contractService: Entity = { id: next++, contractID: on.id, serviceID, unitPrice: serviceID === umbrella.id ? 3.5 : 22, unitCost: 0 };
       contractServices.push(contractService);
-      const row = (count: number, dates: { startDate: string; endDate: string }) => ({ id: next++, contractID: on.id, contractServiceID: contractService.id, serviceID, units: count, price: 0, cost: 0, approveAndPostDate: null, ...dates });
-      if (changedFrom === undefined) {
-        contractServiceUnits.push(row(units, period));
-      } else {
-        // An adjustment effective on the anchor day: a new units row starts where the earlier one ends.
-        contractServiceUnits.push(row(changedFrom, { startDate: period.startDate, endDate: changedOn }), row(units, { startDate: changedOn, endDate: period.endDate }));
+      const row = (count: number, startDate: string, endDate: string) => {
+        const closed = startDate < anchorMonth || (billing.posted === true && startDate.slice(0, 7) === anchorMonth.slice(0, 7));
+        contractServiceUnits.push({ id: next++, contractID: on.id, contractServiceID: contractService.id, serviceID, units: count, price: 0, cost: 0, approveAndPostDate: closed ? anchorMonth : null, startDate, endDate });
+      };
+      if (ended) {
+        row(units, period.startDate, period.endDate);
+        return;
+      }
+      const before = changedFrom ?? units;
+      const [first] = months;
+      if (first) row(before, period.startDate, first.start);
+      for (const month of months) {
+        if (changedFrom !== undefined && month.start === anchorMonth && anchorDay > month.start) {
+          // An adjustment effective on the anchor day: a new units row starts where the earlier one ends.
+          row(before, month.start, anchorDay);
+          row(units, anchorDay, month.end);
+        } else {
+          row(month.start < anchorMonth ? before : units, month.start, month.end);
+        }
       }
     };
     const first = contract();

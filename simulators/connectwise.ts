@@ -226,7 +226,19 @@ export class ConnectWiseSimulator extends HostedSimulator {
     api('GET', '/procurement/catalog', (req) => this.list(req, this.catalog));
     api('GET', '/procurement/catalog/{id}', (req) => this.one(this.catalog, req.params.id, 'Catalog Item'));
     api('GET', '/finance/agreements', (req) => this.list(req, this.agreements));
+    api('GET', '/finance/agreements/types', (req) => this.list(req, AGREEMENT_TYPES));
+    api('GET', '/finance/agreements/{id}', (req) => this.one(this.agreements, req.params.id, 'Agreement'));
     api('GET', '/finance/agreements/{parentId}/additions', (req) => this.list(req, this.additions.filter((a) => a.agreementId === Number(req.params.parentId))));
+    api('POST', '/finance/agreements/{parentId}/additions', (req) => this.createAddition(req));
+    api('GET', '/finance/agreements/{parentId}/additions/{id}', (req) => this.one(this.additionsOf(req), req.params.id, 'Addition'));
+    api('PATCH', '/finance/agreements/{parentId}/additions/{id}', (req) => this.changeAddition(req, () => this.patch(req, this.additionsOf(req), 'Addition', ADDITION_WRITABLE)));
+    api('PUT', '/finance/agreements/{parentId}/additions/{id}', (req) => this.changeAddition(req, () => this.replaceAddition(req)));
+    api('DELETE', '/finance/agreements/{parentId}/additions/{id}', (req) => this.changeAddition(req, () => {
+      const index = this.additions.findIndex((a) => a.id === Number(req.params.id) && a.agreementId === Number(req.params.parentId));
+      if (index < 0) return error(404, 'NotFound', `Addition ${req.params.id ?? ''} not found`);
+      this.additions.splice(index, 1);
+      return { status: 204 };
+    }));
     api('GET', '/service/boards', (req) => this.list(req, this.boards));
     api('GET', '/service/boards/{parentId}/statuses', (req) => this.list(req, this.boardStatuses.filter((x) => (x.board as Ref).id === Number(req.params.parentId))));
     api('GET', '/service/boards/{parentId}/types', (req) => this.list(req, this.boardTypes.filter((x) => (x.board as Ref).id === Number(req.params.parentId))));
@@ -340,6 +352,61 @@ export class ConnectWiseSimulator extends HostedSimulator {
       row[path] = op.op === 'remove' ? null : op.value;
     }
     row._info = this.info();
+    return json(200, row);
+  }
+
+  private additionsOf(req: SimRequest): Row[] {
+    return this.additions.filter((a) => a.agreementId === Number(req.params.parentId));
+  }
+
+  /** A write to an agreement's additions: the agreement must exist and not be cancelled; dates are sent without milliseconds. */
+  private changeAddition(req: SimRequest, body: () => SimResponse): SimResponse {
+    const agreement = this.agreements.find((a) => a.id === Number(req.params.parentId));
+    if (!agreement) return error(404, 'NotFound', `Agreement ${req.params.parentId ?? ''} not found`);
+    if (agreement.cancelledFlag === true) return error(400, 'InvalidObject', `Agreement ${String(agreement.id)} is cancelled: its additions cannot be changed`);
+    const dates = Array.isArray(req.body) ? (req.body as { path?: string; value?: unknown }[]).filter((op) => /Date$/.test(op.path ?? '')).map((op) => op.value)
+      : [(req.body as Row | undefined)?.effectiveDate, (req.body as Row | undefined)?.cancelledDate];
+    for (const date of dates) {
+      if (date !== undefined && date !== null && (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(date))) {
+        return invalid('addition', 'effectiveDate', `${JSON.stringify(date)} is not a date ConnectWise accepts (yyyy-MM-ddTHH:mm:ssZ, no milliseconds).`, 'InvalidField');
+      }
+    }
+    return body();
+  }
+
+  /** The fields of a new or replaced addition; omitted ones take their defaults (a PUT resets them), prices from the catalog. */
+  private additionFrom(req: SimRequest, id: number): Row | SimResponse {
+    const body = (req.body ?? {}) as Row;
+    const agreementId = Number(req.params.parentId);
+    const product = this.catalog.find((c) => c.id === (body.product as { id?: unknown } | undefined)?.id);
+    if (!product) return invalid('addition', 'product', 'product is required and must be a catalog item.');
+    if (product.productClass === 'Bundle') return invalid('addition', 'product', 'Bundle products cannot be agreement additions.', 'InvalidField');
+    if (!['Billable', 'DoNotBill', 'NoCharge'].includes(String(body.billCustomer))) return invalid('addition', 'billCustomer', 'billCustomer is required (Billable, DoNotBill or NoCharge).');
+    const agreement = this.agreements.find((a) => a.id === agreementId);
+    // ConnectWise leaves out of its answers the fields that have no value.
+    return omitEmpty({
+      id, product: { id: product.id, identifier: product.identifier }, quantity: typeof body.quantity === 'number' ? body.quantity : 1, lessIncluded: body.lessIncluded ?? 0,
+      billCustomer: body.billCustomer, unitPrice: body.unitPrice ?? product.price, unitCost: body.unitCost ?? product.cost ?? 0, taxableFlag: body.taxableFlag ?? false,
+      effectiveDate: body.effectiveDate ?? null, cancelledDate: body.cancelledDate ?? null, description: body.description ?? product.description,
+      invoiceDescription: body.invoiceDescription ?? null, agreementId, agreementStatus: agreement?.cancelledFlag === true ? 'Cancelled' : 'Active', _info: this.info(),
+    });
+  }
+
+  private createAddition(req: SimRequest): SimResponse {
+    return this.changeAddition(req, () => {
+      const row = this.additionFrom(req, this.nextId++);
+      if ('status' in row) return row as SimResponse;
+      this.additions.push(row);
+      return json(201, row);
+    });
+  }
+
+  private replaceAddition(req: SimRequest): SimResponse {
+    const index = this.additions.findIndex((a) => a.id === Number(req.params.id) && a.agreementId === Number(req.params.parentId));
+    if (index < 0) return error(404, 'NotFound', `Addition ${req.params.id ?? ''} not found`);
+    const row = this.additionFrom(req, Number(req.params.id));
+    if ('status' in row) return row as SimResponse;
+    this.additions[index] = row;
     return json(200, row);
   }
 
@@ -507,11 +574,29 @@ export class ConnectWiseSimulator extends HostedSimulator {
  * (none for "no-agreement", cancelled for "ended") with the Umbrella catalog item's addition(s), and a
  * Microsoft 365 line besides (the only line for "no-line").
  */
+const AGREEMENT_TYPES: Row[] = [
+  { id: 1, name: 'Managed Services', prorateFlag: true, invoiceProratedAdditionsFlag: false, billingCycle: { id: 1, name: 'Monthly' }, inactiveFlag: false },
+  { id: 2, name: 'Block Time', prorateFlag: false, invoiceProratedAdditionsFlag: false, billingCycle: { id: 1, name: 'Monthly' }, inactiveFlag: false },
+];
+
+/** Agreement fields a PATCH may change on an addition, as ConnectWise allows (the app sends only quantity, dates and description). */
+const ADDITION_WRITABLE = ['quantity', 'lessIncluded', 'cancelledDate', 'effectiveDate', 'description', 'invoiceDescription', 'billCustomer', 'unitPrice', 'unitCost', 'taxableFlag'];
+
+function omitEmpty(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null && value !== undefined)) as Row;
+}
+
+/** The first of the month `months` after the one of `at`, as ConnectWise writes dates. */
+function firstOfMonth(at: number, months: number): string {
+  const date = new Date(at);
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 function seededAgreements(world: DemoWorld, info: Record<string, string>): { catalog: Row[]; agreements: Row[]; additions: Row[] } {
   const umbrella = UMBRELLA_PRODUCT.connectwise;
   const other = { id: 502, identifier: 'M365-BP' };
   const item = (id: number, identifier: string, description: string, inactiveFlag: boolean, price: number): Row => ({
-    id, identifier, description, customerDescription: description, inactiveFlag, recurringFlag: true, productClass: 'NonInventory', price,
+    id, identifier, description, customerDescription: description, inactiveFlag, recurringFlag: true, productClass: 'NonInventory', price, cost: Math.round(price * 60) / 100,
     subcategory: { id: 3, name: 'Security Services' }, type: { id: 2, name: 'Subscription' }, _info: info,
   });
   const catalog: Row[] = [
@@ -533,12 +618,15 @@ function seededAgreements(world: DemoWorld, info: Record<string, string>): { cat
       id: nextAgreement++, name: 'Managed Services', type: { id: 1, name: 'Managed Services' }, company: { id: company.id, identifier: company.identifier, name: company.name },
       contact: { id: 60 + (company.id % 40), name: 'Billing Contact' }, startDate: '2025-01-01T00:00:00Z', noEndingDateFlag: true, cancelledFlag: ended,
       ...(ended ? { dateCancelled: '2026-10-31T00:00:00Z' } : {}),
-      billingCycle: { id: 1, name: 'Monthly' }, prorateFlag: true, invoiceProratedAdditionsFlag: false, _info: info,
+      billingCycle: { id: 1, name: 'Monthly' }, prorateFlag: billing.noProrate !== true, invoiceProratedAdditionsFlag: false,
+      // Invoiced monthly in advance: the next invoice is next month's, or (a closed period) the month after.
+      nextInvoiceDate: firstOfMonth(world.anchor, billing.posted === true ? 2 : 1), agreementStatus: ended ? 'Cancelled' : 'Active', _info: info,
     };
     agreements.push(agreement);
     const changedOn = `${new Date(world.anchor).toISOString().slice(0, 10)}T00:00:00Z`;
     const line = (product: { id: number; identifier: string }, quantity: number, dates: { effectiveDate: string; cancelledDate?: string } = { effectiveDate: '2025-01-01T00:00:00Z', ...(ended ? { cancelledDate: '2026-10-31T00:00:00Z' } : {}) }): Row => ({
       id: nextAddition++, product: { id: product.id, identifier: product.identifier }, quantity, lessIncluded: 0, billCustomer: 'Billable',
+      unitPrice: product.id === umbrella.id && billing.ownPrice === true ? 3 : Number(catalog.find((c) => c.id === product.id)?.price ?? 0), unitCost: 2.1, taxableFlag: false,
       ...dates, agreementId: agreement.id, agreementStatus: ended ? 'Cancelled' : 'Active', description: product.identifier, _info: info,
     });
     additions.push(line(other, 10));

@@ -56,6 +56,8 @@ export interface Faults {
   rateLimitBurst: number;
   /** The next N creating requests (POST) are carried out, then the connection is dropped. */
   dropCreateResponses: number;
+  /** The next N creating requests (POST) are carried out and never answered (the client waits until it gives up or is killed). */
+  holdCreateResponses?: number;
 }
 
 export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, resetRate: 0, rateLimitBurst: 0, dropCreateResponses: 0 };
@@ -246,6 +248,11 @@ export class SimServer {
       faults.dropCreateResponses--;
       record(0, response.body, true);
       req.socket.destroy();
+      return;
+    }
+    if (creates && response.status < 300 && (faults.holdCreateResponses ?? 0) > 0) {
+      faults.holdCreateResponses = (faults.holdCreateResponses ?? 1) - 1;
+      record(0, response.body, true);
       return;
     }
     record(response.status, response.body, false);

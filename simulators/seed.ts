@@ -109,6 +109,15 @@ export interface SeededBilling {
    * where the earlier row ends. On that very day both touch it, and only the new one is in force.
    */
   changedFrom?: number;
+  /**
+   * The period the change would fall in is closed: ConnectWise has invoiced the current month already (the next
+   * invoice is the month after next), Autotask has approved and posted the current month's units row.
+   */
+  posted?: boolean;
+  /** ConnectWise: the agreement does not prorate (a change sets the quantity in place). */
+  noProrate?: boolean;
+  /** ConnectWise: the line has its own price, not the catalog's (a new line would change it). */
+  ownPrice?: boolean;
 }
 
 /** The ConnectWise catalog item and the Autotask service that bill Umbrella in the demo MSP. */
@@ -118,7 +127,12 @@ function seededBilling(index: number, seats: number): SeededBilling {
   const kind = BILLING_CASES[index % BILLING_CASES.length] ?? 'in-step';
   const quantities = kind === 'in-step' || kind === 'ended' ? [seats] : kind === 'under' ? [Math.max(1, seats - 5)] : kind === 'over' ? [seats + 3]
     : kind === 'ambiguous' ? [seats, 2] : [];
-  return { case: kind, quantities, ...(kind === 'under' ? { changedFrom: Math.max(1, seats - 12) } : {}) };
+  // Each round of the cases varies how the line may be written: closed periods, agreements that do not prorate, own prices.
+  const round = Math.floor(index / BILLING_CASES.length);
+  return {
+    case: kind, quantities, ...(kind === 'under' ? { changedFrom: Math.max(1, seats - 12) } : {}),
+    ...(kind === 'over' && round === 1 ? { posted: true } : {}), ...(round === 2 ? { noProrate: true } : {}), ...(kind === 'under' && round === 1 ? { ownPrice: true } : {}),
+  };
 }
 
 export const HOUR = 3_600_000;

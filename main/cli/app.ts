@@ -13,7 +13,7 @@ import { runLine, utcMinute } from '../app/run-summary';
 import { openSettingsStore } from '../adapters/store/settings';
 import { openStateStore } from '../adapters/store/state-database';
 import { historyCommand } from './history';
-import { billingCommand } from './billing';
+import { BILLING_ACTIONS, billingActionCommand, billingCommand, type BillingAction } from './billing';
 import { CREDENTIAL_FIELDS, missingTicketingChoice, PsaKindSchema, type CredentialKind, type RunRecord } from '../../preload/contract';
 import { sendTestTicket, testConnections } from './checks';
 import { configure, configureChecked, parseSecretLines } from './configure';
@@ -104,6 +104,21 @@ Runs:
                          the PSA bills the customer for the product chosen with --billing-product
                          (ConnectWise agreement additions, Autotask contract service units), on the
                          day (default today); under- and over-billed, and what cannot be compared.
+  billing plan [--effective next-month|today] [--json]
+                         The changes that would bring each drifting line to Umbrella's seats from
+                         the effective day (default the first of next month), and those that cannot
+                         be written (cancelled, expired, a period already posted or invoiced).
+                         Saved as a numbered plan; nothing is written.
+  billing apply PLAN --line N[,N…] | --all [--within N|N%] [--json]
+                         Writes the approved lines of a plan (made in the last 24 hours): each is
+                         recorded before it is sent, read again first (refused if the PSA changed
+                         since the plan), written (ConnectWise: the addition's quantity, or a new
+                         dated line where the agreement prorates; Autotask: one adjustment and a
+                         contract note), read back and kept in the history. Never a price, never a
+                         delete. --within approves only changes of at most N seats or N%.
+  billing undo CHANGE    Puts back the quantity an applied change replaced, from the same day.
+  billing changes [--customer ORG_ID|NAME] [--limit N] [--json]
+                         The seat changes written, newest first (kept as long as the history).
   service                Run the app's schedule in the foreground, without the desktop app: the
                          daily sync from 00:00 UTC and the 4-hourly ticket checks, with catch-up
                          after downtime and retries. SIGTERM or Ctrl+C stops it cleanly. Never runs
@@ -166,6 +181,10 @@ const OPTIONS = {
   csv: { type: 'boolean', default: false },
   date: { type: 'string' },
   'billing-product': { type: 'string' },
+  effective: { type: 'string' },
+  line: { type: 'string' },
+  all: { type: 'boolean', default: false },
+  within: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;
@@ -289,7 +308,18 @@ async function dispatch(command: string, args: string[], values: Values, io: Cli
     case 'map':
       return mapCommand(args, values, io, dataDir, withSetup);
     case 'billing':
-      expectPositionals(args, 0, 'umbrella-psa-sync billing [--date YYYY-MM-DD] [--json | --csv]');
+      if (args[0] !== undefined && (BILLING_ACTIONS as readonly string[]).includes(args[0])) {
+        const action = args[0] as BillingAction;
+        expectPositionals(args, action === 'apply' || action === 'undo' ? 2 : 1, `umbrella-psa-sync billing ${action} …`);
+        return withSetup(async ({ setup }) => {
+          const { lines, ok } = await billingActionCommand(setup, action, args[1], {
+            effective: values.effective, line: values.line, all: values.all, within: values.within, customer: values.customer, limit: values.limit, json: values.json,
+          }, new Date());
+          for (const line of lines) io.out(line);
+          return ok ? EXIT.ok : EXIT.failures;
+        });
+      }
+      expectPositionals(args, 0, 'umbrella-psa-sync billing [--date YYYY-MM-DD] [--json | --csv] | billing plan|apply|undo|changes');
       return withSetup(async ({ setup }) => {
         for (const line of await billingCommand(setup, { date: values.date, json: values.json, csv: values.csv }, new Date())) io.out(line);
         return EXIT.ok;

@@ -7,9 +7,11 @@ import type { CredentialKind, RunProgress, Settings } from '../../preload/contra
 import type { FetchLike } from '../adapters/http/client';
 import type { Logger } from '../adapters/logging/logger';
 import type { PsaCompany, PsaSyncAdapter } from '../adapters/psa/adapter';
-import type { BillingReader } from '../adapters/psa/billing';
+import type { BillingReader, BillingWriter } from '../adapters/psa/billing';
 import { AutotaskBillingReader } from '../adapters/psa/autotask/billing';
+import { AutotaskBillingWriter } from '../adapters/psa/autotask/billing-writer';
 import { ConnectWiseBillingReader } from '../adapters/psa/connectwise/billing';
+import { ConnectWiseBillingWriter } from '../adapters/psa/connectwise/billing-writer';
 import { AutotaskClient } from '../adapters/psa/autotask/client';
 import { AutotaskSyncAdapter } from '../adapters/psa/autotask/adapter';
 import { ConnectWiseClient } from '../adapters/psa/connectwise/client';
@@ -142,9 +144,19 @@ export async function createTicketEngine(setup: SyncSetup): Promise<TicketEngine
 }
 
 /** The billing reader of the chosen PSA (read only), with what a drift report needs beside it. */
-export async function createBillingReader(setup: SyncSetup): Promise<{ settings: Settings; umbrella: UmbrellaClient; reader: BillingReader; companies: () => Promise<Map<string, PsaCompany>> }> {
+export interface BillingClients {
+  settings: Settings;
+  umbrella: UmbrellaClient;
+  reader: BillingReader;
+  writer: BillingWriter;
+  companies: () => Promise<Map<string, PsaCompany>>;
+}
+
+export async function createBillingClients(setup: SyncSetup): Promise<BillingClients> {
   const { settings, umbrella, psa } = await createVendorClients(setup);
-  const reader: BillingReader = psa.kind === 'connectwise' ? new ConnectWiseBillingReader(psa.client) : new AutotaskBillingReader(psa.client);
+  const [reader, writer]: [BillingReader, BillingWriter] = psa.kind === 'connectwise'
+    ? [new ConnectWiseBillingReader(psa.client), new ConnectWiseBillingWriter(psa.client)]
+    : [new AutotaskBillingReader(psa.client), new AutotaskBillingWriter(psa.client)];
   const adapter = syncAdapter(setup, settings, psa);
-  return { settings, umbrella, reader, companies: () => adapter.companies() };
+  return { settings, umbrella, reader, writer, companies: () => adapter.companies() };
 }

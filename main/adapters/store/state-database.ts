@@ -56,6 +56,16 @@ const MIGRATIONS: readonly string[] = [
      id INTEGER PRIMARY KEY, at TEXT NOT NULL, run_id TEXT, psa TEXT NOT NULL, org_id INTEGER, customer TEXT,
      company_id INTEGER, company TEXT, entity TEXT NOT NULL, entity_id TEXT, action TEXT NOT NULL, changes TEXT NOT NULL, detail TEXT);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Billing write-back: the plans shown to the administrator, and the ledger of seat changes (billing-ledger.ts).
+  `CREATE TABLE billing_plans (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, plan TEXT NOT NULL);
+   CREATE TABLE billing_changes (
+     id INTEGER PRIMARY KEY, line_key TEXT NOT NULL, plan_id INTEGER, plan_line INTEGER, psa TEXT NOT NULL, org_id INTEGER NOT NULL,
+     customer TEXT NOT NULL, company_id INTEGER NOT NULL, company TEXT NOT NULL, agreement_id INTEGER NOT NULL, line_id INTEGER NOT NULL,
+     product_id INTEGER NOT NULL, line_where TEXT NOT NULL, from_qty INTEGER NOT NULL, to_qty INTEGER NOT NULL, effective TEXT NOT NULL,
+     method TEXT NOT NULL, state TEXT NOT NULL, owner TEXT, undo_of INTEGER, run_id TEXT NOT NULL, created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL, detail TEXT);
+   CREATE UNIQUE INDEX billing_changes_in_flight ON billing_changes (line_key) WHERE state = 'sending';
+   CREATE INDEX billing_changes_plan ON billing_changes (plan_id, plan_line);`,
 ];
 
 type Records = Pick<AppState, 'configurations' | 'lastResults' | 'monthly'> & Pick<AppState['tickets'], 'ledger' | 'progress'>;
@@ -165,6 +175,14 @@ function migrate(db: DatabaseSync, file: string): void {
     db.exec('ROLLBACK');
     throw error;
   }
+}
+
+/**
+ * Another connection to the state database (which openStateStore has opened, brought to this version's schema
+ * and checked), for a part that writes at once and on its own: the billing ledger.
+ */
+export function connectStateDatabase(dir: string, lockWaitMs = 15_000): DatabaseSync {
+  return openChecked(path.join(dir, STATE_DATABASE), false, lockWaitMs);
 }
 
 export function openStateStore(options: OpenStateOptions): StateStore {

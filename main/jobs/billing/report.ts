@@ -1,8 +1,8 @@
 /** The drift report and the choice of the product it reads, on the saved settings and credentials. */
-import type { BillingProduct } from '../../adapters/psa/billing';
+import type { BillingProduct, BillingReader } from '../../adapters/psa/billing';
 import { NotConfiguredError } from '../../domain/errors';
 import { PSA_NAMES, type PsaKind, type Settings, type SettingsPatch } from '../../../preload/contract';
-import { createBillingReader, type SyncSetup } from '../setup';
+import { createBillingClients, type SyncSetup } from '../setup';
 import { driftReport, type DriftReport } from './drift';
 
 /** What stands for Umbrella seats in each PSA, and how an administrator names it. */
@@ -20,22 +20,27 @@ export function billingProductPatch(kind: PsaKind, id: number): SettingsPatch {
 
 /** Finds the product an administrator names; says what is wrong with it otherwise. */
 export async function findBillingProduct(setup: SyncSetup, reference: string): Promise<{ kind: PsaKind; product: BillingProduct }> {
-  const { reader } = await createBillingReader(setup);
+  const { reader } = await createBillingClients(setup);
   const product = await reader.findProduct(reference);
   if (!product) throw new NotConfiguredError(`${PSA_NAMES[reader.kind]} has no ${WHAT[reader.kind]} "${reference}": name the one your agreements bill Umbrella seats with.`);
   if (!product.active) throw new NotConfiguredError(`${PSA_NAMES[reader.kind]}'s ${product.name} is inactive: choose the active product that bills Umbrella seats.`);
   return { kind: reader.kind, product };
 }
 
-/** The seat drift of every customer on `day` (YYYY-MM-DD), read only. */
-export async function billingReport(setup: SyncSetup, day: string): Promise<DriftReport> {
-  const { settings, umbrella, reader, companies } = await createBillingReader(setup);
-  const productId = billingProductId(settings, reader.kind);
+/** The product chosen for Umbrella seats, as the PSA has it now; says what to do when none is chosen or it is gone. */
+export async function chosenProduct(reader: BillingReader, productId: number | null): Promise<BillingProduct> {
   if (productId === null) {
     throw new NotConfiguredError(`No ${PSA_NAMES[reader.kind]} ${PRODUCT[reader.kind]} is chosen for Umbrella seats: run "umbrella-psa-sync configure --billing-product REF" with the ${WHAT[reader.kind]} your agreements bill them with.`);
   }
   const product = await reader.findProduct(String(productId));
   if (!product) throw new NotConfiguredError(`The ${PRODUCT[reader.kind]} chosen for Umbrella seats (id ${String(productId)}) is no longer in ${PSA_NAMES[reader.kind]}: choose it again with "umbrella-psa-sync configure --billing-product REF".`);
+  return product;
+}
+
+/** The seat drift of every customer on `day` (YYYY-MM-DD), read only. */
+export async function billingReport(setup: SyncSetup, day: string): Promise<DriftReport> {
+  const { settings, umbrella, reader, companies } = await createBillingClients(setup);
+  const product = await chosenProduct(reader, billingProductId(settings, reader.kind));
   const [customers, known] = await Promise.all([umbrella.listCustomers(), companies()]);
   return driftReport({ customers, mappings: settings.mappings, companies: known, reader, product, day });
 }

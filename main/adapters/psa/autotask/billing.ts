@@ -69,7 +69,7 @@ export class AutotaskBillingReader implements BillingReader {
           const row = units.filter((u) => u.contractServiceID === s.id || (u.contractServiceID == null && u.contractID === s.contractID))
             .sort((a, b) => b.startDate.localeCompare(a.startDate))[0];
           const contract = live.find((c) => c.id === s.contractID);
-          return { id: s.id, quantity: row?.units ?? 0, where: `contract ${String(s.contractID)} (${contract?.contractName ?? 'Recurring Service'})` };
+          return { id: s.id, agreementId: s.contractID, quantity: row?.units ?? 0, where: `contract ${String(s.contractID)} (${contract?.contractName ?? 'Recurring Service'})` };
         });
         result.set(company.id, { kind: 'lines', lines });
       }

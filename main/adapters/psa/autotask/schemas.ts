@@ -101,3 +101,5 @@ export const ContractServiceUnitSchema = z.object({
   approveAndPostDate: z.string().nullable().optional(),
 });
 export type AutotaskContractServiceUnit = z.infer<typeof ContractServiceUnitSchema>;
+
+export const ContractNoteSchema = z.object({ id: z.number().int(), contractID: z.number().int(), title: z.string().nullable().optional() });

@@ -8,13 +8,13 @@ import { dayOf, type BilledLines, type BillingProduct, type BillingReader } from
 import type { ConnectWiseClient } from './client';
 import type { Addition, Agreement } from './schemas';
 
-function agreementInForce(agreement: Agreement, day: string): boolean {
+export function agreementInForce(agreement: Agreement, day: string): boolean {
   const start = dayOf(agreement.startDate);
   const end = agreement.noEndingDateFlag === true ? null : dayOf(agreement.endDate);
   return agreement.cancelledFlag !== true && (start === null || start <= day) && (end === null || end >= day);
 }
 
-function additionInForce(addition: Addition, day: string): boolean {
+export function additionInForce(addition: Addition, day: string): boolean {
   const effective = dayOf(addition.effectiveDate);
   const cancelled = dayOf(addition.cancelledDate);
   return (effective === null || effective <= day) && (cancelled === null || cancelled > day) && (addition.agreementStatus ?? 'Active') === 'Active';
@@ -51,7 +51,7 @@ export class ConnectWiseBillingReader implements BillingReader {
       for (const agreement of inForce) {
         for (const addition of await this.client.listAdditions(agreement.id, productId)) {
           if (addition.product.id !== productId || !additionInForce(addition, day)) continue;
-          lines.push({ id: addition.id, quantity: addition.quantity ?? 0, where: `agreement ${String(agreement.id)} (${agreement.name})` });
+          lines.push({ id: addition.id, agreementId: agreement.id, quantity: addition.quantity ?? 0, where: `agreement ${String(agreement.id)} (${agreement.name})` });
         }
       }
       result.set(company.id, { kind: 'lines', lines });

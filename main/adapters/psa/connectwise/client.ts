@@ -257,6 +257,25 @@ export class ConnectWiseClient {
     return this.list(`/finance/agreements/${String(agreementId)}/additions`, AdditionSchema, `product/id=${String(productId)}`);
   }
 
+  async getAgreement(id: number): Promise<Agreement | null> {
+    return this.getOrNull(`/finance/agreements/${String(id)}`, AgreementSchema);
+  }
+
+  async getCatalogItem(id: number): Promise<CatalogItem | null> {
+    return this.getOrNull(`/procurement/catalog/${String(id)}`, CatalogItemSchema);
+  }
+
+  /** Replaces fields of an addition (absolute values: safe to repeat). Never a price or a cost: the callers send none. */
+  async patchAddition(agreementId: number, id: number, fields: Record<string, string | number>): Promise<Addition> {
+    const body = Object.entries(fields).map(([path, value]) => ({ op: 'replace', path, value }));
+    return (await this.request('PATCH', `/finance/agreements/${String(agreementId)}/additions/${String(id)}`, AdditionSchema, { body, idempotent: true })).value;
+  }
+
+  /** Adds a line to an agreement. Never retried: after an unknown outcome, read the additions first. */
+  async createAddition(agreementId: number, body: Record<string, unknown>): Promise<Addition> {
+    return (await this.request('POST', `/finance/agreements/${String(agreementId)}/additions`, AdditionSchema, { body })).value;
+  }
+
   async findCompany(identifier: string): Promise<ConnectWiseCompany | null> {
     const rows = await this.list('/company/companies', CompanySchema, `identifier = ${conditionString(identifier)} and deletedFlag = false`);
     return rows[0] ?? null;

@@ -100,6 +100,7 @@ export const CatalogItemSchema = z.object({
   description: z.string().nullable().optional(),
   inactiveFlag: z.boolean().optional(),
   recurringFlag: z.boolean().optional(),
+  price: z.number().nullable().optional(),
 });
 export type CatalogItem = z.infer<typeof CatalogItemSchema>;
 
@@ -113,6 +114,10 @@ export const AgreementSchema = z.object({
   cancelledFlag: z.boolean().optional(),
   dateCancelled: z.string().nullable().optional(),
   parentAgreement: Ref.nullable().optional(),
+  agreementStatus: z.string().nullable().optional(),
+  prorateFlag: z.boolean().nullable().optional(),
+  nextInvoiceDate: z.string().nullable().optional(),
+  billingCycle: Ref.nullable().optional(),
 });
 export type Agreement = z.infer<typeof AgreementSchema>;
 
@@ -126,5 +131,10 @@ export const AdditionSchema = z.object({
   cancelledDate: z.string().nullable().optional(),
   agreementStatus: z.string().nullable().optional(),
   agreementId: z.number().int().optional(),
+  billCustomer: z.string().nullable().optional(),
+  unitPrice: z.number().nullable().optional(),
+  taxableFlag: z.boolean().nullable().optional(),
+  description: z.string().nullable().optional(),
+  invoiceDescription: z.string().nullable().optional(),
 });
 export type Addition = z.infer<typeof AdditionSchema>;

@@ -17,7 +17,7 @@ test.describe('app shell', () => {
       hasProcess: 'process' in window,
     }));
     expect(surface).toEqual({
-      verbs: ['checkTickets', 'clearCredentials', 'copyDiagnostics', 'getAppInfo', 'getBillingReport', 'getCredentialsStatus', 'getCustomerDetail', 'getCustomerOverview', 'getRunChanges', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'getTicketingOptions', 'listBillingCodes', 'onOpenScreen', 'onRunProgress', 'openLogsFolder', 'removeIntegration', 'runSync', 'saveCsvFile', 'saveSettings', 'sendTestTicket', 'setBillingProduct', 'setCredentials', 'testConnection'],
+      verbs: ['applyBillingPlan', 'checkTickets', 'clearCredentials', 'copyDiagnostics', 'getAppInfo', 'getBillingChanges', 'getBillingReport', 'getCredentialsStatus', 'getCustomerDetail', 'getCustomerOverview', 'getRunChanges', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'getTicketingOptions', 'listBillingCodes', 'makeBillingPlan', 'onOpenScreen', 'onRunProgress', 'openLogsFolder', 'removeIntegration', 'runSync', 'saveCsvFile', 'saveSettings', 'sendTestTicket', 'setBillingProduct', 'setCredentials', 'testConnection', 'undoBillingChange'],
       hasRequire: false,
       hasProcess: false,
     });

@@ -48,4 +48,51 @@ test.describe('billing screen', () => {
     const axe = await new AxeBuilder({ page }).analyze();
     expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   });
+
+  test('makes a plan, approves two lines, writes them once after a confirmation, and undoes one', async ({ page, app, demo }) => {
+    await app.service.setBillingProduct(UMBRELLA_PRODUCT.connectwise.identifier);
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Billing' }).click();
+    await expect(page.getByRole('heading', { name: 'Bring ConnectWise in step' })).toBeVisible();
+    await expect(page.getByText('No seat change was written yet.')).toBeVisible();
+    await page.getByRole('button', { name: 'Make a plan' }).click();
+    const summary = page.getByRole('status', { name: 'Billing plan' });
+    await expect(summary).toContainText(/Plan 1, effective \d{4}-\d{2}-01: \d+ lines, \d+ can be written\./, { timeout: 30_000 });
+    const lines = page.getByRole('table', { name: 'Plan lines' });
+    const boxes = lines.getByRole('checkbox');
+    const count = await boxes.count();
+    expect(count).toBeGreaterThanOrEqual(6);
+    // Nothing was written by making the plan.
+    expect(demo.sims.connectwise.exchanges.filter((e) => e.method !== 'GET')).toEqual([]);
+
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole('button', { name: 'Apply 2 approved lines…' }).click();
+    await expect(page.getByRole('group', { name: 'Confirm the seat changes' })).toContainText(/Write 2 seat changes to ConnectWise, effective \d{4}-\d{2}-01\?/);
+    await screenshot(page, 'billing-plan');
+    await page.getByRole('button', { name: 'Write them' }).click();
+    const written = page.getByRole('status', { name: 'What was written' });
+    await expect(written.getByRole('listitem')).toHaveCount(2, { timeout: 30_000 });
+    await expect(written.getByRole('listitem').nth(0)).toContainText(/^Applied \(line 1\): .+ now bills \d+ \(read back\)\.$/);
+    await expect(written.getByRole('listitem').nth(1)).toContainText(/^Applied \(line 2\):/);
+    const changes = page.getByRole('table', { name: 'Seat changes' });
+    await expect(changes.getByRole('row')).toHaveCount(3);
+    // Only the two approved lines were written, and never a price.
+    const writes = demo.sims.connectwise.exchanges.filter((e) => e.method !== 'GET');
+    expect(writes.length).toBeGreaterThanOrEqual(2);
+    for (const write of writes) expect(JSON.stringify(write.requestBody)).not.toMatch(/"(unitPrice|unitCost|price|cost)"/);
+    expect(new Set(writes.map((w) => /agreements\/(\d+)\//.exec(w.path)?.[1])).size).toBe(2);
+    await screenshot(page, 'billing-written');
+
+    await page.getByRole('button', { name: 'Undo change 1' }).click();
+    await expect(page.getByRole('group', { name: 'Confirm the undo' })).toContainText(/Put .+ back to \d+ seats from \d{4}-\d{2}-01 \(change 1 set \d+\)\?/);
+    await page.getByRole('button', { name: 'Undo it' }).click();
+    await expect(page.getByRole('status', { name: 'Undo' })).toContainText(/^Applied: .+ now bills \d+ \(read back\)\.$/, { timeout: 30_000 });
+    await expect(changes.getByRole('row')).toHaveCount(4);
+    await expect(changes.getByRole('row', { name: /^1 / })).toContainText('Undone');
+    await expect(page.getByRole('button', { name: 'Undo change 1' })).toHaveCount(0);
+    await screenshot(page, 'billing-undone');
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  });
 });

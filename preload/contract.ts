@@ -594,6 +594,21 @@ export const BillingChangeSchema = z.object({
 });
 export type BillingChange = z.infer<typeof BillingChangeSchema>;
 
+/** What happened to one approved plan line (or to a change left by a stopped process, settled first). */
+export const APPLY_OUTCOMES = ['applied', 'found', 'not-needed', 'refused', 'busy', 'already', 'unknown'] as const;
+export const ApplyOutcomeSchema = z.object({
+  line: z.number().int().nullable(),
+  customer: z.string(),
+  outcome: z.enum(APPLY_OUTCOMES),
+  message: z.string(),
+  change: BillingChangeSchema.nullable(),
+});
+export type ApplyOutcome = z.infer<typeof ApplyOutcomeSchema>;
+export const EffectiveChoiceSchema = z.enum(['today', 'next-month']);
+export type EffectiveChoice = z.infer<typeof EffectiveChoiceSchema>;
+/** How many billing changes the window lists (the CLI's `billing changes --limit` has more). */
+export const BILLING_CHANGES_SHOWN = 200;
+
 /** A day as YYYY-MM-DD, a real calendar day. */
 export const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day such as 2026-12-01').refine((day) => {
   const date = new Date(`${day}T00:00:00Z`);
@@ -641,6 +656,20 @@ export const contract = {
     request: z.object({ reference: z.string().trim().min(1, 'Name the catalog item or service').max(100, 'At most 100 characters') }).strict(),
     response: z.object({ id: z.number().int(), name: z.string(), active: z.boolean() }),
   },
+  /** Makes and saves the billing plan for an effective day; writes nothing to the PSA. */
+  makeBillingPlan: { channel: CHANNELS.makeBillingPlan, request: z.object({ effective: EffectiveChoiceSchema }).strict(), response: BillingPlanSchema },
+  /** Applies the approved lines of a saved plan (by their numbers: the plan itself stays in main). */
+  applyBillingPlan: {
+    channel: CHANNELS.applyBillingPlan,
+    request: z.object({
+      planId: z.number().int().positive().max(2_147_483_647),
+      lines: z.array(z.number().int().positive().max(100_000)).min(1, 'Approve at least one line').max(10_000).refine((lines) => new Set(lines).size === lines.length, 'Each line once'),
+    }).strict(),
+    response: z.array(ApplyOutcomeSchema),
+  },
+  undoBillingChange: { channel: CHANNELS.undoBillingChange, request: z.object({ changeId: z.number().int().positive().max(2_147_483_647) }).strict(), response: ApplyOutcomeSchema },
+  /** The latest seat changes written (BILLING_CHANGES_SHOWN). */
+  getBillingChanges: { channel: CHANNELS.getBillingChanges, request: NoPayload, response: z.array(BillingChangeSchema) },
   getRunChanges: {
     channel: CHANNELS.getRunChanges,
     request: z.object({ runId: z.string().regex(/^(sync|tickets)-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'A run id such as sync-2026-12-01T00:00:00.000Z') }).strict(),

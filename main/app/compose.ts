@@ -18,6 +18,7 @@ import { customerOverview } from '../jobs/mapping/overview';
 import type { RunProgress, RunRecord } from '../../preload/contract';
 import { materialBillingCodes, ticketingOptions } from './setup-lists';
 import { billingReport, findBillingProduct } from '../jobs/billing/report';
+import { applyBillingPlan, billingChanges, makeBillingPlan, undoBillingChange } from '../jobs/billing/writeback';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from '../jobs/setup';
 import type { UmbrellaLimits } from '../adapters/umbrella/client';
 import { UmbrellaTokenCache } from '../adapters/umbrella/tokens';
@@ -126,6 +127,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     billingCodes: () => materialBillingCodes(setup),
     billingReport: (day) => billingReport(setup, day),
     findBillingProduct: (reference) => findBillingProduct(setup, reference),
+    billing: {
+      plan: (effective) => makeBillingPlan(setup, effective),
+      apply: async (planId, lines) => (await applyBillingPlan(setup, planId, { lines })).outcomes,
+      undo: (changeId) => undoBillingChange(setup, changeId),
+      changes: (limit) => billingChanges(setup, { limit }),
+    },
     ticketingOptions: (boardId) => ticketingOptions(setup, boardId),
     ...(options.chooseSavePath ? { chooseSavePath: options.chooseSavePath } : {}),
     ...(options.logDir !== undefined ? { logDir: options.logDir } : {}),

@@ -14,7 +14,10 @@ import type {
   Settings,
   SettingsPatch,
 } from '../../preload/contract';
-import { type BillingCodeOption, type CustomerDetail, type DriftReport, type PsaKind, type CustomerOverview, type PsaWritesView, type RunRecord, type SyncRunView, type TicketingOptions } from '../../preload/contract';
+import {
+  BILLING_CHANGES_SHOWN, type ApplyOutcome, type BillingChange, type BillingCodeOption, type BillingPlan, type CustomerDetail, type DriftReport, type EffectiveChoice, type PsaKind,
+  type CustomerOverview, type PsaWritesView, type RunRecord, type SyncRunView, type TicketingOptions,
+} from '../../preload/contract';
 import type { Scheduler } from '../jobs/scheduler';
 import type { ConnectionTarget } from './connection';
 import type { SecretStore } from '../adapters/store/secrets';
@@ -23,6 +26,7 @@ import type { StateStore } from '../adapters/store/state';
 import type { BillingProduct as BillingProductView } from '../adapters/psa/billing';
 import { customerDetail, runChanges } from './history-view';
 import { billingProductPatch } from '../jobs/billing/report';
+import { effectiveDay } from '../jobs/billing/writeback';
 import type { EngineSlot } from '../jobs/engine-slot';
 import type { SyncEngine } from '../jobs/sync/engine';
 import type { TicketEngine } from '../jobs/tickets/engine';
@@ -54,6 +58,13 @@ export interface ServiceDeps {
   /** The seat drift report on a day (YYYY-MM-DD), and the product it reads, from the saved settings. */
   billingReport: (day: string) => Promise<DriftReport>;
   findBillingProduct: (reference: string) => Promise<{ kind: PsaKind; product: BillingProductView }>;
+  /** Billing write-back: plans, approved changes, undo, the ledger (jobs/billing/writeback.ts). */
+  billing: {
+    plan: (effective: string) => Promise<BillingPlan>;
+    apply: (planId: number, lines: number[]) => Promise<ApplyOutcome[]>;
+    undo: (changeId: number) => Promise<ApplyOutcome>;
+    changes: (limit: number) => BillingChange[];
+  };
   /** The OS save dialog (Electron's in the app, a stub in tests); null when the user cancels. */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   ticketingOptions: (boardId: number | null) => Promise<TicketingOptions>;
@@ -206,6 +217,24 @@ export class AppService {
     const { kind, product } = await this.deps.findBillingProduct(reference);
     this.deps.settings.update(billingProductPatch(kind, product.id));
     return product;
+  }
+
+  /** The billing plan for an effective day (today or the first of next month, UTC); nothing is written. */
+  makeBillingPlan(effective: EffectiveChoice): Promise<BillingPlan> {
+    return this.deps.billing.plan(effectiveDay(effective, new Date()));
+  }
+
+  /** Applies the approved lines of a saved plan, each exactly once. */
+  applyBillingPlan(planId: number, lines: number[]): Promise<ApplyOutcome[]> {
+    return this.deps.billing.apply(planId, lines);
+  }
+
+  undoBillingChange(changeId: number): Promise<ApplyOutcome> {
+    return this.deps.billing.undo(changeId);
+  }
+
+  getBillingChanges(): BillingChange[] {
+    return this.deps.billing.changes(BILLING_CHANGES_SHOWN);
   }
 
   /** A customer as the app last wrote it to the PSA, and its latest writes (configuration changes, tickets, notes). */

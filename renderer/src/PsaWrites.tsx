@@ -9,7 +9,7 @@ import { useSaveCsvFile } from './queries';
 const SHOWN = 200;
 const ENTITY_LABELS: Record<PsaWriteRecord['entity'], string> = {
   'configuration type': 'Configuration type', question: 'Question', product: 'Product', udf: 'User-defined field',
-  configuration: 'Configuration', ticket: 'Ticket', note: 'Note',
+  configuration: 'Configuration', ticket: 'Ticket', note: 'Note', 'agreement addition': 'Agreement addition', 'service adjustment': 'Service adjustment', 'contract note': 'Contract note',
 };
 
 const shown = (value: string | number | null) => (value === null || value === '' ? '(empty)' : String(value).replace(/\n/g, ', '));

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { eventContract, type CredentialKind, type CustomerOverview, type RunProgress, type Screen, type SetCredentialsRequest, type Settings, type SettingsPatch } from '../../preload/contract';
+import { eventContract, type CredentialKind, type CustomerOverview, type EffectiveChoice, type RunProgress, type Screen, type SetCredentialsRequest, type Settings, type SettingsPatch } from '../../preload/contract';
 import { bridge, unwrap } from './api';
 
 export const keys = {
@@ -224,4 +224,35 @@ export function useSetBillingProduct() {
       void client.invalidateQueries({ queryKey: keys.settings });
     },
   });
+}
+
+const billingChangesKey = ['billing-changes'] as const;
+
+/** Makes and saves a billing plan in main; nothing is written to the PSA. */
+export function useMakeBillingPlan() {
+  return useMutation({ mutationFn: (effective: EffectiveChoice) => unwrap(bridge().makeBillingPlan({ effective })) });
+}
+
+/** After a write: the drift and the ledger are read again. */
+function useBillingWrite<T, R>(write: (request: T) => Promise<R>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: write,
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: ['billing-report'] });
+      void client.invalidateQueries({ queryKey: billingChangesKey });
+    },
+  });
+}
+
+export function useApplyBillingPlan() {
+  return useBillingWrite((request: { planId: number; lines: number[] }) => unwrap(bridge().applyBillingPlan(request)));
+}
+
+export function useUndoBillingChange() {
+  return useBillingWrite((changeId: number) => unwrap(bridge().undoBillingChange({ changeId })));
+}
+
+export function useBillingChanges() {
+  return useQuery({ queryKey: billingChangesKey, queryFn: () => unwrap(bridge().getBillingChanges()), retry: false });
 }

@@ -4,7 +4,7 @@ import { contextBridge, ipcRenderer } from 'electron';
 import type { EventEmitter } from 'node:events';
 import { API_GLOBAL, CHANNELS, EVENTS } from '../../preload/contract';
 
-const EXPECTED_VERBS = ['checkTickets', 'clearCredentials', 'copyDiagnostics', 'getAppInfo', 'getBillingReport', 'getCredentialsStatus', 'getCustomerDetail', 'getCustomerOverview', 'getRunChanges', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'getTicketingOptions', 'listBillingCodes', 'openLogsFolder', 'removeIntegration', 'runSync', 'saveCsvFile', 'saveSettings', 'sendTestTicket', 'setBillingProduct', 'setCredentials', 'testConnection'];
+const EXPECTED_VERBS = ['applyBillingPlan', 'checkTickets', 'clearCredentials', 'copyDiagnostics', 'getAppInfo', 'getBillingChanges', 'getBillingReport', 'getCredentialsStatus', 'getCustomerDetail', 'getCustomerOverview', 'getRunChanges', 'getRunHistory', 'getScheduleStatus', 'getSettings', 'getTicketingOptions', 'listBillingCodes', 'makeBillingPlan', 'openLogsFolder', 'removeIntegration', 'runSync', 'saveCsvFile', 'saveSettings', 'sendTestTicket', 'setBillingProduct', 'setCredentials', 'testConnection', 'undoBillingChange'];
 const EXPECTED_LISTENERS = ['onOpenScreen', 'onRunProgress'];
 
 describe('preload surface', () => {

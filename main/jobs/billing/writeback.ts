@@ -7,7 +7,7 @@
  * the change landed. Nothing is sent twice, and two processes never write one line at once (the ledger's lock).
  */
 import path from 'node:path';
-import type { BillingChange, BillingPlan, BillingPlanLine, PsaWrite } from '../../../preload/contract';
+import type { ApplyOutcome, BillingChange, BillingPlan, BillingPlanLine, EffectiveChoice, PsaWrite } from '../../../preload/contract';
 import { companyKey } from '../../adapters/psa/adapter';
 import type { BillingWriter, LineTarget, SeatChange } from '../../adapters/psa/billing';
 import { openBillingLedger, PLAN_VALID_MS, type BillingLedger, type ChangeIntent } from '../../adapters/store/billing-ledger';
@@ -16,7 +16,7 @@ import { createBillingClients, type SyncSetup } from '../setup';
 import { driftReport } from './drift';
 import { billingProductId, chosenProduct } from './report';
 
-export type EffectiveChoice = 'today' | 'next-month';
+export type { ApplyOutcome, EffectiveChoice };
 
 /** The effective day of a plan: today (UTC), or the first of next month. */
 export function effectiveDay(choice: EffectiveChoice, now: Date): string {
@@ -64,16 +64,6 @@ export async function makeBillingPlan(setup: SyncSetup, effective: string): Prom
 
 /** Which lines of a plan the administrator approves. */
 export type Approval = { lines: number[] } | { all: true; within?: { seats: number } | { percent: number } };
-
-export type ApplyOutcomeKind = 'applied' | 'found' | 'not-needed' | 'refused' | 'busy' | 'already' | 'unknown';
-
-export interface ApplyOutcome {
-  line: number | null;
-  customer: string;
-  outcome: ApplyOutcomeKind;
-  message: string;
-  change: BillingChange | null;
-}
 
 function within(line: BillingPlanLine, tolerance: { seats: number } | { percent: number } | undefined): boolean {
   if (!tolerance) return true;

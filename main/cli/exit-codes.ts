@@ -30,6 +30,6 @@ export function exitCodeOf(error: unknown): ExitCode {
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  all done
-  1  some customers failed (each is named in the output)
+  1  some customers failed, or a seat change was not written (each is named in the output)
   2  usage or configuration error (wrong option, missing setting or credentials, refused keys)
   3  could not run (a vendor unreachable or down, the keychain locked, the job busy in another process)`;

@@ -92,6 +92,19 @@ test.describe('billing screen', () => {
     await expect(changes.getByRole('row', { name: /^1 / })).toContainText('Undone');
     await expect(page.getByRole('button', { name: 'Undo change 1' })).toHaveCount(0);
     await screenshot(page, 'billing-undone');
+
+    // After each daily sync: the check, and increases without asking up to a number of seats, saved in main.
+    const check = page.getByRole('checkbox', { name: 'Compare seats with what ConnectWise bills' });
+    await check.check();
+    await expect.poll(() => app.service.getSettings().billing.checkAfterSync).toBe(true);
+    await page.getByLabel('Increases of at most (seats)').fill('0');
+    await expect(page.getByRole('alert').filter({ hasText: 'Give a number of seats from 1 to 10000.' })).toBeVisible();
+    await page.getByLabel('Increases of at most (seats)').fill('3');
+    await page.getByLabel('Increases of at most (seats)').blur();
+    await page.getByRole('checkbox', { name: 'Apply increases without asking, from the first of next month' }).check();
+    await expect.poll(() => app.service.getSettings().billing.autoApply).toEqual({ enabled: true, maxSeats: 3 });
+    await check.uncheck();
+    await expect.poll(() => app.service.getSettings().billing).toMatchObject({ checkAfterSync: false, autoApply: { enabled: false } });
     const axe = await new AxeBuilder({ page }).analyze();
     expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   });

@@ -100,6 +100,16 @@ export const BillingSettingsSchema = z.object({
   connectwiseProductId: z.number().int().positive().nullable().default(null),
   /** The Autotask service billed on Recurring Service contracts for Umbrella seats. */
   autotaskServiceId: z.number().int().positive().nullable().default(null),
+  /** After each real daily sync, compare seats with what the PSA bills (reads the PSA's agreements or contracts). */
+  checkAfterSync: z.boolean().default(false),
+  /**
+   * After that check, apply increases of at most `maxSeats` seats without asking, from the first of next month
+   * (decreases and larger changes always wait for an approval). Off unless the administrator turns it on.
+   */
+  autoApply: z.object({
+    enabled: z.boolean().default(false),
+    maxSeats: z.number().int().min(1, 'At least 1 seat').max(10_000, 'At most 10000 seats').default(5),
+  }).prefault({}),
 });
 
 /** What the app remembers of its own work: the run history and the audit trail of every PSA write. */
@@ -117,6 +127,8 @@ export const DesktopSettingsSchema = z.object({
     failedRuns: z.boolean().default(true),
     /** Botnet tickets opened by a ticket check. */
     ticketsOpened: z.boolean().default(true),
+    /** Customers under- or over-billed after the daily sync's billing check (when it runs). */
+    billingDrift: z.boolean().default(true),
   }).prefault({}),
   /** The one-time "still running in the tray" hint after the window was first closed. */
   closeHintShown: z.boolean().default(false),
@@ -311,6 +323,14 @@ export const RunRecordSchema = z.object({
   /** Customers that were skipped or failed, with the reason (successes are only counted). */
   problems: z.array(CustomerResultSchema),
   notes: z.array(z.string()),
+  /** Syncs with the billing check after them: the drift found, and the increases applied without asking. */
+  billing: z.object({
+    underBilled: z.object({ customers: z.number(), seats: z.number() }),
+    overBilled: z.object({ customers: z.number(), seats: z.number() }),
+    toReview: z.number(),
+    autoApplied: z.number(),
+    planId: z.number().nullable(),
+  }).optional(),
   /** Ticket checks: the tickets opened or noted (at most RECENT_TICKETS_PER_RUN). */
   tickets: z.array(z.object({
     customer: z.string(),

@@ -19,6 +19,7 @@ import type { RunProgress, RunRecord } from '../../preload/contract';
 import { materialBillingCodes, ticketingOptions } from './setup-lists';
 import { billingReport, findBillingProduct } from '../jobs/billing/report';
 import { applyBillingPlan, billingChanges, makeBillingPlan, undoBillingChange } from '../jobs/billing/writeback';
+import { billingAfterSync } from '../jobs/billing/after-sync';
 import { createSyncEngine, createTicketEngine, type SyncSetup } from '../jobs/setup';
 import type { UmbrellaLimits } from '../adapters/umbrella/client';
 import { UmbrellaTokenCache } from '../adapters/umbrella/tokens';
@@ -100,7 +101,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
     ...(options.role ? { role: options.role } : {}),
   };
-  const sync = new EngineSlot(() => createSyncEngine(setup));
+  const sync = new EngineSlot(() => createSyncEngine(setup, { afterSync: billingAfterSync(setup) }));
   const tickets = new EngineSlot(() => createTicketEngine(setup));
   const job = (name: 'sync' | 'tickets', periodMs: number, enabled: () => boolean, run: () => Promise<{ record: RunRecord }>) => ({
     name,

@@ -34,7 +34,7 @@ Usage: umbrella-psa-sync <command> [options]
 Set-up (what the wizard does):
   configure [--psa KIND] [--site HOST] [--billing-code ID|NAME] [--autotask-api-share PERCENT]
             [--threshold N] [--fallback-company COMPANY|none] [--history-days DAYS]
-            [--billing-product REF]
+            [--billing-product REF] [--billing-check on|off] [--billing-auto-apply SEATS|off]
             [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin] [--switch-psa]
                          Save settings; credentials are read from environment variables
                          (UMBRELLA_API_KEY, UMBRELLA_API_SECRET, CONNECTWISE_COMPANY_ID,
@@ -45,6 +45,11 @@ Set-up (what the wizard does):
                          hourly API usage (5-90%, default 50); it pauses there.
                          --billing-product: the ConnectWise catalog item (identifier or id) or
                          Autotask service (id or name) that bills Umbrella seats (checked first).
+                         --billing-check on: after each daily sync, compare seats with what the
+                         PSA bills (the run says the drift; the app notifies when it appears).
+                         --billing-auto-apply SEATS: then also apply increases of at most SEATS
+                         seats from the first of next month without asking (decreases and larger
+                         changes wait for "billing apply"); off turns it off.
                          --history-days: how long the run history and the audit trail of PSA
                          writes are kept (30-3650, default 365).
                          --billing-code (Autotask material billing code) and --fallback-company
@@ -181,6 +186,8 @@ const OPTIONS = {
   csv: { type: 'boolean', default: false },
   date: { type: 'string' },
   'billing-product': { type: 'string' },
+  'billing-check': { type: 'string' },
+  'billing-auto-apply': { type: 'string' },
   effective: { type: 'string' },
   line: { type: 'string' },
   all: { type: 'boolean', default: false },
@@ -342,7 +349,7 @@ async function configureCommand(values: Values, io: CliIo, input: CliInput, data
   const lines = await configure({
     psa: values.psa, site: values.site, threshold: values.threshold,
     umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], autotaskApiShare: values['autotask-api-share'], historyDays: values['history-days'],
-    switchPsa: values['switch-psa'],
+    billingCheck: values['billing-check'], billingAutoApply: values['billing-auto-apply'], switchPsa: values['switch-psa'],
   }, provided, settings, secrets);
   const nothingElse = lines.length === 0;
   for (const line of lines) io.out(line);

@@ -52,8 +52,33 @@ export interface ConfigureOptions {
   autotaskApiShare?: string | undefined;
   /** Days the run history and the audit trail are kept. */
   historyDays?: string | undefined;
+  /** on | off: the billing check after each daily sync. */
+  billingCheck?: string | undefined;
+  /** A number of seats (increases up to it applied without asking, from the first of next month), or off. */
+  billingAutoApply?: string | undefined;
   /** Confirms that --psa to the other PSA removes the current integration (as the wizard's confirmation does). */
   switchPsa?: boolean | undefined;
+}
+
+function billingSchedulePatch(check: string | undefined, autoApply: string | undefined): NonNullable<SettingsPatch['billing']> {
+  const patch: NonNullable<SettingsPatch['billing']> = {};
+  if (check !== undefined) {
+    const value = check.trim().toLowerCase();
+    if (value !== 'on' && value !== 'off') throw new UsageError(`--billing-check takes on or off, not "${check}".`);
+    patch.checkAfterSync = value === 'on';
+  }
+  if (autoApply !== undefined) {
+    const value = autoApply.trim().toLowerCase();
+    if (value === 'off') {
+      patch.autoApply = { enabled: false };
+    } else {
+      if (!/^\d{1,6}$/.test(value)) throw new UsageError(`--billing-auto-apply takes a number of seats (increases up to it are applied without asking) or off, not "${autoApply}".`);
+      // Applying without asking only makes sense after the check that finds the drift.
+      patch.autoApply = { enabled: true, maxSeats: Number(value) };
+      patch.checkAfterSync = true;
+    }
+  }
+  return patch;
 }
 
 /** Applies settings and credentials; returns the lines to print (never a secret). */
@@ -83,6 +108,7 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
   }
   if (options.threshold !== undefined) patch.ticketing = { threshold: Number(options.threshold) };
   if (options.historyDays !== undefined) patch.history = { retentionDays: Number(options.historyDays) };
+  if (options.billingCheck !== undefined || options.billingAutoApply !== undefined) patch.billing = billingSchedulePatch(options.billingCheck, options.billingAutoApply);
   if (Object.keys(patch).length > 0) {
     const parsed = SettingsPatchSchema.safeParse(patch);
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));

@@ -2,6 +2,7 @@
 import type { Logger } from '../adapters/logging/logger';
 import type { CustomerOutcome, FieldChange, SyncRun } from '../jobs/sync/engine';
 import { createSyncEngine, createTicketEngine } from '../jobs/setup';
+import { billingAfterSync } from '../jobs/billing/after-sync';
 import { utcText, windowOf, windowText } from '../domain/windows';
 import type { TicketAction, TicketRun } from '../jobs/tickets/types';
 import { withCommandSetup, type CliIo, type CommandTarget } from './context';
@@ -48,7 +49,7 @@ function runExitCode(run: { record: { error?: string | undefined; counts: { fail
 
 export function runSyncCommand(command: SyncCommand, io: CliIo, log: Logger): Promise<ExitCode> {
   return withCommandSetup(command, io, log, async ({ setup, reportError, say }) => {
-    const engine = await createSyncEngine(setup);
+    const engine = await createSyncEngine(setup, { afterSync: billingAfterSync(setup) });
     const run = await engine.run({
       dryRun: command.dryRun,
       onProgress: ({ outcome }) => {

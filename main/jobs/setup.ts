@@ -19,7 +19,7 @@ import { ConnectWiseSyncAdapter } from '../adapters/psa/connectwise/adapter';
 import type { CredentialValues, SecretStore } from '../adapters/store/secrets';
 import type { StateStore } from '../adapters/store/state';
 import { UmbrellaClient, type UmbrellaLimiters, type UmbrellaLimits } from '../adapters/umbrella/client';
-import { SyncEngine } from './sync/engine';
+import { SyncEngine, type SyncDeps } from './sync/engine';
 import type { UmbrellaTokenCache } from '../adapters/umbrella/tokens';
 import { TicketEngine } from './tickets/engine';
 import { AutotaskTicketAdapter, ConnectWiseTicketAdapter, type PsaTicketAdapter } from '../adapters/psa/tickets';
@@ -112,9 +112,10 @@ function syncAdapter(setup: SyncSetup, settings: Settings, psa: PsaClients): Psa
     : new AutotaskSyncAdapter(psa.client, setup.state, settings.autotask.materialBillingCodeId, setup.now);
 }
 
-export async function createSyncEngine(setup: SyncSetup): Promise<SyncEngine> {
+export async function createSyncEngine(setup: SyncSetup, options: { afterSync?: SyncDeps['afterSync'] } = {}): Promise<SyncEngine> {
   const { settings, umbrella, psa } = await createVendorClients(setup);
   return new SyncEngine({
+    ...(options.afterSync ? { afterSync: options.afterSync } : {}),
     umbrella, psa: syncAdapter(setup, settings, psa), state: setup.state, log: setup.log, mappings: () => setup.settings().mappings,
     exclusive: exclusiveJob(setup, 'sync'),
     ...(setup.stopSignal ? { stopSignal: setup.stopSignal } : {}),

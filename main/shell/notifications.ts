@@ -1,6 +1,6 @@
 /**
- * Desktop notifications: a run that failed (how many customers, the first error) and botnet tickets
- * opened, each kind switchable in the preferences; clicking one opens the screen it is about. The
+ * Desktop notifications: a run that failed (how many customers, the first error), botnet tickets
+ * opened, and billing drift found after the daily sync, each kind switchable in the preferences; clicking one opens the screen it is about. The
  * policy is pure (notificationFor); the OS notification is made by an injected factory, so it is
  * tested without Electron.
  */
@@ -35,6 +35,23 @@ export function notificationFor(run: RunRecord, previous: RunRecord | null, pref
     if (!repeated) {
       const title = run.error ? `${what} failed` : `${what}: ${plural(run.counts.failed, 'customer')} failed`;
       return { title, body: problem.slice(0, 240), screen: 'status' };
+    }
+  }
+  if (prefs.billingDrift && run.billing) {
+    const { underBilled, overBilled, autoApplied } = run.billing;
+    const drift = underBilled.customers + overBilled.customers;
+    const before = previous?.billing;
+    // Only when the drift appears or changes: the same drift every day is on the Billing screen, not in a daily pop-up.
+    const same = before !== undefined && before.underBilled.seats === underBilled.seats && before.overBilled.seats === overBilled.seats
+      && before.underBilled.customers === underBilled.customers && before.overBilled.customers === overBilled.customers;
+    if ((drift > 0 && !same) || autoApplied > 0) {
+      const parts = [
+        underBilled.customers > 0 ? `${plural(underBilled.customers, 'customer')} under-billed (${plural(underBilled.seats, 'seat')})` : '',
+        overBilled.customers > 0 ? `${plural(overBilled.customers, 'customer')} over-billed (${plural(overBilled.seats, 'seat')})` : '',
+      ].filter((p) => p !== '');
+      const title = drift > 0 ? `Billing: ${parts.join(', ')}` : 'Billing: increases applied';
+      const body = `${autoApplied > 0 ? `${plural(autoApplied, 'increase')} applied without asking. ` : ''}Review and approve the changes on the Billing screen.`;
+      return { title, body, screen: 'billing' };
     }
   }
   if (prefs.ticketsOpened && run.kind === 'tickets' && run.counts.created > 0) {

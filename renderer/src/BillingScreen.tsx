@@ -1,7 +1,7 @@
 /** Billing: each customer's Umbrella seats against what the PSA bills for the Umbrella product, and the approved write-back. */
 import { useMemo, useState } from 'react';
 import { PSA_NAMES, type DriftRow, type DriftStatus } from '../../preload/contract';
-import { BillingWriteback } from './BillingWriteback';
+import { BillingSchedule, BillingWriteback } from './BillingWriteback';
 import { billingCsv } from '../../preload/billing-csv';
 import { errorMessage } from './api';
 import { useBillingReport, useSaveCsvFile, useSetBillingProduct, useSettings } from './queries';
@@ -80,6 +80,7 @@ export function BillingScreen() {
           <DriftTable rows={rows} />
         </section>
       ) : null}
+      {kind !== null && chosenId != null ? <BillingSchedule psaName={PSA_NAMES[kind]} /> : null}
       {kind !== null && chosenId != null ? <BillingWriteback psaName={PSA_NAMES[kind]} /> : null}
     </div>
   );

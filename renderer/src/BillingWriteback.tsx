@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import type { ApplyOutcome, BillingChange, BillingPlan, BillingPlanLine, EffectiveChoice } from '../../preload/contract';
 import { errorMessage } from './api';
-import { useApplyBillingPlan, useBillingChanges, useMakeBillingPlan, useUndoBillingChange } from './queries';
+import { useApplyBillingPlan, useBillingChanges, useMakeBillingPlan, useSaveSettings, useSettings, useUndoBillingChange } from './queries';
 
 const METHODS: Record<BillingPlanLine['method'], string> = {
   'set-quantity': 'Quantity set in place',
@@ -186,6 +186,41 @@ function ChangesWritten() {
       ) : null}
       {undo.isError ? <p role="alert" className="error">{errorMessage(undo.error)}</p> : null}
       {undo.data ? <Outcomes outcomes={[undo.data]} label="Undo" /> : null}
+    </section>
+  );
+}
+
+/** After each daily sync: the billing check, and the increases applied without asking (off unless turned on). */
+export function BillingSchedule({ psaName }: { psaName: string }) {
+  const settings = useSettings();
+  const save = useSaveSettings();
+  const billing = settings.data?.billing;
+  const [seats, setSeats] = useState<string | null>(null);
+  if (!billing) return null;
+  const shown = seats ?? String(billing.autoApply.maxSeats);
+  const valid = /^\d{1,5}$/.test(shown.trim()) && Number(shown) >= 1 && Number(shown) <= 10_000;
+  return (
+    <section className="card" aria-labelledby="billing-schedule-heading">
+      <h2 id="billing-schedule-heading">After each daily sync</h2>
+      <label className="check">
+        <input type="checkbox" checked={billing.checkAfterSync} disabled={save.isPending} onChange={(e) => { save.mutate({ billing: { checkAfterSync: e.target.checked, ...(e.target.checked ? {} : { autoApply: { enabled: false } }) } }); }} />
+        <span>Compare seats with what {psaName} bills</span>
+        <span className="hint">The sync's run says the drift, and a notification tells you when it appears. It reads {psaName}'s {psaName === 'Autotask' ? 'contracts' : 'agreements'}; it writes nothing.</span>
+      </label>
+      <div className="toolbar">
+        <label className="check">
+          <input type="checkbox" checked={billing.autoApply.enabled} disabled={save.isPending || !valid} onChange={(e) => { save.mutate({ billing: { checkAfterSync: billing.checkAfterSync || e.target.checked, autoApply: { enabled: e.target.checked, maxSeats: Number(shown) } } }); }} />
+          <span>Apply increases without asking, from the first of next month</span>
+          <span className="hint">Only increases, only up to the seats below, only lines that can be written; each exactly once and kept in "Seat changes written". Decreases always wait for you.</span>
+        </label>
+        <label className="field inline">
+          <span>Increases of at most (seats)</span>
+          <input value={shown} inputMode="numeric" aria-invalid={!valid} onChange={(e) => { setSeats(e.target.value); }}
+            onBlur={() => { if (valid && Number(shown) !== billing.autoApply.maxSeats) save.mutate({ billing: { autoApply: { maxSeats: Number(shown) } } }); }} />
+        </label>
+      </div>
+      {!valid ? <p role="alert" className="error">Give a number of seats from 1 to 10000.</p> : null}
+      {save.isError ? <p role="alert" className="error">{errorMessage(save.error)}</p> : null}
     </section>
   );
 }

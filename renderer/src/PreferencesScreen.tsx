@@ -25,6 +25,12 @@ const TOGGLES: Toggle[] = [
     get: (d) => d.notifications.ticketsOpened,
     set: (d, on) => ({ ...d, notifications: { ...d.notifications, ticketsOpened: on } }),
   },
+  {
+    label: 'Notify me when billing drift appears',
+    hint: 'After the daily sync, when the billing check is on (Billing screen): customers newly under- or over-billed.',
+    get: (d) => d.notifications.billingDrift,
+    set: (d, on) => ({ ...d, notifications: { ...d.notifications, billingDrift: on } }),
+  },
 ];
 
 /** The desktop app's own preferences, and the support tools: the log folder and a diagnostics report. */

@@ -254,4 +254,36 @@ describe.each(['connectwise', 'autotask'] as const)('billing write-back (%s)', (
     }
     expect(outputs.join('\n')).not.toMatch(/Error|✗|\?/);
   }, 90_000);
+
+  it('after the daily sync: the drift goes into the run, and increases within the tolerance are applied without asking, once', async () => {
+    const at = await configured(kind);
+    const set = await cli(['configure', '--billing-auto-apply', '5', ...at]);
+    expect(set.out).toBe('Saved settings: billing.');
+    const settings = openSettingsStore({ dir: at[1] ?? '', log: memoryLogger() }).get().billing;
+    expect(settings).toMatchObject({ checkAfterSync: true, autoApply: { enabled: true, maxSeats: 5 } });
+    expect((await cli(['configure', '--billing-auto-apply', 'lots', ...at])).err).toMatch(/--billing-auto-apply takes a number of seats/);
+    const next = await plan(at, 'next-month');
+
+    const sync = await cli(['sync', ...at]);
+    expect(sync.out).toMatch(/^note: Billing on \d{4}-\d{2}-\d{2}: \d+ customers? under-billed \(\d+ seats? not billed\), \d+ customers? over-billed \(\d+ seats? too many\), \d+ to review\.$/m);
+    const increases = next.lines.filter((l) => l.to > l.from && l.to - l.from <= 5);
+    expect(increases.length).toBeGreaterThan(0);
+    expect(sync.out).toMatch(new RegExp(`^note: Billing: ${String(increases.length)} increases? of at most 5 seats applied from ${next.effective} without asking \\(plan \\d+\\)\\.$`, 'm'));
+    for (const line of next.lines) {
+      const applied = increases.includes(line);
+      expect(billedOn(kind, line.agreementId, next.effective), line.customer).toEqual([applied ? line.to : line.from]);
+    }
+    const runs = JSON.parse((await cli(['status', '--json', ...at])).out) as { runs: { kind: string; billing?: { autoApplied: number; underBilled: { customers: number } } }[] };
+    const last = runs.runs.find((r) => r.kind === 'sync');
+    expect(last?.billing).toMatchObject({ autoApplied: increases.length });
+
+    // The next day's sync finds them in step from next month: nothing is applied twice.
+    const writesBefore = writesIn(exchangesOf(kind)).length;
+    const again = await cli(['sync', ...at]);
+    expect(again.out).toMatch(/^note: Billing on /m);
+    expect(again.out).not.toMatch(/applied from .+ without asking/);
+    for (const line of increases) expect(landed(kind, line.agreementId, next.effective) <= 1).toBe(true);
+    const billingWrites = writesIn(exchangesOf(kind)).slice(writesBefore).filter((e) => /additions|ServiceAdjustments|Contracts\/\d+\/Notes/i.test(e.path));
+    expect(billingWrites).toEqual([]);
+  }, 120_000);
 });

@@ -14,7 +14,10 @@ const ticketRun = (customers: string[]) => run({
   kind: 'tickets', counts: { created: customers.length, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
   tickets: customers.map((customer, i) => ({ customer, identity: `host-${String(i)}`, ticketId: 100 + i, action: 'created' as const, count: 12 })),
 });
-const ON = { failedRuns: true, ticketsOpened: true };
+const ON = { failedRuns: true, ticketsOpened: true, billingDrift: true };
+const billed = (under: [number, number], over: [number, number], autoApplied = 0) => run({
+  billing: { underBilled: { customers: under[0], seats: under[1] }, overBilled: { customers: over[0], seats: over[1] }, toReview: 2, autoApplied, planId: autoApplied > 0 ? 4 : null },
+});
 
 describe('the notification policy', () => {
   it('a failed run says how many customers failed and the first error, and opens the Status screen', () => {
@@ -34,6 +37,22 @@ describe('the notification policy', () => {
     expect(notificationFor({ ...failedSync(2), error: 'Stopped', stopped: true }, null, ON)).toBeNull();
     expect(notificationFor(failedSync(2), null, { ...ON, failedRuns: false })).toBeNull();
     expect(notificationFor(ticketRun(['Acme Corp']), null, { ...ON, ticketsOpened: false })).toBeNull();
+  });
+
+  it('billing drift after the daily sync is said when it appears or changes, and opens the Billing screen', () => {
+    expect(notificationFor(billed([2, 7], [1, 3]), null, ON)).toEqual({
+      title: 'Billing: 2 customers under-billed (7 seats), 1 customer over-billed (3 seats)', body: 'Review and approve the changes on the Billing screen.', screen: 'billing',
+    });
+    // The same drift the next day is on the Billing screen, not in another pop-up; a change of it is said.
+    expect(notificationFor(billed([2, 7], [1, 3]), billed([2, 7], [1, 3]), ON)).toBeNull();
+    expect(notificationFor(billed([3, 9], [1, 3]), billed([2, 7], [1, 3]), ON)?.title).toBe('Billing: 3 customers under-billed (9 seats), 1 customer over-billed (3 seats)');
+    expect(notificationFor(billed([0, 0], [0, 0]), null, ON)).toBeNull();
+    expect(notificationFor(billed([0, 0], [1, 2], 2), billed([0, 0], [1, 2]), ON)).toEqual({
+      title: 'Billing: 1 customer over-billed (2 seats)', body: '2 increases applied without asking. Review and approve the changes on the Billing screen.', screen: 'billing',
+    });
+    expect(notificationFor(billed([2, 7], [1, 3]), null, { ...ON, billingDrift: false })).toBeNull();
+    // A failure is said first.
+    expect(notificationFor({ ...billed([2, 7], [0, 0]), ...failedSync(1) }, null, ON)?.screen).toBe('status');
   });
 
   it('the same failure again (the 15-minute retries) is not said twice in a row; a new one is', () => {

@@ -1,5 +1,7 @@
 /** The drift report and the choice of the product it reads, on the saved settings and credentials. */
 import type { BillingProduct, BillingReader } from '../../adapters/psa/billing';
+import type { UmbrellaClient, UmbrellaCustomer } from '../../adapters/umbrella/client';
+import { CustomerCache } from '../../adapters/umbrella/customer-cache';
 import { NotConfiguredError } from '../../domain/errors';
 import { PSA_NAMES, type PsaKind, type Settings, type SettingsPatch } from '../../../preload/contract';
 import { createBillingClients, type SyncSetup } from '../setup';
@@ -37,10 +39,19 @@ export async function chosenProduct(reader: BillingReader, productId: number | n
   return product;
 }
 
+/**
+ * Umbrella's customers with their seats: read now, or (`recent`, right after a sync read them) the list the sync
+ * saved, which costs no admin call.
+ */
+export async function seatsOf(setup: SyncSetup, umbrella: UmbrellaClient, source: 'fresh' | 'recent'): Promise<UmbrellaCustomer[]> {
+  if (source === 'fresh') return umbrella.listCustomers();
+  return (await new CustomerCache(umbrella, setup.state, setup.now).recent([])).customers;
+}
+
 /** The seat drift of every customer on `day` (YYYY-MM-DD), read only. */
-export async function billingReport(setup: SyncSetup, day: string): Promise<DriftReport> {
+export async function billingReport(setup: SyncSetup, day: string, source: 'fresh' | 'recent' = 'fresh'): Promise<DriftReport> {
   const { settings, umbrella, reader, companies } = await createBillingClients(setup);
   const product = await chosenProduct(reader, billingProductId(settings, reader.kind));
-  const [customers, known] = await Promise.all([umbrella.listCustomers(), companies()]);
+  const [customers, known] = await Promise.all([seatsOf(setup, umbrella, source), companies()]);
   return driftReport({ customers, mappings: settings.mappings, companies: known, reader, product, day });
 }

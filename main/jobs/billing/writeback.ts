@@ -14,7 +14,7 @@ import { openBillingLedger, PLAN_VALID_MS, type BillingLedger, type ChangeIntent
 import { describeError, NotConfiguredError } from '../../domain/errors';
 import { createBillingClients, type SyncSetup } from '../setup';
 import { driftReport } from './drift';
-import { billingProductId, chosenProduct } from './report';
+import { billingProductId, chosenProduct, seatsOf } from './report';
 
 export type { ApplyOutcome, EffectiveChoice };
 
@@ -31,11 +31,11 @@ function ledgerOf(setup: SyncSetup): BillingLedger {
 }
 
 /** Makes and saves the plan for every drifting customer with one line that can carry it, on the effective day. */
-export async function makeBillingPlan(setup: SyncSetup, effective: string): Promise<BillingPlan> {
+export async function makeBillingPlan(setup: SyncSetup, effective: string, source: 'fresh' | 'recent' = 'fresh'): Promise<BillingPlan> {
   const clients = await createBillingClients(setup);
   const { reader, writer, settings } = clients;
   const product = await chosenProduct(reader, billingProductId(settings, reader.kind));
-  const [customers, companies] = await Promise.all([clients.umbrella.listCustomers(), clients.companies()]);
+  const [customers, companies] = await Promise.all([seatsOf(setup, clients.umbrella, source), clients.companies()]);
   const report = await driftReport({ customers, mappings: settings.mappings, companies, reader, product, day: effective });
   const lines: BillingPlanLine[] = [];
   let toReview = 0;

@@ -64,6 +64,13 @@ export interface SyncDeps {
   stopSignal?: AbortSignal;
   /** Runs a real sync as the only one across every process on the settings folder (dry runs write nothing and need no lock). */
   exclusive?: <T>(body: () => Promise<T>) => Promise<T>;
+  /** What follows a real sync that ran to its end (the billing check): its notes and figures go into the run record. */
+  afterSync?: (runAt: Date) => Promise<SyncFollowUp | null>;
+}
+
+export interface SyncFollowUp {
+  notes: string[];
+  billing?: RunRecord['billing'];
 }
 
 export class SyncAlreadyRunningError extends Error {
@@ -174,6 +181,20 @@ export class SyncEngine {
       stop();
     }
 
+    let billing: RunRecord['billing'];
+    if (!dryRun && fatal === undefined && this.deps.afterSync) {
+      try {
+        const followUp = await this.deps.afterSync(runAt);
+        if (followUp) {
+          notes.push(...followUp.notes);
+          billing = followUp.billing;
+        }
+      } catch (error) {
+        // The sync itself is done and saved customer by customer: what follows cannot undo it.
+        notes.push(`The billing check after the sync did not finish: ${describeError(error)}. The drift is on the Billing screen and in "umbrella-psa-sync billing".`);
+      }
+    }
+
     const kept = outcomes.flatMap((o) => (o.monthlyKeptSince ? [o.monthlyKeptSince.slice(0, 10)] : []));
     if (kept.length > 0) {
       const since = [...new Set(kept)].sort();
@@ -197,6 +218,7 @@ export class SyncEngine {
       ...(fatal ? { error: fatal } : {}),
       ...(failure instanceof RunStoppedError ? { stopped: true } : {}),
       ...(usage ? { psaUsage: usage } : {}),
+      ...(billing ? { billing } : {}),
     };
     state.updateNow((s) => {
       s.runs = [record, ...s.runs].slice(0, HISTORY_LIMIT);

@@ -539,6 +539,10 @@ export const DriftReportSchema = z.object({
     /** Customers whose line cannot be compared. */
     toReview: z.number(),
   }),
+  /** What Cisco bills the MSP, from the provider's console (the third side of the check); null where the console does not answer it. */
+  console: z.object({ seatsTotal: z.number(), seatsUsed: z.number(), customerCount: z.number(), packageName: z.string() }).nullable(),
+  /** Why the console's figures are missing, when they are. */
+  consoleNote: z.string().nullable(),
 });
 export type DriftReport = z.infer<typeof DriftReportSchema>;
 

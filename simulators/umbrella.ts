@@ -195,6 +195,7 @@ export class UmbrellaSimulator {
       ? json(200, { data: this.world.categories, meta: {} })
       : json(403, { message: 'Forbidden: this console is not allowed to use provider reports' })), false, true));
     server.on('GET', '/reports/v2/providers/category-requests-by-org', (req) => this.report(req, regional, (r, _c, from, to) => this.providerCategoryRequests(r, from, to), true, true));
+    server.on('GET', '/reports/v2/providers/consoles', (req) => this.report(req, regional, () => json(200, this.consoleReport()), false, true));
     server.on('GET', '/reports/v2/providers/deployments', (req) => this.report(req, regional, (_r, _c, from, to) => this.providerDeployments(from, to), true, true));
   }
 
@@ -250,6 +251,16 @@ export class UmbrellaSimulator {
       return json(400, { statusCode: 400, error: 'Bad Request', message: 'page must be >= 1 and limit between 1 and 100' });
     }
     return json(200, items.slice((page - 1) * limit, page * limit));
+  }
+
+  /** The provider's own console: seats allocated (in hundreds, above what the customers use) and used, as Cisco bills the MSP. */
+  private consoleReport() {
+    const used = this.world.customers.reduce((n, c) => n + (c.seats ?? 0), 0);
+    const year = new Date(this.now()).getUTCFullYear();
+    return {
+      packageName: 'Umbrella DNS Essentials', seatsTotal: Math.ceil((used + 1) / 100) * 100, seatsUsed: used, customerCount: this.world.customers.length,
+      status: 'enrolled', rebillAt: `${String(year)}-01-01T00:00:00.000Z`, expiresAt: `${String(year + 1)}-12-31T00:00:00.000Z`,
+    };
   }
 
   private report(

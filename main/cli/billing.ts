@@ -37,6 +37,9 @@ export function billingLines(report: DriftReport): string[] {
     `Seat drift on ${report.day}, product ${report.product.name}:`,
     ...[...report.rows].sort((a, b) => a.customer.localeCompare(b.customer)).map(rowLine),
     `Umbrella seats of the customers with a PSA company: ${String(totals.umbrellaSeats)}. On the ${String(totals.compared)} compared: ${String(totals.comparedSeats)} in Umbrella, ${String(totals.billedSeats)} billed by the PSA.`,
+    report.console
+      ? `Cisco bills you for ${report.console.packageName}: ${String(report.console.seatsTotal)} seats allocated, ${String(report.console.seatsUsed)} used by ${String(report.console.customerCount)} customer(s).`
+      : report.consoleNote ?? '',
     `${String(totals.inStep)} in step, ${String(totals.underBilled.customers)} under-billed (${String(totals.underBilled.seats)} seat(s) not billed), ${String(totals.overBilled.customers)} over-billed (${String(totals.overBilled.seats)} seat(s) too many), ${String(totals.toReview)} to review.`,
   ];
 }

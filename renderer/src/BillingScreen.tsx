@@ -67,6 +67,9 @@ export function BillingScreen() {
           <p role="status" aria-label="Billing totals">
             {totals.inStep} in step, {totals.underBilled.customers} under-billed ({totals.underBilled.seats} seats not billed), {totals.overBilled.customers} over-billed ({totals.overBilled.seats} seats too many), {totals.toReview} to review.
             {' '}On the {totals.compared} compared: {totals.comparedSeats} seats in Umbrella, {totals.billedSeats} billed.
+            {' '}{report.data?.console
+              ? `Cisco bills you for ${report.data.console.packageName}: ${String(report.data.console.seatsTotal)} seats allocated, ${String(report.data.console.seatsUsed)} used by ${String(report.data.console.customerCount)} customers; your customers have ${String(totals.umbrellaSeats)} with a PSA company.`
+              : report.data?.consoleNote ?? ''}
           </p>
         ) : null}
       </section>

@@ -106,6 +106,10 @@ describe.each(['connectwise', 'autotask'] as const)('billing drift (%s)', (kind)
     const text = await cli(['billing', '--date', DAY, ...at]);
     expect(text.out).toMatch(/^\+ .+ \(\d+\): \d+ seat\(s\), under-billed by \d+\. Billed \d+ on (agreement|contract) \d+ \(Managed Services\): \d+ seat\(s\) not billed\.$/m);
     expect(text.out).toMatch(/^! .+: \d+ seat\(s\), several lines\. 2 lines bill .+; which one is Umbrella's is not guessed\.$/m);
+    // The third side: what Cisco bills the MSP, from the provider's console.
+    const used = sims.world.customers.reduce((n, c) => n + c.seats, 0);
+    expect(report.console).toEqual({ packageName: 'Umbrella DNS Essentials', seatsTotal: Math.ceil((used + 1) / 100) * 100, seatsUsed: used, customerCount: sims.world.customers.length });
+    expect(text.out).toContain(`Cisco bills you for Umbrella DNS Essentials: ${String(Math.ceil((used + 1) / 100) * 100)} seats allocated, ${String(used)} used by ${String(sims.world.customers.length)} customer(s).`);
     expect(text.out).toMatch(kind === 'connectwise' ? /not in force\. No agreement of .+ is in force on \d{4}-\d{2}-\d{2}: agreement \d+ \(Managed Services\) cancelled on 2026-10-31\./ : /not in force\. No Recurring Service contract of .+ is in force on \d{4}-\d{2}-\d{2}: contract \d+ \(Managed Services\) inactive\./);
     expect(text.out).toMatch(/^Umbrella seats of the customers with a PSA company: \d+\. On the 10 compared: \d+ in Umbrella, \d+ billed by the PSA\.$/m);
     expect(text.out).toMatch(/^\d+ in step, \d+ under-billed \(\d+ seat\(s\) not billed\), \d+ over-billed \(\d+ seat\(s\) too many\), \d+ to review\.$/m);
@@ -120,6 +124,18 @@ describe.each(['connectwise', 'autotask'] as const)('billing drift (%s)', (kind)
     const exchanges = (kind === 'connectwise' ? sims.connectwise.exchanges : sims.autotask.exchanges).slice(before);
     expect(exchanges.filter((e) => e.method !== 'GET' && !/\/query(\/next)?$/.test(e.path)).map((e) => `${e.method} ${e.path}`)).toEqual([]);
     expect(checkExchanges([...exchanges])).toEqual([]);
+  });
+});
+
+describe('billing totals without the console report', () => {
+  it('a console that does not answer it still gets the report, and says what is missing', async () => {
+    const at = await configured('autotask');
+    await cli(['configure', '--billing-product', UMBRELLA_PRODUCT.autotask.name, ...at]);
+    sims.umbrella.server.failNext(/\/providers\/consoles$/, { status: 404 });
+    const text = await cli(['billing', '--date', DAY, ...at]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^This Umbrella console does not answer the providers console report, so what Cisco bills you is not shown\.$/m);
+    expect(text.out).toMatch(/^\d+ in step, /m);
   });
 });
 

@@ -43,6 +43,8 @@ import {
   type UmbrellaIdentity,
   type UmbrellaNetwork,
   type UmbrellaRoamingComputer,
+  ProviderConsoleSchema,
+  type ProviderConsole,
 } from './schemas';
 import { isAllowedHost } from '../http/host-rule';
 
@@ -365,6 +367,19 @@ export class UmbrellaClient {
       blocked.set(row.organization.id, row.counts.filter((c) => categories.includes(c.category.id)).reduce((n, c) => n + c.requestsblocked, 0));
     }
     return { blocked, cut: data.length >= limit };
+  }
+
+  /**
+   * The provider's own seats as Cisco counts them (allocated and used), for the billing totals; null where the
+   * console does not answer it (a 403 or 404: whether every console type may call it is not confirmed).
+   */
+  async providerConsole(): Promise<ProviderConsole | null> {
+    try {
+      return await this.get('provider', '/reports/v2/providers/consoles', {}, ProviderConsoleSchema);
+    } catch (error) {
+      if ((error instanceof HttpError || error instanceof UmbrellaError) && (error.status === 403 || error.status === 404)) return null;
+      throw error;
+    }
   }
 
   /** Per-org deployment counts for every customer in one call (provider token). */

@@ -140,3 +140,15 @@ export const ErrorBodySchema = z.object({
   error_description: z.string().optional(),
   data: z.object({ error: z.string().optional() }).optional(),
 });
+
+/** The provider's own console (Providers Console Report, reference/umbrella-api.md [SPEC-PC]): not wrapped in `data`. */
+export const ProviderConsoleSchema = z.object({
+  packageName: z.string(),
+  seatsTotal: z.number().int(),
+  seatsUsed: z.number().int(),
+  customerCount: z.number().int(),
+  status: z.string(),
+  rebillAt: z.string().nullable().optional(),
+  expiresAt: z.string().nullable().optional(),
+});
+export type ProviderConsole = z.infer<typeof ProviderConsoleSchema>;

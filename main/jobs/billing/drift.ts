@@ -17,6 +17,8 @@ export interface DriftInput {
   product: BillingProduct;
   /** YYYY-MM-DD */
   day: string;
+  /** The provider console's seats, or why there are none. */
+  console?: { seats: DriftReport['console']; note: string | null };
 }
 
 const AGREEMENT = { connectwise: 'agreement', autotask: 'Recurring Service contract' } as const;
@@ -55,7 +57,7 @@ export async function driftReport(input: DriftInput): Promise<DriftReport> {
   const under = rows.filter((r) => r.status === 'under-billed');
   const over = rows.filter((r) => r.status === 'over-billed');
   return {
-    day, product, rows,
+    day, product, rows, console: input.console?.seats ?? null, consoleNote: input.console?.note ?? null,
     totals: {
       umbrellaSeats: sum(rows.filter((r) => r.status !== 'not-mapped' && r.status !== 'no-company'), (r) => r.seats),
       compared: compared.length,

@@ -2,10 +2,10 @@
 import type { BillingProduct, BillingReader } from '../../adapters/psa/billing';
 import type { UmbrellaClient, UmbrellaCustomer } from '../../adapters/umbrella/client';
 import { CustomerCache } from '../../adapters/umbrella/customer-cache';
-import { NotConfiguredError } from '../../domain/errors';
+import { describeError, NotConfiguredError } from '../../domain/errors';
 import { PSA_NAMES, type PsaKind, type Settings, type SettingsPatch } from '../../../preload/contract';
 import { createBillingClients, type SyncSetup } from '../setup';
-import { driftReport, type DriftReport } from './drift';
+import { driftReport, type DriftInput, type DriftReport } from './drift';
 
 /** What stands for Umbrella seats in each PSA, and how an administrator names it. */
 const PRODUCT: Record<PsaKind, string> = { connectwise: 'procurement catalog item', autotask: 'service' };
@@ -52,6 +52,18 @@ export async function seatsOf(setup: SyncSetup, umbrella: UmbrellaClient, source
 export async function billingReport(setup: SyncSetup, day: string, source: 'fresh' | 'recent' = 'fresh'): Promise<DriftReport> {
   const { settings, umbrella, reader, companies } = await createBillingClients(setup);
   const product = await chosenProduct(reader, billingProductId(settings, reader.kind));
-  const [customers, known] = await Promise.all([seatsOf(setup, umbrella, source), companies()]);
-  return driftReport({ customers, mappings: settings.mappings, companies: known, reader, product, day });
+  const [customers, known, console] = await Promise.all([seatsOf(setup, umbrella, source), companies(), consoleSeats(umbrella)]);
+  return driftReport({ customers, mappings: settings.mappings, companies: known, reader, product, day, console });
+}
+
+/** The provider console's own seats; their absence never stops the report, it is said instead. */
+async function consoleSeats(umbrella: UmbrellaClient): Promise<NonNullable<DriftInput['console']>> {
+  try {
+    const found = await umbrella.providerConsole();
+    if (!found) return { seats: null, note: 'This Umbrella console does not answer the providers console report, so what Cisco bills you is not shown.' };
+    const { seatsTotal, seatsUsed, customerCount, packageName } = found;
+    return { seats: { seatsTotal, seatsUsed, customerCount, packageName }, note: null };
+  } catch (error) {
+    return { seats: null, note: `What Cisco bills you could not be read (${describeError(error)}).` };
+  }
 }

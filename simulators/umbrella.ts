@@ -255,7 +255,7 @@ export class UmbrellaSimulator {
 
   /** The provider's own console: seats allocated (in hundreds, above what the customers use) and used, as Cisco bills the MSP. */
   private consoleReport() {
-    const used = this.world.customers.reduce((n, c) => n + (c.seats ?? 0), 0);
+    const used = this.world.customers.reduce((n, c) => n + c.seats, 0);
     const year = new Date(this.now()).getUTCFullYear();
     return {
       packageName: 'Umbrella DNS Essentials', seatsTotal: Math.ceil((used + 1) / 100) * 100, seatsUsed: used, customerCount: this.world.customers.length,

@@ -501,7 +501,7 @@ export const CustomerDetailSchema = PsaWritesViewSchema.extend({
 export type CustomerDetail = z.infer<typeof CustomerDetailSchema>;
 
 /** Billing: one customer's seats in Umbrella against what the PSA bills for the Umbrella product (read only). */
-export const DRIFT_STATUSES = ['in-step', 'under-billed', 'over-billed', 'no-line', 'several-lines', 'no-agreement', 'ended', 'no-company', 'not-mapped'] as const;
+export const DRIFT_STATUSES = ['in-step', 'under-billed', 'over-billed', 'no-line', 'several-lines', 'no-agreement', 'ended', 'no-company', 'not-mapped', 'trial'] as const;
 export const DriftStatusSchema = z.enum(DRIFT_STATUSES);
 export type DriftStatus = z.infer<typeof DriftStatusSchema>;
 
@@ -538,6 +538,8 @@ export const DriftReportSchema = z.object({
     overBilled: z.object({ customers: z.number(), seats: z.number() }),
     /** Customers whose line cannot be compared. */
     toReview: z.number(),
+    /** Customers on a trial (not billed by Cisco yet): neither compared nor counted in the seats. */
+    trials: z.number(),
   }),
   /** What Cisco bills the MSP, from the provider's console (the third side of the check); null where the console does not answer it. */
   console: z.object({ seatsTotal: z.number(), seatsUsed: z.number(), customerCount: z.number(), packageName: z.string() }).nullable(),

@@ -42,6 +42,8 @@ export interface DemoOptions extends SeedOptions {
   now?: () => number;
   /** Told of every Umbrella token issued. */
   onTokenIssued?: (token: string) => void;
+  /** The kind of Umbrella console (default msp): an mssp console answers the providers API (packages, trials). */
+  umbrellaConsole?: 'msp' | 'mssp';
 }
 
 export async function startDemoSimulators(options: DemoOptions = {}): Promise<DemoSimulators> {
@@ -51,6 +53,7 @@ export async function startDemoSimulators(options: DemoOptions = {}): Promise<De
   const clock = now ? { now } : {};
   const umbrella = new UmbrellaSimulator({
     world, ...DEMO_CREDENTIALS.umbrella, rateLimits: options.rateLimits ?? true, ...(options.limitScale ? { limitScale: options.limitScale } : {}), ...clock,
+    ...(options.umbrellaConsole ? { console: options.umbrellaConsole } : {}),
     ...(options.onTokenIssued ? { onTokenIssued: options.onTokenIssued } : {}),
   });
   const connectwise = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise, ...clock });

@@ -58,6 +58,8 @@ export interface UmbrellaCustomer {
   seats: number;
   packageId: number;
   packageName: string;
+  /** A trial (MSSP consoles say so; Cisco does not bill it yet). */
+  isTrial: boolean;
   networks: UmbrellaNetwork[];
   roamingComputers: UmbrellaRoamingComputer[];
   activity: ActivityBucket[];
@@ -350,7 +352,8 @@ export function buildWorld(options: SeedOptions = {}): DemoWorld {
     }
 
     const seats = randomInt(random, 5, 250);
-    customers.push({ customerId, customerName: named.umbrella, seats, packageId, packageName, networks, roamingComputers, activity });
+    // Every eleventh customer is on a trial (only an MSSP console's providers API says so).
+    customers.push({ customerId, customerName: named.umbrella, seats, packageId, packageName, isTrial: i % 11 === 10, networks, roamingComputers, activity });
     billing[customerId] = seededBilling(i, seats);
 
     const match: { connectwise?: string; autotask?: number } = {};

@@ -164,7 +164,7 @@ export class UmbrellaSimulator {
     server.on('GET', '/admin/v2/providers/customers', (req) => this.admin(req, () => {
       if (this.options.console === 'msp') return json(403, { message: 'Forbidden: this API is available to Managed Services (MSSP) consoles only' });
       return this.pageOf(req, this.world.customers.map((c) => ({
-        customerId: c.customerId, customerName: c.customerName, packageName: c.packageName, packageId: c.packageId, seats: c.seats,
+        customerId: c.customerId, customerName: c.customerName, packageName: c.packageName, packageId: c.packageId, seats: c.seats, isTrial: c.isTrial,
         licenseType: 'Subscription', streetAddress: '1 Main Street', city: 'Springfield', countryCode: 'US', adminEmails: [`admin@${String(c.customerId)}.example`],
       })));
     }));

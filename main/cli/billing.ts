@@ -11,11 +11,11 @@ import { UsageError } from './exit-codes';
 import type { SyncSetup } from '../jobs/setup';
 
 const MARKS: Record<DriftStatus, string> = {
-  'in-step': '=', 'under-billed': '+', 'over-billed': '-', 'no-line': '!', 'several-lines': '!', 'no-agreement': '!', ended: '!', 'no-company': '?', 'not-mapped': '?',
+  'in-step': '=', 'under-billed': '+', 'over-billed': '-', 'no-line': '!', 'several-lines': '!', 'no-agreement': '!', ended: '!', 'no-company': '?', 'not-mapped': '?', trial: '~',
 };
 const LABELS: Record<DriftStatus, string> = {
   'in-step': 'in step', 'under-billed': 'under-billed', 'over-billed': 'over-billed', 'no-line': 'no line', 'several-lines': 'several lines',
-  'no-agreement': 'no agreement', ended: 'not in force', 'no-company': 'no PSA company', 'not-mapped': 'not mapped',
+  'no-agreement': 'no agreement', ended: 'not in force', 'no-company': 'no PSA company', 'not-mapped': 'not mapped', trial: 'trial',
 };
 
 /** The day to compare on: today (UTC) unless --date names one. */
@@ -40,7 +40,7 @@ export function billingLines(report: DriftReport): string[] {
     report.console
       ? `Cisco bills you for ${report.console.packageName}: ${String(report.console.seatsTotal)} seats allocated, ${String(report.console.seatsUsed)} used by ${String(report.console.customerCount)} customer(s).`
       : report.consoleNote ?? '',
-    `${String(totals.inStep)} in step, ${String(totals.underBilled.customers)} under-billed (${String(totals.underBilled.seats)} seat(s) not billed), ${String(totals.overBilled.customers)} over-billed (${String(totals.overBilled.seats)} seat(s) too many), ${String(totals.toReview)} to review.`,
+    `${String(totals.inStep)} in step, ${String(totals.underBilled.customers)} under-billed (${String(totals.underBilled.seats)} seat(s) not billed), ${String(totals.overBilled.customers)} over-billed (${String(totals.overBilled.seats)} seat(s) too many), ${String(totals.toReview)} to review${totals.trials > 0 ? `, ${String(totals.trials)} on a trial` : ''}.`,
   ];
 }
 

@@ -11,7 +11,7 @@ type Filter = 'all' | 'drift' | 'under' | 'over' | 'review' | 'in-step';
 const FILTERS: Record<Filter, string> = { all: 'All', drift: 'Under- or over-billed', under: 'Under-billed', over: 'Over-billed', review: 'To review', 'in-step': 'In step' };
 const STATUS_LABELS: Record<DriftStatus, string> = {
   'in-step': 'In step', 'under-billed': 'Under-billed', 'over-billed': 'Over-billed', 'no-line': 'No line', 'several-lines': 'Several lines',
-  'no-agreement': 'No agreement', ended: 'Not in force', 'no-company': 'No PSA company', 'not-mapped': 'Not mapped',
+  'no-agreement': 'No agreement', ended: 'Not in force', 'no-company': 'No PSA company', 'not-mapped': 'Not mapped', trial: 'Trial',
 };
 
 function matches(row: DriftRow, filter: Filter, query: string): boolean {

@@ -7,7 +7,7 @@
  */
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PsaKind } from '../../preload/contract';
+import type { BillingPlan, PsaKind } from '../../preload/contract';
 import { demoMappings } from '../../main/app/demo';
 import { memoryLogger } from '../../main/adapters/logging/logger';
 import { openSettingsStore } from '../../main/adapters/store/settings';
@@ -101,6 +101,7 @@ describe.each(['connectwise', 'autotask'] as const)('billing drift (%s)', (kind)
       underBilled: { customers: expected.filter((r) => r.status === 'under-billed').length, seats: expected.filter((r) => r.status === 'under-billed').reduce((n, r) => n + (r.difference ?? 0), 0) },
       overBilled: { customers: expected.filter((r) => r.status === 'over-billed').length, seats: -expected.filter((r) => r.status === 'over-billed').reduce((n, r) => n + (r.difference ?? 0), 0) },
       toReview: expected.length - compared.length,
+      trials: 0,
     });
 
     const text = await cli(['billing', '--date', DAY, ...at]);
@@ -136,6 +137,33 @@ describe('billing totals without the console report', () => {
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^This Umbrella console does not answer the providers console report, so what Cisco bills you is not shown\.$/m);
     expect(text.out).toMatch(/^\d+ in step, /m);
+  });
+});
+
+describe('billing on an MSSP console', () => {
+  it('a customer on a trial is neither compared, nor counted in the seats, nor ever in a plan', async () => {
+    const mssp = await startDemoSimulators({ rateLimits: false, umbrellaConsole: 'mssp' });
+    try {
+      const dir = tempDir();
+      const at = ['--data-dir', dir];
+      expect((await cli(['configure', '--psa', 'connectwise', '--site', mssp.urls.connectwiseSite, '--umbrella-url', mssp.urls.umbrella, ...at], CREDENTIALS_ENV)).code).toBe(0);
+      openSettingsStore({ dir, log: memoryLogger() }).update({ mappings: demoMappings(mssp, 'connectwise') });
+      await cli(['configure', '--billing-product', UMBRELLA_PRODUCT.connectwise.identifier, ...at]);
+      const trials = mssp.world.customers.filter((c) => c.isTrial && demoMappings(mssp, 'connectwise')[String(c.customerId)]);
+      expect(trials.length).toBeGreaterThan(0);
+      const report = JSON.parse((await cli(['billing', '--json', ...at])).out) as DriftReport;
+      const trialRows = report.rows.filter((r) => r.status === 'trial');
+      expect(trialRows.map((r) => r.orgId).sort()).toEqual(trials.map((c) => c.customerId).sort());
+      expect(report.totals.trials).toBe(trials.length);
+      expect(trialRows[0]?.detail).toMatch(/On a trial: Cisco does not bill its seats yet/);
+      const counted = report.rows.filter((r) => !['not-mapped', 'no-company', 'trial'].includes(r.status));
+      expect(report.totals.umbrellaSeats).toBe(counted.reduce((n, r) => n + r.seats, 0));
+      const plan = JSON.parse((await cli(['billing', 'plan', '--json', ...at])).out) as BillingPlan;
+      expect(plan.lines.filter((l) => trials.some((c) => c.customerId === l.orgId))).toEqual([]);
+      expect((await cli(['billing', ...at])).out).toMatch(/^~ .+ \(\d+\): \d+ seat\(s\), trial\. On a trial/m);
+    } finally {
+      await mssp.stop();
+    }
   });
 });
 

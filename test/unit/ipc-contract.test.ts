@@ -37,7 +37,7 @@ function recordingHandlers() {
     getCustomerOverview: record('getCustomerOverview', { psa: 'connectwise', customers: [], companies: [] }),
     getCustomerDetail: record('getCustomerDetail', { orgId: 1, configuration: null, writes: [], fieldLabels: {} }),
     getRunChanges: record('getRunChanges', { writes: [], fieldLabels: {} }),
-    getBillingReport: record('getBillingReport', { day: '2026-12-01', product: { id: 1, name: 'p', active: true }, rows: [], totals: { umbrellaSeats: 0, compared: 0, comparedSeats: 0, billedSeats: 0, inStep: 0, underBilled: { customers: 0, seats: 0 }, overBilled: { customers: 0, seats: 0 }, toReview: 0 }, console: null, consoleNote: null }),
+    getBillingReport: record('getBillingReport', { day: '2026-12-01', product: { id: 1, name: 'p', active: true }, rows: [], totals: { umbrellaSeats: 0, compared: 0, comparedSeats: 0, billedSeats: 0, inStep: 0, underBilled: { customers: 0, seats: 0 }, overBilled: { customers: 0, seats: 0 }, toReview: 0, trials: 0 }, console: null, consoleNote: null }),
     setBillingProduct: record('setBillingProduct', { id: 1, name: 'p', active: true }),
     makeBillingPlan: record('makeBillingPlan', { id: 1, createdAt: 'a', effective: '2027-01-01', psa: 'autotask', product: { id: 1, name: 'p' }, lines: [], toReview: 0 }),
     applyBillingPlan: record('applyBillingPlan', []),

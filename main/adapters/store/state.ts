@@ -71,7 +71,7 @@ export const CachedCustomersSchema = z.object({
   /** Which console (endpoint and API key, hashed) the list belongs to. */
   console: z.string(),
   fetchedAt: z.string(),
-  customers: z.array(z.object({ customerId: z.number().int(), customerName: z.string(), seats: z.number().nullable(), packageName: z.string().nullable() })),
+  customers: z.array(z.object({ customerId: z.number().int(), customerName: z.string(), seats: z.number().nullable(), packageName: z.string().nullable(), trial: z.boolean().nullable().optional() })),
 });
 export type CachedCustomers = z.infer<typeof CachedCustomersSchema>;
 

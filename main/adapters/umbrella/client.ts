@@ -77,6 +77,8 @@ export interface UmbrellaCustomer {
   seats: number | null;
   /** Known on MSSP consoles (providers API); null on MSP consoles. */
   packageName: string | null;
+  /** A trial, where the console says (MSSP consoles); absent or null when it does not. */
+  trial?: boolean | null | undefined;
 }
 
 export interface TimeRange {
@@ -313,7 +315,7 @@ export class UmbrellaClient {
       try {
         const rows = await this.pages('provider', '/admin/v2/providers/customers', ProviderCustomerSchema);
         this.customersEndpoint = 'providers';
-        return rows.map((c) => ({ customerId: c.customerId, customerName: c.customerName, seats: c.seats ?? null, packageName: c.packageName ?? null }));
+        return rows.map((c) => ({ customerId: c.customerId, customerName: c.customerName, seats: c.seats ?? null, packageName: c.packageName ?? null, trial: c.isTrial ?? null }));
       } catch (error) {
         const status = error instanceof UmbrellaError || error instanceof HttpError ? error.status : null;
         if (status !== 403 && status !== 404) throw error;

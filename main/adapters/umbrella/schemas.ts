@@ -24,6 +24,8 @@ export const ManagedCustomerSchema = z.object({
 export const ProviderCustomerSchema = ManagedCustomerSchema.extend({
   packageName: z.string().nullable().optional(),
   packageId: z.number().int().nullable().optional(),
+  /** Declared `default: true` in Cisco's document: a missing flag is read as unknown, never as a trial. */
+  isTrial: z.boolean().nullable().optional(),
 });
 
 export const NetworkSchema = z.object({

@@ -36,6 +36,7 @@ export async function driftReport(input: DriftInput): Promise<DriftReport> {
   const rows = placed.map(({ customer, reference, company, found }): DriftRow => {
     const base = { orgId: customer.customerId, customer: customer.customerName, seats: customer.seats ?? 0, psaCompany: reference, billed: null, difference: null, lines: [] };
     if (!reference) return { ...base, status: 'not-mapped', detail: 'Not mapped to a PSA company: map it on the Customers screen or with "umbrella-psa-sync map".' };
+    if (customer.trial === true) return { ...base, status: 'trial', detail: 'On a trial: Cisco does not bill its seats yet, so they are not compared (nor ever in a plan).' };
     if (!company) return { ...base, status: 'no-company', detail: found ? `The PSA company "${found.name}" is inactive.` : `The PSA company "${reference}" was not found in the PSA.` };
     const lines = billed.get(company.id) ?? { kind: 'no-agreement' as const };
     if (lines.kind === 'no-agreement') return { ...base, status: 'no-agreement', detail: `${company.name} has no ${where}.` };
@@ -59,14 +60,15 @@ export async function driftReport(input: DriftInput): Promise<DriftReport> {
   return {
     day, product, rows, console: input.console?.seats ?? null, consoleNote: input.console?.note ?? null,
     totals: {
-      umbrellaSeats: sum(rows.filter((r) => r.status !== 'not-mapped' && r.status !== 'no-company'), (r) => r.seats),
+      umbrellaSeats: sum(rows.filter((r) => r.status !== 'not-mapped' && r.status !== 'no-company' && r.status !== 'trial'), (r) => r.seats),
       compared: compared.length,
       comparedSeats: sum(compared, (r) => r.seats),
       billedSeats: sum(compared, (r) => r.billed ?? 0),
       inStep: rows.filter((r) => r.status === 'in-step').length,
       underBilled: { customers: under.length, seats: sum(under, (r) => r.difference ?? 0) },
       overBilled: { customers: over.length, seats: -sum(over, (r) => r.difference ?? 0) },
-      toReview: rows.length - compared.length,
+      toReview: rows.filter((r) => r.billed === null && r.status !== 'trial').length,
+      trials: rows.filter((r) => r.status === 'trial').length,
     },
   };
 }

@@ -43,7 +43,7 @@ export async function makeBillingPlan(setup: SyncSetup, effective: string, sourc
     const [line] = row.lines;
     const company = row.psaCompany ? companies.get(companyKey(row.psaCompany)) : undefined;
     if (row.status !== 'under-billed' && row.status !== 'over-billed') {
-      if (row.status !== 'in-step' && row.status !== 'not-mapped') toReview++;
+      if (row.status !== 'in-step' && row.status !== 'not-mapped' && row.status !== 'trial') toReview++;
       continue;
     }
     if (!line || !company) continue;

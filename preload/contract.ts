@@ -94,12 +94,22 @@ export const ScheduleSettingsSchema = z.object({
   paused: z.boolean().default(false),
 });
 
+const ProductOverrideSchema = z.object({ orgId: z.number().int().positive(), productId: z.number().int().positive() });
+
 /** Billing: the product that stands for Umbrella seats in each PSA (its id there), chosen once. */
 export const BillingSettingsSchema = z.object({
   /** The ConnectWise procurement catalog item billed on agreements for Umbrella seats. */
   connectwiseProductId: z.number().int().positive().nullable().default(null),
   /** The Autotask service billed on Recurring Service contracts for Umbrella seats. */
   autotaskServiceId: z.number().int().positive().nullable().default(null),
+  /**
+   * Per customer (Umbrella org id), another product than the one above: a customer on another Umbrella package.
+   * A list, so that a save replaces it whole (an entry removed stays removed).
+   */
+  productOverrides: z.object({
+    connectwise: z.array(ProductOverrideSchema).max(100_000).default([]),
+    autotask: z.array(ProductOverrideSchema).max(100_000).default([]),
+  }).prefault({}),
   /** After each real daily sync, compare seats with what the PSA bills (reads the PSA's agreements or contracts). */
   checkAfterSync: z.boolean().default(false),
   /**
@@ -518,6 +528,8 @@ export const DriftRowSchema = z.object({
   status: DriftStatusSchema,
   /** What to look at, in words. */
   detail: z.string(),
+  /** The product compared for this customer when it is not the report's (a per-customer override). */
+  product: z.object({ id: z.number().int(), name: z.string() }).nullable(),
   lines: z.array(z.object({ id: z.number().int(), agreementId: z.number().int(), quantity: z.number(), where: z.string() })),
 });
 export type DriftRow = z.infer<typeof DriftRowSchema>;
@@ -563,6 +575,8 @@ export const BillingPlanLineSchema = z.object({
   /** The ConnectWise agreement or Autotask contract, and the addition or contract service on it. */
   agreementId: z.number().int(),
   lineId: z.number().int(),
+  /** The product the line bills (the plan's, or the customer's override). */
+  productId: z.number().int(),
   where: z.string(),
   from: z.number().int(),
   to: z.number().int(),

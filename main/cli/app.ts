@@ -34,7 +34,7 @@ Usage: umbrella-psa-sync <command> [options]
 Set-up (what the wizard does):
   configure [--psa KIND] [--site HOST] [--billing-code ID|NAME] [--autotask-api-share PERCENT]
             [--threshold N] [--fallback-company COMPANY|none] [--history-days DAYS]
-            [--billing-product REF] [--billing-check on|off] [--billing-auto-apply SEATS|off]
+            [--billing-product REF [--customer ORG_ID]] [--billing-check on|off] [--billing-auto-apply SEATS|off]
             [--umbrella-url URL] [--autotask-url URL] [--secrets-stdin] [--switch-psa]
                          Save settings; credentials are read from environment variables
                          (UMBRELLA_API_KEY, UMBRELLA_API_SECRET, CONNECTWISE_COMPANY_ID,
@@ -44,7 +44,9 @@ Set-up (what the wizard does):
                          --autotask-api-share: how far this app may bring the tenant's shared
                          hourly API usage (5-90%, default 50); it pauses there.
                          --billing-product: the ConnectWise catalog item (identifier or id) or
-                         Autotask service (id or name) that bills Umbrella seats (checked first).
+                         Autotask service (id or name) that bills Umbrella seats (checked first);
+                         with --customer, for that customer only (another package), and
+                         "--billing-product default --customer ORG_ID" undoes it.
                          --billing-check on: after each daily sync, compare seats with what the
                          PSA bills (the run says the drift; the app notifies when it appears).
                          --billing-auto-apply SEATS: then also apply increases of at most SEATS
@@ -345,7 +347,7 @@ async function configureCommand(values: Values, io: CliIo, input: CliInput, data
   const provided: Record<string, string | undefined> = { ...input.env, ...(values['secrets-stdin'] ? parseSecretLines(await input.readStdin()) : {}) };
   const secrets = (await cliCredentials()).store;
   // The billing code and the fallback company are checked with the PSA (as the wizard and "configure ticketing" do), after the rest is saved.
-  const checked = { billingCode: values['billing-code'], fallbackCompany: values['fallback-company'], billingProduct: values['billing-product'] };
+  const checked = { billingCode: values['billing-code'], fallbackCompany: values['fallback-company'], billingProduct: values['billing-product'], customer: values.customer };
   const lines = await configure({
     psa: values.psa, site: values.site, threshold: values.threshold,
     umbrellaUrl: values['umbrella-url'], autotaskUrl: values['autotask-url'], autotaskApiShare: values['autotask-api-share'], historyDays: values['history-days'],
@@ -353,7 +355,7 @@ async function configureCommand(values: Values, io: CliIo, input: CliInput, data
   }, provided, settings, secrets);
   const nothingElse = lines.length === 0;
   for (const line of lines) io.out(line);
-  if (checked.billingCode === undefined && checked.fallbackCompany === undefined && checked.billingProduct === undefined) {
+  if (checked.billingCode === undefined && checked.fallbackCompany === undefined && checked.billingProduct === undefined && checked.customer === undefined) {
     if (!nothingElse) return EXIT.ok;
     throw new UsageError('Nothing to save: pass settings options, or credentials in environment variables / on stdin (see --help).');
   }

@@ -28,7 +28,8 @@ export function billingDay(date: string | undefined, today: Date): string {
 
 function rowLine(row: DriftRow): string {
   const amount = row.difference === null || row.difference === 0 ? '' : ` by ${String(Math.abs(row.difference))}`;
-  return `${MARKS[row.status]} ${row.customer} (${String(row.orgId)}): ${String(row.seats)} seat(s), ${LABELS[row.status]}${amount}. ${row.detail}`;
+  const product = row.product ? ` Product for this customer: ${row.product.name}.` : '';
+  return `${MARKS[row.status]} ${row.customer} (${String(row.orgId)}): ${String(row.seats)} seat(s), ${LABELS[row.status]}${amount}. ${row.detail}${product}`;
 }
 
 export function billingLines(report: DriftReport): string[] {

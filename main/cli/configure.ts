@@ -131,12 +131,28 @@ export async function configure(options: ConfigureOptions, provided: Record<stri
   return said;
 }
 
+/** A customer billed with another product than the one every customer uses (checked with the PSA), or back to that one ("default"). */
+async function saveProductOverride(setup: SyncSetup, settings: SettingsStore, customer: string, reference: string): Promise<string> {
+  const org = customer.trim();
+  if (!/^\d{1,12}$/.test(org)) throw new UsageError(`--customer takes the customer's Umbrella organization id (a number, see "umbrella-psa-sync list companies" or "billing"), not "${customer}".`);
+  const kind = settings.get().psa.kind;
+  if (kind === null) throw new UsageError('Choose the PSA first: umbrella-psa-sync configure --psa connectwise|autotask.');
+  const others = settings.get().billing.productOverrides[kind].filter((o) => o.orgId !== Number(org));
+  if (reference.trim().toLowerCase() === 'default') {
+    settings.update({ billing: { productOverrides: { [kind]: others } } });
+    return `Customer ${org} is billed with the product every customer uses.`;
+  }
+  const { product } = await findBillingProduct(setup, reference);
+  settings.update({ billing: { productOverrides: { [kind]: [...others, { orgId: Number(org), productId: product.id }] } } });
+  return `Saved the product that bills customer ${org}'s Umbrella seats: ${product.name} (${String(product.id)}).`;
+}
+
 /**
  * The settings `configure` checks with the PSA before saving, as the wizard and "configure ticketing" do:
  * the Autotask material billing code (id or exact name, among the tenant's active ones) and the fallback
  * company (id, identifier or exact name; active; "none" turns it off).
  */
-export async function configureChecked(setup: SyncSetup, settings: SettingsStore, options: { billingCode?: string | undefined; fallbackCompany?: string | undefined; billingProduct?: string | undefined }): Promise<string[]> {
+export async function configureChecked(setup: SyncSetup, settings: SettingsStore, options: { billingCode?: string | undefined; fallbackCompany?: string | undefined; billingProduct?: string | undefined; customer?: string | undefined }): Promise<string[]> {
   const said: string[] = [];
   if (options.billingCode !== undefined) {
     const code = pickOption(await materialBillingCodes(setup), options.billingCode, 'active material billing code');
@@ -148,7 +164,10 @@ export async function configureChecked(setup: SyncSetup, settings: SettingsStore
     settings.update({ ticketing: { fallbackCompany } });
     said.push(fallbackCompany === null ? 'The fallback company is off.' : `Saved the fallback company: ${fallbackCompany}.`);
   }
-  if (options.billingProduct !== undefined) {
+  if (options.customer !== undefined) {
+    if (options.billingProduct === undefined) throw new UsageError('configure --customer goes with --billing-product: the product that bills this customer\'s Umbrella seats (or "default").');
+    said.push(await saveProductOverride(setup, settings, options.customer, options.billingProduct));
+  } else if (options.billingProduct !== undefined) {
     if (options.billingProduct.trim() === '') throw new UsageError('--billing-product needs the ConnectWise catalog item (identifier or id) or the Autotask service (id or name) that bills Umbrella seats.');
     const { kind, product } = await findBillingProduct(setup, options.billingProduct);
     settings.update(billingProductPatch(kind, product.id));

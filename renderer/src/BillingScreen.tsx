@@ -114,7 +114,7 @@ function DriftTable({ rows }: { rows: DriftRow[] }) {
                 <td>{row.billed ?? ''}</td>
                 <td>{row.difference === null ? '' : row.difference > 0 ? `+${String(row.difference)}` : String(row.difference)}</td>
                 <td><span className={tone}>{STATUS_LABELS[row.status]}</span></td>
-                <td className="ellipsis" title={row.detail}>{row.detail}</td>
+                <td className="ellipsis" title={row.detail}>{row.product ? `${row.product.name}: ` : ''}{row.detail}</td>
               </tr>
             );
           })}

@@ -286,4 +286,38 @@ describe.each(['connectwise', 'autotask'] as const)('billing write-back (%s)', (
     const billingWrites = writesIn(exchangesOf(kind)).slice(writesBefore).filter((e) => /additions|ServiceAdjustments|Contracts\/\d+\/Notes/i.test(e.path));
     expect(billingWrites).toEqual([]);
   }, 120_000);
+
+  it('a customer billed with another product (an override) is compared and written on that product\'s line', async () => {
+    const at = await configured(kind);
+    const other = kind === 'connectwise' ? { ref: 'M365-BP', id: 502 } : { ref: 'Microsoft 365 Business Premium', id: 29_684_002 };
+    // The demo bills every company with an agreement 10 seats of the other product: an in-step customer becomes over-billed or under-billed there.
+    const customer = sims.world.customers.find((c) => sims.world.billing[c.customerId]?.case === 'in-step' && demoMappings(sims, kind)[String(c.customerId)] && !c.isTrial);
+    if (!customer) throw new Error('no in-step customer');
+    const wrong = await cli(['configure', '--billing-product', other.ref, '--customer', 'Acme', ...at]);
+    expect(wrong.err).toMatch(/--customer takes the customer's Umbrella organization id/);
+    expect((await cli(['configure', '--customer', String(customer.customerId), ...at])).err).toMatch(/configure --customer goes with --billing-product/);
+    const set = await cli(['configure', '--billing-product', other.ref, '--customer', String(customer.customerId), ...at]);
+    expect(set.out).toMatch(new RegExp(`^Saved the product that bills customer ${String(customer.customerId)}'s Umbrella seats: .+ \\(${String(other.id)}\\)\\.$`));
+
+    const report = JSON.parse((await cli(['billing', '--json', ...at])).out) as DriftReport;
+    const row = report.rows.find((r) => r.orgId === customer.customerId);
+    expect(row).toMatchObject({ billed: 10, difference: customer.seats - 10, product: { id: other.id } });
+    const next = await plan(at, 'next-month');
+    const line = next.lines.find((l) => l.orgId === customer.customerId);
+    expect(line).toMatchObject({ productId: other.id, from: 10, to: customer.seats });
+    const applied = await apply(at, [String(next.id), '--line', String(line?.line)]);
+    expect(applied.outcomes.map((o) => o.outcome)).toEqual(['applied']);
+    if (kind === 'connectwise') {
+      const lines = sims.connectwise.additions.filter((a) => a.agreementId === line?.agreementId && (a.product as { id: number }).id === other.id && dayOf(a.cancelledDate, '9999') > next.effective && dayOf(a.effectiveDate, '0000') <= next.effective);
+      expect(lines.map((a) => a.quantity)).toEqual([customer.seats]);
+    } else {
+      expect(sims.autotask.adjustments.map((a) => [a.serviceID, a.unitChange])).toEqual([[other.id, customer.seats - 10]]);
+    }
+    // Its Umbrella line (the default product) was not touched.
+    expect(billedOn(kind, line?.agreementId ?? 0, next.effective)).toEqual([customer.seats]);
+
+    expect((await cli(['configure', '--billing-product', 'default', '--customer', String(customer.customerId), ...at])).out).toMatch(/is billed with the product every customer uses/);
+    const back = JSON.parse((await cli(['billing', '--json', ...at])).out) as DriftReport;
+    expect(back.rows.find((r) => r.orgId === customer.customerId)).toMatchObject({ status: 'in-step', product: null });
+  }, 60_000);
 });

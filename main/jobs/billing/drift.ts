@@ -3,7 +3,7 @@
  * customer for the Umbrella product on the day, and why they differ or cannot be compared. Read only.
  */
 import { companyKey, type PsaCompany } from '../../adapters/psa/adapter';
-import type { BillingProduct, BillingReader } from '../../adapters/psa/billing';
+import type { BilledLines, BillingProduct, BillingReader } from '../../adapters/psa/billing';
 import type { UmbrellaCustomer } from '../../adapters/umbrella/client';
 import type { CustomerMapping, DriftReport, DriftRow, DriftStatus } from '../../../preload/contract';
 
@@ -15,6 +15,8 @@ export interface DriftInput {
   companies: Map<string, PsaCompany>;
   reader: BillingReader;
   product: BillingProduct;
+  /** Customers (Umbrella org id) billed with another product than `product`, and those products. */
+  overrides?: { byOrg: Record<string, number>; products: ReadonlyMap<number, BillingProduct> };
   /** YYYY-MM-DD */
   day: string;
   /** The provider console's seats, or why there are none. */
@@ -31,19 +33,33 @@ export async function driftReport(input: DriftInput): Promise<DriftReport> {
     const company = reference ? companies.get(companyKey(reference)) : undefined;
     return { customer, reference, company: company?.active ? company : undefined, found: company };
   });
-  const active = [...new Map(placed.flatMap((p) => (p.company ? [[p.company.id, p.company] as const] : []))).values()];
-  const billed = await reader.billed(active, product.id, day);
+  // One read per product: the default's for most customers, an override's for the few billed with another.
+  const productOf = (orgId: number) => {
+    const id = input.overrides?.byOrg[String(orgId)];
+    return id === undefined ? product : input.overrides?.products.get(id) ?? product;
+  };
+  const billedBy = new Map<number, Map<number, BilledLines>>();
+  for (const each of new Set(placed.map((p) => productOf(p.customer.customerId)))) {
+    const companiesOf = placed.filter((p) => p.company && productOf(p.customer.customerId) === each).flatMap((p) => (p.company ? [p.company] : []));
+    const active = [...new Map(companiesOf.map((c) => [c.id, c] as const)).values()];
+    billedBy.set(each.id, active.length > 0 ? await reader.billed(active, each.id, day) : new Map<number, BilledLines>());
+  }
   const rows = placed.map(({ customer, reference, company, found }): DriftRow => {
-    const base = { orgId: customer.customerId, customer: customer.customerName, seats: customer.seats ?? 0, psaCompany: reference, billed: null, difference: null, lines: [] };
+    const own = productOf(customer.customerId);
+    const billed = billedBy.get(own.id) ?? new Map<number, BilledLines>();
+    const base = {
+      orgId: customer.customerId, customer: customer.customerName, seats: customer.seats ?? 0, psaCompany: reference, billed: null, difference: null, lines: [],
+      product: own === product ? null : { id: own.id, name: own.name },
+    };
     if (!reference) return { ...base, status: 'not-mapped', detail: 'Not mapped to a PSA company: map it on the Customers screen or with "umbrella-psa-sync map".' };
     if (customer.trial === true) return { ...base, status: 'trial', detail: 'On a trial: Cisco does not bill its seats yet, so they are not compared (nor ever in a plan).' };
     if (!company) return { ...base, status: 'no-company', detail: found ? `The PSA company "${found.name}" is inactive.` : `The PSA company "${reference}" was not found in the PSA.` };
     const lines = billed.get(company.id) ?? { kind: 'no-agreement' as const };
     if (lines.kind === 'no-agreement') return { ...base, status: 'no-agreement', detail: `${company.name} has no ${where}.` };
     if (lines.kind === 'ended') return { ...base, status: 'ended', detail: `No ${where} of ${company.name} is in force on ${day}: ${lines.detail}.` };
-    if (lines.lines.length === 0) return { ...base, status: 'no-line', detail: `No line bills ${product.name} on the ${where} of ${company.name}.` };
+    if (lines.lines.length === 0) return { ...base, status: 'no-line', detail: `No line bills ${own.name} on the ${where} of ${company.name}.` };
     if (lines.lines.length > 1) {
-      return { ...base, lines: lines.lines, status: 'several-lines', detail: `${String(lines.lines.length)} lines bill ${product.name}: ${lines.lines.map((l) => `${String(l.quantity)} on ${l.where}`).join(', ')}; which one is Umbrella's is not guessed.` };
+      return { ...base, lines: lines.lines, status: 'several-lines', detail: `${String(lines.lines.length)} lines bill ${own.name}: ${lines.lines.map((l) => `${String(l.quantity)} on ${l.where}`).join(', ')}; which one is Umbrella's is not guessed.` };
     }
     const [line] = lines.lines;
     const quantity = Math.round(line?.quantity ?? 0);

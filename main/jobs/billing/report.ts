@@ -4,7 +4,8 @@ import type { UmbrellaClient, UmbrellaCustomer } from '../../adapters/umbrella/c
 import { CustomerCache } from '../../adapters/umbrella/customer-cache';
 import { describeError, NotConfiguredError } from '../../domain/errors';
 import { PSA_NAMES, type PsaKind, type Settings, type SettingsPatch } from '../../../preload/contract';
-import { createBillingClients, type SyncSetup } from '../setup';
+import { createBillingClients, type BillingClients, type SyncSetup } from '../setup';
+import type { PsaCompany } from '../../adapters/psa/adapter';
 import { driftReport, type DriftInput, type DriftReport } from './drift';
 
 /** What stands for Umbrella seats in each PSA, and how an administrator names it. */
@@ -48,12 +49,33 @@ export async function seatsOf(setup: SyncSetup, umbrella: UmbrellaClient, source
   return (await new CustomerCache(umbrella, setup.state, setup.now).recent([])).customers;
 }
 
+/** The customers billed with another product than the chosen one, and those products as the PSA has them now. */
+async function overridesOf(reader: BillingReader, settings: Settings): Promise<NonNullable<DriftInput['overrides']>> {
+  const byOrg = Object.fromEntries(settings.billing.productOverrides[reader.kind].map((o) => [String(o.orgId), o.productId]));
+  const products = new Map<number, BillingProduct>();
+  for (const id of new Set(Object.values(byOrg))) {
+    const product = await reader.findProduct(String(id));
+    if (!product) {
+      const orgs = Object.entries(byOrg).filter(([, value]) => value === id).map(([org]) => org);
+      throw new NotConfiguredError(`The ${PRODUCT[reader.kind]} ${String(id)} chosen for customer ${orgs.join(', ')} is no longer in ${PSA_NAMES[reader.kind]}: choose another with "umbrella-psa-sync configure --billing-product REF --customer ${orgs[0] ?? 'ORG_ID'}", or "--billing-product default" for the one every customer uses.`);
+    }
+    products.set(id, product);
+  }
+  return { byOrg, products };
+}
+
+/** The drift on `day` with the clients given (the write-back reuses them), and the PSA companies it read. */
+export async function readDrift(setup: SyncSetup, clients: BillingClients, day: string, source: 'fresh' | 'recent'): Promise<{ report: DriftReport; companies: Map<string, PsaCompany> }> {
+  const { settings, umbrella, reader } = clients;
+  const product = await chosenProduct(reader, billingProductId(settings, reader.kind));
+  const overrides = await overridesOf(reader, settings);
+  const [customers, companies, console] = await Promise.all([seatsOf(setup, umbrella, source), clients.companies(), consoleSeats(umbrella)]);
+  return { report: await driftReport({ customers, mappings: settings.mappings, companies, reader, product, overrides, day, console }), companies };
+}
+
 /** The seat drift of every customer on `day` (YYYY-MM-DD), read only. */
 export async function billingReport(setup: SyncSetup, day: string, source: 'fresh' | 'recent' = 'fresh'): Promise<DriftReport> {
-  const { settings, umbrella, reader, companies } = await createBillingClients(setup);
-  const product = await chosenProduct(reader, billingProductId(settings, reader.kind));
-  const [customers, known, console] = await Promise.all([seatsOf(setup, umbrella, source), companies(), consoleSeats(umbrella)]);
-  return driftReport({ customers, mappings: settings.mappings, companies: known, reader, product, day, console });
+  return (await readDrift(setup, await createBillingClients(setup), day, source)).report;
 }
 
 /** The provider console's own seats; their absence never stops the report, it is said instead. */

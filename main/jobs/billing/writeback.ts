@@ -13,8 +13,7 @@ import type { BillingWriter, LineTarget, SeatChange } from '../../adapters/psa/b
 import { openBillingLedger, PLAN_VALID_MS, type BillingLedger, type ChangeIntent } from '../../adapters/store/billing-ledger';
 import { describeError, NotConfiguredError } from '../../domain/errors';
 import { createBillingClients, type SyncSetup } from '../setup';
-import { driftReport } from './drift';
-import { billingProductId, chosenProduct, seatsOf } from './report';
+import { readDrift } from './report';
 
 export type { ApplyOutcome, EffectiveChoice };
 
@@ -33,10 +32,9 @@ function ledgerOf(setup: SyncSetup): BillingLedger {
 /** Makes and saves the plan for every drifting customer with one line that can carry it, on the effective day. */
 export async function makeBillingPlan(setup: SyncSetup, effective: string, source: 'fresh' | 'recent' = 'fresh'): Promise<BillingPlan> {
   const clients = await createBillingClients(setup);
-  const { reader, writer, settings } = clients;
-  const product = await chosenProduct(reader, billingProductId(settings, reader.kind));
-  const [customers, companies] = await Promise.all([seatsOf(setup, clients.umbrella, source), clients.companies()]);
-  const report = await driftReport({ customers, mappings: settings.mappings, companies, reader, product, day: effective });
+  const { reader, writer } = clients;
+  const { report, companies } = await readDrift(setup, clients, effective, source);
+  const { product } = report;
   const lines: BillingPlanLine[] = [];
   let toReview = 0;
   for (const row of [...report.rows].sort((a, b) => a.customer.localeCompare(b.customer))) {
@@ -47,10 +45,11 @@ export async function makeBillingPlan(setup: SyncSetup, effective: string, sourc
       continue;
     }
     if (!line || !company) continue;
-    const reading = await writer.read({ agreementId: line.agreementId, productId: product.id, lineId: line.id }, effective);
+    const productId = row.product?.id ?? product.id;
+    const reading = await writer.read({ agreementId: line.agreementId, productId, lineId: line.id }, effective);
     lines.push({
       line: lines.length + 1, orgId: row.orgId, customer: row.customer, companyId: company.id, company: company.name,
-      agreementId: line.agreementId, lineId: reading.lineId ?? line.id, where: line.where, from: reading.quantity ?? Math.round(line.quantity), to: row.seats,
+      agreementId: line.agreementId, lineId: reading.lineId ?? line.id, productId, where: line.where, from: reading.quantity ?? Math.round(line.quantity), to: row.seats,
       method: reading.method, detail: reading.detail, blocked: reading.blocked,
     });
   }
@@ -225,7 +224,7 @@ export async function applyBillingPlan(setup: SyncSetup, planId: number, approva
       }
       outcomes.push(await claimAndSettle(context, {
         planId: plan.id, planLine: line.line, psa: plan.psa, orgId: line.orgId, customer: line.customer, companyId: line.companyId, company: line.company,
-        agreementId: line.agreementId, lineId: line.lineId, productId: plan.product.id, where: line.where, from: line.from, to: line.to,
+        agreementId: line.agreementId, lineId: line.lineId, productId: line.productId, where: line.where, from: line.from, to: line.to,
         effective: plan.effective, method: line.method, undoOf: null, runId,
       }));
     }

@@ -29,13 +29,17 @@ beforeAll(async () => {
 afterAll(async () => { await sims.stop(); });
 
 // Each test starts from the seeded PSA: the simulators are shared, so the rows a test changed are put back.
-let seeded: { additions: string; units: string } = { additions: '', units: '' };
+let seeded: { additions: string; units: string; agreements: string; contracts: string } | null = null;
+const restore = (rows: unknown[], text: string) => { rows.splice(0, Infinity, ...(JSON.parse(text) as unknown[])); };
 beforeEach(() => {
-  if (seeded.additions === '') {
-    seeded = { additions: JSON.stringify(sims.connectwise.additions), units: JSON.stringify(sims.autotask.contractServiceUnits) };
-  }
-  sims.connectwise.additions.splice(0, Infinity, ...(JSON.parse(seeded.additions) as typeof sims.connectwise.additions));
-  sims.autotask.contractServiceUnits.splice(0, Infinity, ...(JSON.parse(seeded.units) as typeof sims.autotask.contractServiceUnits));
+  seeded ??= {
+    additions: JSON.stringify(sims.connectwise.additions), units: JSON.stringify(sims.autotask.contractServiceUnits),
+    agreements: JSON.stringify(sims.connectwise.agreements), contracts: JSON.stringify(sims.autotask.contracts),
+  };
+  restore(sims.connectwise.additions, seeded.additions);
+  restore(sims.autotask.contractServiceUnits, seeded.units);
+  restore(sims.connectwise.agreements, seeded.agreements);
+  restore(sims.autotask.contracts, seeded.contracts);
   sims.autotask.adjustments.length = 0;
   sims.autotask.contractNotes.length = 0;
   sims.setFaults({ dropCreateResponses: 0, holdCreateResponses: 0 });
@@ -87,7 +91,7 @@ function billedOn(kind: PsaKind, agreementId: number, day: string): number[] {
 /** The changes that landed on one agreement or contract: Autotask adjustments, ConnectWise lines added. */
 function landed(kind: PsaKind, agreementId: number, day: string): number {
   if (kind === 'autotask') return sims.autotask.adjustments.filter((a) => a.contractID === agreementId).length;
-  const seededIds = new Set((JSON.parse(seeded.additions) as { id: number }[]).map((a) => a.id));
+  const seededIds = new Set((JSON.parse(seeded?.additions ?? '[]') as { id: number }[]).map((a) => a.id));
   return sims.connectwise.additions.filter((a) => a.agreementId === agreementId && String(a.effectiveDate).slice(0, 10) === day && !seededIds.has(a.id)).length;
 }
 
@@ -177,6 +181,22 @@ describe.each(['connectwise', 'autotask'] as const)('billing write-back (%s)', (
     expect(result.outcomes[0]?.outcome).toBe('refused');
     expect(result.outcomes[0]?.message).toMatch(new RegExp(`bills ${String(line.from + 1)}, not ${String(line.from)} as planned \\(changed since the plan\\): make a new plan`));
     expect(writesIn(exchangesOf(kind).slice(before))).toEqual([]);
+
+    // An agreement cancelled (ConnectWise) or a contract ended (Autotask) since the plan is never written into.
+    const ended = next.lines[2];
+    if (!ended) throw new Error('no third line');
+    if (kind === 'connectwise') {
+      const agreement = sims.connectwise.agreements.find((a) => a.id === ended.agreementId);
+      if (agreement) Object.assign(agreement, { cancelledFlag: true, agreementStatus: 'Cancelled', dateCancelled: `${new Date().toISOString().slice(0, 10)}T00:00:00Z` });
+    } else {
+      const contract = sims.autotask.contracts.find((c) => c.id === ended.agreementId);
+      if (contract) contract.endDate = `${new Date().toISOString().slice(0, 10)}T00:00:00`;
+    }
+    const beforeEnded = exchangesOf(kind).length;
+    const refusedEnded = await apply(at, [String(next.id), '--line', String(ended.line)]);
+    expect(refusedEnded.outcomes[0]?.outcome).toBe('refused');
+    expect(refusedEnded.outcomes[0]?.message).toMatch(kind === 'connectwise' ? /agreement \d+ \(Managed Services\) is cancelled: nothing is written into it/ : /contract \d+ \(Managed Services\) is not in force on \d{4}-\d{2}-01/);
+    expect(writesIn(exchangesOf(kind).slice(beforeEnded))).toEqual([]);
 
     for (const [args, error] of [
       [[String(next.id)], /Say which lines to apply: --line 1,3/],

@@ -341,3 +341,34 @@ describe.each(['connectwise', 'autotask'] as const)('billing write-back (%s)', (
     expect(back.rows.find((r) => r.orgId === customer.customerId)).toMatchObject({ status: 'in-step', product: null });
   }, 60_000);
 });
+
+describe('billing write-back (ConnectWise: a line ended and added)', () => {
+  const kind = 'connectwise' as const;
+  it('a line ended and not yet replaced (the new line refused) is finished by the next apply, never added twice; one ended by someone else is not', async () => {
+    const at = await configured(kind);
+    const next = await plan(at, 'next-month');
+    const line = next.lines.find((l) => l.method === 'end-and-add');
+    if (!line) throw new Error('no line ended and added');
+    sims.connectwise.server.failNext(/\/additions$/, { status: 503, method: 'POST' });
+    const first = await apply(at, [String(next.id), '--line', String(line.line)]);
+    expect(first.outcomes.map((o) => o.outcome)).toEqual(['unknown']);
+    expect(first.outcomes[0]?.message).toMatch(/^Half done \(.+\): the next "billing apply" finishes change \d+ from what the PSA holds\.$/);
+    expect(billedOn(kind, line.agreementId, next.effective)).toEqual([]);
+    // The same process (the app) or another one: the change is finished from what the PSA holds.
+    const second = await apply(at, [String(next.id), '--line', String(line.line)]);
+    expect(second.outcomes.map((o) => o.outcome)).toEqual(['applied', 'already']);
+    expect(billedOn(kind, line.agreementId, next.effective)).toEqual([line.to]);
+    expect(landed(kind, line.agreementId, next.effective)).toBe(1);
+    // A line someone else ended on the day since the plan is not "finished" by this app: refused.
+    const later = await plan(at, 'next-month');
+    const other = later.lines.find((l) => l.method === 'end-and-add');
+    if (!other) throw new Error('no other line ended and added');
+    const planned = sims.connectwise.additions.find((a) => a.id === other.lineId);
+    if (planned) planned.cancelledDate = `${later.effective}T00:00:00Z`;
+    const refused = await apply(at, [String(later.id), '--line', String(other.line)]);
+    expect(refused.outcomes.map((o) => o.outcome)).toEqual(['refused']);
+    expect(refused.outcomes[0]?.message).toMatch(/the line was ended on \d{4}-\d{2}-01 since the plan/);
+    expect(landed(kind, other.agreementId, later.effective)).toBe(0);
+  }, 60_000);
+
+});

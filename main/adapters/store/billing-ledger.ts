@@ -52,6 +52,8 @@ export interface BillingLedger {
   /** Makes this process the owner of an abandoned change; false if another process took it first. */
   takeOver(change: BillingChange): boolean;
   settle(id: number, state: 'applied' | 'not-needed' | 'refused', detail: string): BillingChange;
+  /** This process stopped writing the change (settled, or left "sending" for a later attempt to settle from the PSA). */
+  release(id: number): void;
   /** Marks an applied change as undone by a later one. */
   markUndone(id: number, undoneBy: number): void;
   /** The change that applied (or is applying) this plan line, if any. */
@@ -92,9 +94,11 @@ function toChange(raw: unknown): BillingChange & { owner: string | null } {
 const lineKey = (intent: Pick<ChangeIntent, 'psa' | 'agreementId' | 'productId'>) => `${intent.psa}:${String(intent.agreementId)}:${String(intent.productId)}`;
 
 const ME = `${String(process.pid)}@${os.hostname()}`;
+/** The changes this process is writing now: one of its own that is not among them was left by an attempt that ended (an error, a lost answer). */
+const settling = new Set<number>();
 
-function ownerGone(owner: string | null, updatedAt: string, nowMs: number): boolean {
-  if (owner === ME) return false;
+function ownerGone(id: number, owner: string | null, updatedAt: string, nowMs: number): boolean {
+  if (owner === ME) return !settling.has(id);
   if (owner === null || nowMs - Date.parse(updatedAt) > LEASE_MS) return true;
   const [pid, host] = owner.split('@');
   if (host !== os.hostname()) return false;
@@ -149,6 +153,7 @@ export function openBillingLedger(options: OpenLedgerOptions): BillingLedger {
         );
         const claimed = byId(Number(lastInsertRowid));
         if (!claimed) throw new Error('The billing ledger lost a change it had just recorded');
+        settling.add(claimed.id);
         return { claimed };
       } catch (error) {
         if ((error as { errcode?: number }).errcode !== 2067) throw error;
@@ -159,19 +164,25 @@ export function openBillingLedger(options: OpenLedgerOptions): BillingLedger {
     },
     abandoned() {
       const nowMs = now().getTime();
-      return (db.prepare("SELECT * FROM billing_changes WHERE state = 'sending' ORDER BY id").all() as unknown[]).map(toChange).filter((c) => ownerGone(c.owner, c.updatedAt, nowMs));
+      return (db.prepare("SELECT * FROM billing_changes WHERE state = 'sending' ORDER BY id").all() as unknown[]).map(toChange).filter((c) => ownerGone(c.id, c.owner, c.updatedAt, nowMs));
     },
     takeOver(change) {
       const current = byId(change.id);
       if (current?.state !== 'sending') return false;
       const { changes } = db.prepare("UPDATE billing_changes SET owner = ?, updated_at = ? WHERE id = ? AND state = 'sending' AND owner IS ?").run(ME, iso(), change.id, current.owner);
-      return Number(changes) === 1;
+      if (Number(changes) !== 1) return false;
+      settling.add(change.id);
+      return true;
     },
     settle(id, state, detail) {
+      settling.delete(id);
       db.prepare('UPDATE billing_changes SET state = ?, detail = ?, owner = NULL, updated_at = ? WHERE id = ?').run(state, detail, iso(), id);
       const settled = byId(id);
       if (!settled) throw new Error(`The billing ledger has no change ${String(id)}`);
       return settled;
+    },
+    release(id) {
+      settling.delete(id);
     },
     markUndone(id, undoneBy) {
       db.prepare("UPDATE billing_changes SET state = 'undone', detail = ?, updated_at = ? WHERE id = ? AND state = 'applied'").run(`Undone by change ${String(undoneBy)}.`, iso(), id);

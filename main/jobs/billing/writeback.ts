@@ -137,6 +137,8 @@ async function settle(context: Context, change: BillingChange, resuming: boolean
       : done('not-needed', `Nothing written: ${target} already bills ${String(change.to)}.`);
   }
   if (before.blocked !== null) return refuse(`Nothing written: ${before.blocked}.`);
+  // A line ended on the day is only this app's unfinished change when this change was already being written.
+  if (before.halfDone && !resuming) return refuse(`Nothing written: the line was ended on ${change.effective} since the plan (changed since the plan): make a new plan.`);
   if (!before.halfDone && before.quantity !== change.from) {
     return refuse(`Nothing written: ${target} bills ${before.quantity === null ? 'nothing' : String(before.quantity)}, not ${String(change.from)} as planned (changed since the plan): make a new plan.`);
   }
@@ -173,7 +175,11 @@ async function settleAbandoned(context: Context): Promise<ApplyOutcome[]> {
   const outcomes: ApplyOutcome[] = [];
   for (const change of context.ledger.abandoned()) {
     if (!context.ledger.takeOver(change)) continue;
-    outcomes.push(await settle(context, change, true));
+    try {
+      outcomes.push(await settle(context, change, true));
+    } finally {
+      context.ledger.release(change.id);
+    }
   }
   return outcomes;
 }
@@ -185,7 +191,12 @@ async function claimAndSettle(context: Context, intent: ChangeIntent): Promise<A
   if ('busy' in claim) {
     return { ...base, outcome: 'busy', change: claim.busy, message: `Not written now: change ${String(claim.busy.id)} (started ${claim.busy.createdAt}) is writing this line in another process; it is settled there, or by the next "billing apply" if that process stopped.` };
   }
-  return settle(context, claim.claimed, false);
+  try {
+    return await settle(context, claim.claimed, false);
+  } finally {
+    // Settled, or left "sending" for the next attempt (this process's too) to settle from the PSA.
+    context.ledger.release(claim.claimed.id);
+  }
 }
 
 const runIdOf = (setup: SyncSetup) => `billing-${nowOf(setup).toISOString()}`;

@@ -25,16 +25,23 @@ export interface RateWindow {
  * using it (the app, the CLI and the service on one settings folder). Advisory: it must never fail a request.
  */
 export interface SharedBudget {
-  /** When other processes' requests were answered, after `since`. */
+  /** When other processes' requests were answered (or sent, while in flight), after `since`. */
   othersSince(since: number): number[];
-  /** This process's request was answered at `at`; what is older than `keepMs` may be forgotten. */
-  record(at: number, keepMs: number): void;
+  /**
+   * This process sent a request at `at`: the others count it from then until its answer replaces it, so two
+   * processes starting at once do not both fill the window. Returns what `record` takes to replace it.
+   */
+  reserve?(at: number, keepMs: number): number;
+  /** This process's request was answered at `at` (replacing its reservation); what is older than `keepMs` may be forgotten. */
+  record(at: number, keepMs: number, reservation?: number): void;
 }
 
 interface Entry {
   sent: number;
   /** When the answer arrived; Infinity while the request is in flight. */
   done: number;
+  /** Its place in the shared budget while in flight. */
+  reservation?: number;
 }
 
 /** Higher is admitted first; a function when it can rise while waiting (another caller came to need the same request). */
@@ -99,7 +106,7 @@ export class RateLimiter {
     } finally {
       entry.done = this.clock.now();
       // Told when answered: the vendor counted it by then, however late it arrived there.
-      this.shared?.record(entry.done, this.longestSpan());
+      this.shared?.record(entry.done, this.longestSpan(), entry.reservation);
       this.active--;
       this.waiters.shift()?.();
       for (const wake of this.finishing.splice(0)) wake();
@@ -162,6 +169,8 @@ export class RateLimiter {
         const next = this.takeNext();
         if (!next) break;
         const entry: Entry = { sent: this.clock.now(), done: Number.POSITIVE_INFINITY };
+        const reservation = this.shared?.reserve?.(entry.sent, this.longestSpan());
+        if (reservation !== undefined) entry.reservation = reservation;
         this.entries.push(entry);
         this.active++;
         this.peakActive = Math.max(this.peakActive, this.active);

@@ -41,6 +41,14 @@ import { folderUmbrellaLimiters } from '../main/adapters/umbrella/token-budget';
 import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE } from '../simulators/demo';
 import type { DemoWorld } from '../simulators/seed';
 
+/** The settings folders the runs use, removed at the end. */
+const scratch: string[] = [];
+function scratchDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-bench-'));
+  scratch.push(dir);
+  return dir;
+}
+
 const { values } = parseArgs({
   options: { n: { type: 'string', default: '100,1000,5000' }, scale: { type: 'string', default: 'auto' }, latency: { type: 'string', default: '20' }, psa: { type: 'string', default: 'connectwise,autotask' } },
 });
@@ -110,7 +118,7 @@ async function together(n: number, kind: PsaKind): Promise<void> {
   const server = await startServer(n, scale);
   try {
     const settings = settingsFor(kind, server);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-bench-'));
+    const dir = scratchDir();
     const log = memoryLogger();
     const state = openStateStore({ dir, log });
     const limits = scaleUmbrellaLimits(UMBRELLA_LIMITS, scale);
@@ -183,7 +191,7 @@ async function checkDuringSync(n: number, kind: PsaKind, server: Awaited<ReturnT
   const scale = Math.min(DURING_SYNC_SCALE, scaleFor(n));
   const stop = new AbortController();
   const settings = settingsFor(kind, server);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-bench-'));
+  const dir = scratchDir();
   const log = memoryLogger();
   const state = openStateStore({ dir, log });
   const tokens = new UmbrellaTokenCache();
@@ -277,7 +285,7 @@ for (const n of sizes) {
   const limiters = new UmbrellaLimiters(scaleUmbrellaLimits(UMBRELLA_LIMITS, scaleFor(n)));
   try {
     for (const kind of kinds) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upsa-bench-'));
+      const dir = scratchDir();
       for (const run of ['first', 'steady']) {
         // The 04:00 check comes between the 00:00 sync that saved the customer list and the next day's.
         if (run === 'steady') {
@@ -306,3 +314,4 @@ for (const n of sizes) {
 }
 
 for (const kind of kinds) await together(Math.min(...sizes), kind);
+for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });

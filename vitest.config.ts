@@ -9,5 +9,6 @@ export default defineConfig({
     // Inline electron-store so the `electron` alias applies inside it too.
     server: { deps: { inline: ['electron-store'] } },
     testTimeout: 20_000,
+    globalSetup: ['test/temp-folders.ts'],
   },
 });

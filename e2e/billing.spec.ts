@@ -101,6 +101,7 @@ test.describe('billing screen', () => {
     await expect(page.getByRole('alert').filter({ hasText: 'Give a number of seats from 1 to 10000.' })).toBeVisible();
     await page.getByLabel('Increases of at most (seats)').fill('3');
     await page.getByLabel('Increases of at most (seats)').blur();
+    await expect.poll(() => app.service.getSettings().billing.autoApply.maxSeats).toBe(3);
     await page.getByRole('checkbox', { name: 'Apply increases without asking, from the first of next month' }).check();
     await expect.poll(() => app.service.getSettings().billing.autoApply).toEqual({ enabled: true, maxSeats: 3 });
     await check.uncheck();

@@ -197,19 +197,23 @@ export function BillingSchedule({ psaName }: { psaName: string }) {
   const billing = settings.data?.billing;
   const [seats, setSeats] = useState<string | null>(null);
   if (!billing) return null;
+  // While a change is being saved, the boxes show it (the settings answer follows).
+  const saving = save.isPending ? save.variables.billing : undefined;
+  const checkAfterSync = saving?.checkAfterSync ?? billing.checkAfterSync;
+  const autoApply = saving?.autoApply?.enabled ?? billing.autoApply.enabled;
   const shown = seats ?? String(billing.autoApply.maxSeats);
   const valid = /^\d{1,5}$/.test(shown.trim()) && Number(shown) >= 1 && Number(shown) <= 10_000;
   return (
     <section className="card" aria-labelledby="billing-schedule-heading">
       <h2 id="billing-schedule-heading">After each daily sync</h2>
       <label className="check">
-        <input type="checkbox" checked={billing.checkAfterSync} disabled={save.isPending} onChange={(e) => { save.mutate({ billing: { checkAfterSync: e.target.checked, ...(e.target.checked ? {} : { autoApply: { enabled: false } }) } }); }} />
+        <input type="checkbox" checked={checkAfterSync} onChange={(e) => { save.mutate({ billing: { checkAfterSync: e.target.checked, ...(e.target.checked ? {} : { autoApply: { enabled: false } }) } }); }} />
         <span>Compare seats with what {psaName} bills</span>
         <span className="hint">The sync's run says the drift, and a notification tells you when it appears. It reads {psaName}'s {psaName === 'Autotask' ? 'contracts' : 'agreements'}; it writes nothing.</span>
       </label>
       <div className="toolbar">
         <label className="check">
-          <input type="checkbox" checked={billing.autoApply.enabled} disabled={save.isPending || !valid} onChange={(e) => { save.mutate({ billing: { checkAfterSync: billing.checkAfterSync || e.target.checked, autoApply: { enabled: e.target.checked, maxSeats: Number(shown) } } }); }} />
+          <input type="checkbox" checked={autoApply} disabled={!valid} onChange={(e) => { save.mutate({ billing: { checkAfterSync: checkAfterSync || e.target.checked, autoApply: { enabled: e.target.checked, maxSeats: Number(shown) } } }); }} />
           <span>Apply increases without asking, from the first of next month</span>
           <span className="hint">Only increases, only up to the seats below, only lines that can be written; each exactly once and kept in "Seat changes written". Decreases always wait for you.</span>
         </label>

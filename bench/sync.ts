@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: syncs N = 100, 1,000 and 5,000 generated customers into each PSA simulator with
- * 20 ms latency on every response, twice (the first run creates, the second is the steady state
- * where only Last Updated changes), and prints per run: wall time, Umbrella and PSA requests per
+ * 20 ms latency on every response, four times (the first run creates; the steady state the next day, where only
+ * Last Updated changes; a day mid-month; the 2nd of the next month, when last month's figures are asked again:
+ * see RUNS), and prints per run: wall time, Umbrella and PSA requests per
  * customer, peak requests in flight, peak RSS of this process, and the ratio of wall time to the
  * lower bound that the simulators' rate limits and latency allow, and the state database's bytes written per
  * customer (what SQLite handed to the OS: WAL frames and checkpoints; each customer's result is its own
@@ -58,6 +59,14 @@ const scaleFor = (n: number) => (values.scale === 'auto' ? (n <= 100 ? 50 : 200)
 const latencyMs = Number(values.latency);
 const kinds = values.psa.split(',') as PsaKind[];
 const ANCHOR = Date.UTC(2026, 11, 2, 0, 5);
+/**
+ * The syncs of each size and PSA, on the days that differ: the first (creates, on the 2nd), the steady state (the
+ * next day), a day mid-month (last month's figures kept: the fewest Umbrella requests), and the 2nd of the next
+ * month (last month's figures asked again, as on the 1st and the 2nd).
+ */
+const RUNS = ['first', 'steady', 'day-15', 'day-2'] as const;
+type Run = (typeof RUNS)[number];
+const RUN_AT: Record<Run, number> = { first: ANCHOR, steady: ANCHOR + 86_400_000, 'day-15': Date.UTC(2026, 11, 15, 0, 5), 'day-2': Date.UTC(2027, 0, 2, 0, 5) };
 const AUTOTASK_THREADS = 3;
 /** Compression of the check-during-the-sync scenario (see checkDuringSync). */
 const DURING_SYNC_SCALE = 20;
@@ -246,7 +255,7 @@ async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typ
   const storeOpenMs = performance.now() - opening;
   const engine = await createSyncEngine({
     settings: () => settings, secrets: demoSecrets,
-    state, log, fetch: (u, i) => fetch(u, i), umbrellaLimiters: limiters, now: () => new Date(ANCHOR + (run === 'first' ? 0 : 86_400_000)),
+    state, log, fetch: (u, i) => fetch(u, i), umbrellaLimiters: limiters, now: () => new Date(RUN_AT[run as Run]),
   });
   global.gc?.();
   let rss = process.memoryUsage().rss;
@@ -288,12 +297,11 @@ for (const n of sizes) {
   try {
     for (const kind of kinds) {
       const dir = scratchDir();
-      for (const run of ['first', 'steady']) {
+      for (const run of RUNS) {
         // The 04:00 check comes between the 00:00 sync that saved the customer list and the next day's.
-        if (run === 'steady') {
-          console.log(await ticketCheck(n, kind, server, dir));
-          await tokensAgeOut(n);
-        }
+        if (run === 'steady') console.log(await ticketCheck(n, kind, server, dir));
+        // Each row's bound starts from an empty token window, as a day's sync does: the previous row's tokens age out first.
+        if (run !== 'first') await tokensAgeOut(n);
         const row = await benchRun(n, kind, server, dir, run, limiters);
         rows.push(row);
         console.log([
@@ -301,7 +309,7 @@ for (const n of sizes) {
           `wall ${(row.wallMs / 1000).toFixed(2).padStart(6)} s`, `bound ${(row.boundMs / 1000).toFixed(2).padStart(6)} s`, `ratio ${(row.wallMs / row.boundMs).toFixed(2)}`,
           `Umbrella ${row.umbrellaPerCustomer.toFixed(2)}/customer`,
           // Steady state: one write per customer; the rest is per run (companies listing, codebase or zone).
-          `PSA ${row.psaPerCustomer.toFixed(3)}/customer${run === 'steady' ? ` (${String(Math.round(row.psaPerCustomer * row.synced) - row.synced)} per run)` : ''}`,
+          `PSA ${row.psaPerCustomer.toFixed(3)}/customer${run !== 'first' ? ` (${String(Math.round(row.psaPerCustomer * row.synced) - row.synced)} per run)` : ''}`,
           `peak in flight U ${String(row.peakUmbrella)} P ${String(row.peakPsa)}`, `peak RSS ${row.rssMb.toFixed(0)} MB`, `429s U ${String(row.umbrella429)} P ${String(row.psa429)}`, `synced ${String(row.synced)}`,
           `state written ${row.stateKbPerCustomer.toFixed(1)} KB/customer`, `store open ${row.storeOpenMs.toFixed(0)} ms`,
         ].join('  '));

@@ -564,10 +564,8 @@ export type DriftReport = z.infer<typeof DriftReportSchema>;
 export const BILLING_METHODS = ['set-quantity', 'end-and-add', 'adjust'] as const;
 export type BillingMethod = (typeof BILLING_METHODS)[number];
 
-/** One customer's change in a billing plan: the PSA line brought from what it bills on the effective day to Umbrella's seats. */
-export const BillingPlanLineSchema = z.object({
-  /** Its number in the plan (1, 2, ...): what an approval names. */
-  line: z.number().int().positive(),
+/** A customer's seat change on one PSA line: the part a plan line and a change in the ledger share. */
+const SeatLineSchema = z.object({
   orgId: z.number().int(),
   customer: z.string(),
   companyId: z.number().int(),
@@ -581,6 +579,12 @@ export const BillingPlanLineSchema = z.object({
   from: z.number().int(),
   to: z.number().int(),
   method: z.enum(BILLING_METHODS),
+});
+
+/** One customer's change in a billing plan: the PSA line brought from what it bills on the effective day to Umbrella's seats. */
+export const BillingPlanLineSchema = SeatLineSchema.extend({
+  /** Its number in the plan (1, 2, ...): what an approval names. */
+  line: z.number().int().positive(),
   /** What the method writes, in words. */
   detail: z.string(),
   /** Why this line cannot be written on the day (cancelled, expired, posted, ...): shown, never approved. */
@@ -603,27 +607,15 @@ export type BillingPlan = z.infer<typeof BillingPlanSchema>;
 
 /**
  * A seat change in the billing ledger: recorded as "sending" before anything is sent, then applied (read back), not needed
- * (the PSA already billed it), refused
- * (nothing written: blocked, or the PSA changed since the plan), or undone by a later change.
+ * (the PSA already billed it), refused (nothing written: blocked, or the PSA changed since the plan), or undone by a later change.
  */
 export const BILLING_CHANGE_STATES = ['sending', 'applied', 'not-needed', 'refused', 'undone'] as const;
-export const BillingChangeSchema = z.object({
+export const BillingChangeSchema = SeatLineSchema.extend({
   id: z.number().int(),
   planId: z.number().int().nullable(),
   planLine: z.number().int().nullable(),
   psa: PsaKindSchema,
-  orgId: z.number().int(),
-  customer: z.string(),
-  companyId: z.number().int(),
-  company: z.string(),
-  agreementId: z.number().int(),
-  lineId: z.number().int(),
-  productId: z.number().int(),
-  where: z.string(),
-  from: z.number().int(),
-  to: z.number().int(),
   effective: z.string(),
-  method: z.enum(BILLING_METHODS),
   state: z.enum(BILLING_CHANGE_STATES),
   /** The change this one undid, if it is an undo. */
   undoOf: z.number().int().nullable(),

@@ -8,6 +8,7 @@ import { billingCsv } from '../../preload/billing-csv';
 import { DaySchema, type BillingChange, type BillingPlan, type BillingPlanLine } from '../../preload/contract';
 import { applyBillingPlan, billingChanges, effectiveDay, makeBillingPlan, undoBillingChange, type ApplyOutcome, type Approval, type EffectiveChoice } from '../jobs/billing/writeback';
 import { UsageError } from './exit-codes';
+import { limitOption } from './history';
 import type { SyncSetup } from '../jobs/setup';
 
 const MARKS: Record<DriftStatus, string> = {
@@ -149,7 +150,7 @@ export async function billingActionCommand(setup: SyncSetup, action: BillingActi
     }
     case 'changes': {
       if (argument !== undefined) throw new UsageError(`Unexpected "${argument}". Usage: umbrella-psa-sync billing changes [--customer ORG_ID|NAME] [--limit N] [--json]`);
-      const limit = options.limit === undefined ? 100 : idOf(options.limit, '--limit takes a number', 'such as 50');
+      const limit = options.limit === undefined ? 100 : limitOption(options.limit, 'changes');
       const changes = billingChanges(setup, { ...(options.customer !== undefined ? { customer: options.customer } : {}), limit });
       return { lines: options.json ? json(changes) : changes.length === 0 ? ['No seat change was written yet.'] : changes.map(changeLine), ok: true };
     }

@@ -35,12 +35,15 @@ export function historyQuery(options: HistoryOptions): HistoryQuery {
     query.since = new Date(ms).toISOString();
   }
   if (options.run !== undefined) query.runId = options.run.trim();
-  if (options.limit !== undefined) {
-    const limit = Number(options.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of writes (1 or more), not "${options.limit}".`);
-    query.limit = limit;
-  }
+  if (options.limit !== undefined) query.limit = limitOption(options.limit, 'writes');
   return query;
+}
+
+/** --limit's value: how many of the newest `what` to show. */
+export function limitOption(value: string, what: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of ${what} (1 or more), not "${value}".`);
+  return limit;
 }
 
 const QUESTIONS = fieldLabels('question');

@@ -9,7 +9,7 @@
 import os from 'node:os';
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { z } from 'zod';
-import { BillingChangeSchema, BillingPlanSchema, type BillingChange, type BillingMethod, type BillingPlan, type PsaKind } from '../../../preload/contract';
+import { BillingChangeSchema, BillingPlanSchema, type BillingChange, type BillingPlan } from '../../../preload/contract';
 import { connectStateDatabase } from './state-database';
 
 /** A plan older than this is not applied: the seats and the PSA have moved on; make a new one. */
@@ -19,25 +19,8 @@ const PLAN_RETENTION_MS = 30 * 86_400_000;
 /** A "sending" change not touched for this long is abandoned even if a process with its pid runs (pid reuse). */
 const LEASE_MS = 10 * 60_000;
 
-export interface ChangeIntent {
-  planId: number | null;
-  planLine: number | null;
-  psa: PsaKind;
-  orgId: number;
-  customer: string;
-  companyId: number;
-  company: string;
-  agreementId: number;
-  lineId: number;
-  productId: number;
-  where: string;
-  from: number;
-  to: number;
-  effective: string;
-  method: BillingMethod;
-  undoOf: number | null;
-  runId: string;
-}
+/** What a change is before the ledger records it. */
+export type ChangeIntent = Omit<BillingChange, 'id' | 'state' | 'createdAt' | 'updatedAt' | 'detail'>;
 
 export type Claim = { claimed: BillingChange } | { busy: BillingChange };
 
@@ -77,10 +60,11 @@ const ChangeRowSchema = z.object({
   undo_of: z.number().nullable(), run_id: z.string(), created_at: z.string(), updated_at: z.string(), detail: z.string().nullable(),
 });
 
-function toChange(raw: unknown): BillingChange & { owner: string | null } {
+/** A row as the ledger reads it: the change, and (for the ledger alone) the process writing it. */
+function toRow(raw: unknown): { change: BillingChange; owner: string | null } {
   const row = ChangeRowSchema.parse(raw);
   return {
-    ...BillingChangeSchema.parse({
+    change: BillingChangeSchema.parse({
       id: row.id, planId: row.plan_id, planLine: row.plan_line, psa: row.psa, orgId: row.org_id, customer: row.customer, companyId: row.company_id,
       company: row.company, agreementId: row.agreement_id, lineId: row.line_id, productId: row.product_id, where: row.line_where, from: row.from_qty,
       to: row.to_qty, effective: row.effective, method: row.method, state: row.state, undoOf: row.undo_of, runId: row.run_id,
@@ -92,6 +76,8 @@ function toChange(raw: unknown): BillingChange & { owner: string | null } {
 
 /** The PSA line a change writes: one change in flight per line. */
 const lineKey = (intent: Pick<ChangeIntent, 'psa' | 'agreementId' | 'productId'>) => `${intent.psa}:${String(intent.agreementId)}:${String(intent.productId)}`;
+
+const toChange = (raw: unknown): BillingChange => toRow(raw).change;
 
 const ME = `${String(process.pid)}@${os.hostname()}`;
 /** The changes this process is writing now: one of its own that is not among them was left by an attempt that ended (an error, a lost answer). */
@@ -164,11 +150,12 @@ export function openBillingLedger(options: OpenLedgerOptions): BillingLedger {
     },
     abandoned() {
       const nowMs = now().getTime();
-      return (db.prepare("SELECT * FROM billing_changes WHERE state = 'sending' ORDER BY id").all() as unknown[]).map(toChange).filter((c) => ownerGone(c.id, c.owner, c.updatedAt, nowMs));
+      return (db.prepare("SELECT * FROM billing_changes WHERE state = 'sending' ORDER BY id").all() as unknown[]).map(toRow)
+        .filter(({ change, owner }) => ownerGone(change.id, owner, change.updatedAt, nowMs)).map(({ change }) => change);
     },
     takeOver(change) {
-      const current = byId(change.id);
-      if (current?.state !== 'sending') return false;
+      const current = db.prepare("SELECT owner FROM billing_changes WHERE id = ? AND state = 'sending'").get(change.id) as { owner: string | null } | undefined;
+      if (!current) return false;
       const { changes } = db.prepare("UPDATE billing_changes SET owner = ?, updated_at = ? WHERE id = ? AND state = 'sending' AND owner IS ?").run(ME, iso(), change.id, current.owner);
       if (Number(changes) !== 1) return false;
       settling.add(change.id);

@@ -12,7 +12,7 @@ import { companyKey } from '../../adapters/psa/adapter';
 import type { BillingWriter, LineTarget, SeatChange } from '../../adapters/psa/billing';
 import { openBillingLedger, PLAN_VALID_MS, type BillingLedger, type ChangeIntent } from '../../adapters/store/billing-ledger';
 import { describeError, NotConfiguredError } from '../../domain/errors';
-import { createBillingClients, type SyncSetup } from '../setup';
+import { createBillingClients, type BillingClients, type SyncSetup } from '../setup';
 import { readDrift } from './report';
 
 export type { ApplyOutcome, EffectiveChoice };
@@ -112,11 +112,7 @@ async function settle(context: Context, change: BillingChange, resuming: boolean
   const { writer, ledger, setup } = context;
   const seat = seatChange(change);
   const base = { line: change.planLine, customer: change.customer };
-  const writes: PsaWrite[] = [];
-  const recorded = (write: PsaWrite) => {
-    writes.push(write);
-    setup.state.record([write]);
-  };
+  const recorded = (write: PsaWrite) => { setup.state.record([write]); };
   const done = async (kind: 'applied' | 'found' | 'not-needed', message: string): Promise<ApplyOutcome> => {
     if (kind !== 'not-needed') await writer.annotate?.(seat, recorded);
     setup.state.flush();
@@ -201,7 +197,7 @@ async function claimAndSettle(context: Context, intent: ChangeIntent): Promise<A
 
 const runIdOf = (setup: SyncSetup) => `billing-${nowOf(setup).toISOString()}`;
 
-async function withContext<T>(setup: SyncSetup, body: (context: Context, clients: Awaited<ReturnType<typeof createBillingClients>>) => Promise<T>): Promise<T> {
+async function withContext<T>(setup: SyncSetup, body: (context: Context, clients: BillingClients) => Promise<T>): Promise<T> {
   const clients = await createBillingClients(setup);
   const ledger = ledgerOf(setup);
   try {

@@ -7,11 +7,9 @@
  */
 import type { PsaWrite } from '../../../../preload/contract';
 import { dayOf, type BillingWriter, type LineReading, type LineTarget, type SeatChange } from '../billing';
+import { ACTIVE, RECURRING_SERVICE, rowInForce, unitsCovering } from './billing';
 import type { AutotaskClient } from './client';
 import { ContractNoteSchema, ContractSchema, ContractServiceSchema, ContractServiceUnitSchema } from './schemas';
-
-const RECURRING_SERVICE = 7;
-const ACTIVE = 1;
 
 const blocked = (reason: string): LineReading => ({ quantity: null, lineId: null, method: 'adjust', detail: '', blocked: reason, halfDone: false });
 
@@ -33,12 +31,9 @@ export class AutotaskBillingWriter implements BillingWriter {
     if (services.length === 0) return blocked(`the service is not on ${name}: an adjustment would add it, and the app never adds a line`);
     if (services.length > 1) return blocked(`${String(services.length)} lines of the service are on ${name}; which one is Umbrella's is not guessed`);
     const [service] = services;
-    const rows = await this.client.query('ContractServiceUnits', [
-      { op: 'eq', field: 'contractID', value: contract.id }, { op: 'eq', field: 'serviceID', value: target.productId },
-      { op: 'lte', field: 'startDate', value: `${day}T23:59:59` }, { op: 'gte', field: 'endDate', value: `${day}T00:00:00` },
-    ], ContractServiceUnitSchema);
-    // The row in force: the latest to start on or before the day (an adjustment starts a new one).
-    const row = rows.sort((a, b) => b.startDate.localeCompare(a.startDate))[0];
+    const row = rowInForce(await this.client.query('ContractServiceUnits', [
+      { op: 'eq', field: 'contractID', value: contract.id }, { op: 'eq', field: 'serviceID', value: target.productId }, ...unitsCovering(day),
+    ], ContractServiceUnitSchema));
     if (!service || !row) return blocked(`${name} has no units period covering ${day}`);
     const posted = dayOf(row.approveAndPostDate);
     if (posted !== null) return { ...blocked(`the period ${dayOf(row.startDate) ?? ''} to ${dayOf(row.endDate) ?? ''} on ${name} was approved and posted on ${posted}: a change dated ${day} would fall in it`), quantity: row.units, lineId: service.id };

@@ -6,11 +6,11 @@
  */
 import type { PsaCompany } from '../adapter';
 import { dayOf, type BilledLines, type BillingProduct, type BillingReader } from '../billing';
-import type { AutotaskClient } from './client';
+import type { AutotaskClient, AutotaskFilter } from './client';
 import { ContractSchema, ContractServiceSchema, ContractServiceUnitSchema, ServiceSchema, type AutotaskContract, type AutotaskContractService, type AutotaskContractServiceUnit } from './schemas';
 
-const RECURRING_SERVICE = 7;
-const ACTIVE = 1;
+export const RECURRING_SERVICE = 7;
+export const ACTIVE = 1;
 /** Ids per `in` filter. */
 const CHUNK = 200;
 
@@ -18,6 +18,14 @@ function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
   return out;
+}
+
+/** Units rows whose period covers the day (a row ends where the next, from an adjustment, may start). */
+export const unitsCovering = (day: string): AutotaskFilter[] => [{ op: 'lte', field: 'startDate', value: `${day}T23:59:59` }, { op: 'gte', field: 'endDate', value: `${day}T00:00:00` }];
+
+/** Of the rows covering a day, the one in force: the latest to start (an adjustment starts a new one). */
+export function rowInForce(rows: readonly AutotaskContractServiceUnit[]): AutotaskContractServiceUnit | undefined {
+  return [...rows].sort((a, b) => b.startDate.localeCompare(a.startDate))[0];
 }
 
 function inForce(contract: AutotaskContract, day: string): boolean {
@@ -51,8 +59,7 @@ export class AutotaskBillingReader implements BillingReader {
     for (const ids of chunks(current.map((c) => c.id))) {
       services.push(...await this.client.query('ContractServices', [{ op: 'in', field: 'contractID', value: ids }, { op: 'eq', field: 'serviceID', value: productId }], ContractServiceSchema));
       units.push(...await this.client.query('ContractServiceUnits', [
-        { op: 'in', field: 'contractID', value: ids }, { op: 'eq', field: 'serviceID', value: productId },
-        { op: 'lte', field: 'startDate', value: `${day}T23:59:59` }, { op: 'gte', field: 'endDate', value: `${day}T00:00:00` },
+        { op: 'in', field: 'contractID', value: ids }, { op: 'eq', field: 'serviceID', value: productId }, ...unitsCovering(day),
       ], ContractServiceUnitSchema));
     }
     const result = new Map<number, BilledLines>();
@@ -65,9 +72,7 @@ export class AutotaskBillingReader implements BillingReader {
         result.set(company.id, { kind: 'ended', detail: own.map((c) => `contract ${String(c.id)} (${c.contractName ?? 'Recurring Service'}) ${c.status === ACTIVE ? `ended on ${dayOf(c.endDate) ?? '?'}` : 'inactive'}`).join('; ') });
       } else {
         const lines = services.filter((s) => live.some((c) => c.id === s.contractID)).map((s) => {
-          // The row in force: the latest to start on or before the day (an adjustment starts a new one).
-          const row = units.filter((u) => u.contractServiceID === s.id || (u.contractServiceID == null && u.contractID === s.contractID))
-            .sort((a, b) => b.startDate.localeCompare(a.startDate))[0];
+          const row = rowInForce(units.filter((u) => u.contractServiceID === s.id || (u.contractServiceID == null && u.contractID === s.contractID)));
           const contract = live.find((c) => c.id === s.contractID);
           return { id: s.id, agreementId: s.contractID, quantity: row?.units ?? 0, where: `contract ${String(s.contractID)} (${contract?.contractName ?? 'Recurring Service'})` };
         });

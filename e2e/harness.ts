@@ -162,7 +162,8 @@ export const test = base.extend<{ demoMode: boolean; app: AppHarness; sims: Demo
       psa: { kind: 'connectwise' },
       connectwise: { site: sims.urls.connectwiseSite },
       ticketing: DEMO_TICKETING,
-      mappings: demoMappings(sims, 'connectwise'),
+      // Summit Realty Group's company became inactive after it was mapped: the screens show how a failure looks.
+      mappings: demoMappings(sims, 'connectwise', { keepInactive: true }),
     });
     await app.service.setCredentials({ kind: 'umbrella', values: { ...DEMO_CREDENTIALS.umbrella } });
     await app.service.setCredentials({ kind: 'connectwise', values: { ...DEMO_CREDENTIALS.connectwise } });

@@ -168,7 +168,7 @@ test.describe('setup wizard', () => {
   });
 
   test('removing an integration says what is kept and removed, and asks first; skipping ticketing turns tickets off', async ({ page, app, demo }) => {
-    const mapped = Object.keys(demoMappings(demo.sims, 'connectwise')).length;
+    const mapped = Object.keys(demoMappings(demo.sims, 'connectwise', { keepInactive: true })).length;
     await page.goto('/');
     await page.getByRole('button', { name: 'Setup' }).click();
     await expect(page.getByLabel('Autotask')).toBeDisabled();

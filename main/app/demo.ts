@@ -46,12 +46,20 @@ export async function startDemoEnvironment(options: { baseDir: string }): Promis
   };
 }
 
-/** The demo MSP's mapping as a person would make it: each customer to its PSA counterpart. */
-export function demoMappings(demo: DemoSimulators, kind: PsaKind): Record<string, CustomerMapping> {
+/**
+ * The demo MSP's mapping as a person would make it: each customer to its PSA counterpart, except where that
+ * company is inactive in the PSA (`map` refuses it, and `map suggest` says so), so that a demo sync ends clean.
+ * `keepInactive`: also the customer whose company became inactive after it was mapped (how a failure shows).
+ */
+export function demoMappings(demo: DemoSimulators, kind: PsaKind, options: { keepInactive?: boolean } = {}): Record<string, CustomerMapping> {
+  const { world } = demo;
+  const inactive = new Set<string>(options.keepInactive ? [] : kind === 'connectwise'
+    ? world.connectwise.companies.filter((c) => c.status.name === 'Inactive').map((c) => c.identifier)
+    : world.autotask.companies.filter((c) => !c.isActive).map((c) => String(c.id)));
   const mappings: Record<string, CustomerMapping> = {};
-  for (const [orgId, match] of Object.entries(demo.world.expectedMatches)) {
+  for (const [orgId, match] of Object.entries(world.expectedMatches)) {
     const reference = kind === 'connectwise' ? match.connectwise : match.autotask?.toString();
-    if (reference) mappings[orgId] = { psaCompany: reference, excluded: false };
+    if (reference && !inactive.has(reference)) mappings[orgId] = { psaCompany: reference, excluded: false };
   }
   return mappings;
 }

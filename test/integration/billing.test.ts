@@ -38,7 +38,7 @@ async function configured(kind: PsaKind): Promise<string[]> {
   const at = ['--data-dir', dir];
   const psaTarget = kind === 'connectwise' ? ['--site', sims.urls.connectwiseSite] : ['--autotask-url', sims.urls.autotaskDiscovery, '--billing-code', String(DEMO_MATERIAL_BILLING_CODE)];
   expect((await cli(['configure', '--psa', kind, ...psaTarget, '--umbrella-url', sims.urls.umbrella, ...at], CREDENTIALS_ENV)).code).toBe(0);
-  openSettingsStore({ dir, log: memoryLogger() }).update({ mappings: demoMappings(sims, kind) });
+  openSettingsStore({ dir, log: memoryLogger() }).update({ mappings: demoMappings(sims, kind, { keepInactive: true }) });
   return at;
 }
 

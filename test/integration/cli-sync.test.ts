@@ -24,13 +24,13 @@ afterAll(async () => {
 });
 
 describe('umbrella-psa-sync sync', () => {
-  it('--demo syncs the demo MSP: a line per customer, a summary, exit 1 because one company is inactive', async () => {
+  it('--demo syncs the demo MSP: a line per customer, a summary, exit 0; the company inactive in the PSA is left unmapped, as map leaves it', async () => {
     const dir = tempDir();
     const result = await cli(['sync', '--demo', '--data-dir', dir]);
     expect(result.out).toMatch(/^\+ Acme Corporation \[8100000\] -> AcmeCorp: created$/m);
-    expect(result.out).toMatch(/^✗ Summit Realty Group .* is inactive/m);
-    expect(result.out).toMatch(/^Sync finished in [\d.]+ s: 21 created, 0 updated, 0 unchanged, 3 skipped, 1 failed\. Requests: Umbrella \d+, PSA \d+\.$/m);
-    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/^- Summit Realty Group \[8100273\]: skipped: Not mapped to a PSA company\.$/m);
+    expect(result.out).toMatch(/^Sync finished in [\d.]+ s: 21 created, 0 updated, 0 unchanged, 4 skipped, 0 failed\. Requests: Umbrella \d+, PSA \d+\.$/m);
+    expect(result.code).toBe(0);
   });
 
   it('--demo --dry-run says what would happen and writes no configuration', async () => {
@@ -56,9 +56,13 @@ describe('umbrella-psa-sync sync', () => {
   });
 
   it('the built bin exits non-zero when a customer failed', async () => {
-    const error = await run(process.execPath, ['out/main/cli.js', 'sync', '--demo', '--data-dir', tempDir()]).catch((e: unknown) => e as { code: number; stdout: string });
+    const dir = tempDir();
+    // Mapped while its company was active; the company has since been made inactive in the PSA.
+    openSettingsStore({ dir, log: memoryLogger() }).update({ mappings: { 8100273: { psaCompany: 'SummitRealtyGroup', excluded: false } } });
+    const error = await run(process.execPath, ['out/main/cli.js', 'sync', '--demo', '--data-dir', dir]).catch((e: unknown) => e as { code: number; stdout: string });
     expect((error as { code: number }).code).toBe(1);
-    expect((error as { stdout: string }).stdout).toMatch(/21 created/);
+    expect((error as { stdout: string }).stdout).toMatch(/^✗ Summit Realty Group .* is inactive/m);
+    expect((error as { stdout: string }).stdout).toMatch(/0 created, 0 updated, 0 unchanged, 24 skipped, 1 failed/);
   });
 });
 

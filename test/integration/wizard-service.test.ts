@@ -37,7 +37,7 @@ async function setUp(kind: PsaKind, options: { mapped?: boolean; chooseSavePath?
   await value('saveSettings', {
     psa: { kind }, connectwise: { site: sims.urls.connectwiseSite },
     endpoints: { umbrellaBaseUrl: sims.urls.umbrella, autotaskDiscoveryUrl: sims.urls.autotaskDiscovery },
-    mappings: options.mapped === false ? {} : demoMappings(sims, kind),
+    mappings: options.mapped === false ? {} : demoMappings(sims, kind, { keepInactive: true }),
   });
   await value('setCredentials', { kind: 'umbrella', values: DEMO_CREDENTIALS.umbrella });
   await value('setCredentials', { kind, values: DEMO_CREDENTIALS[kind] });
@@ -117,7 +117,7 @@ describe('live progress and each customer\'s last result', () => {
   it('a sync reports customers done out of the total, then finished; the table shows each customer\'s last real result', async () => {
     const { sims, value, progress } = await setUp('autotask');
     await value('saveSettings', { autotask: { materialBillingCodeId: 29682801 } });
-    const mapped = Object.keys(demoMappings(sims, 'autotask')).length;
+    const mapped = Object.keys(demoMappings(sims, 'autotask', { keepInactive: true })).length;
 
     await value('runSync', { dryRun: true });
     const overviewAfterPreview = await value<CustomerOverview>('getCustomerOverview');

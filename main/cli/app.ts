@@ -240,7 +240,8 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
     return EXIT.ok;
   }
   if (!COMMANDS.includes(command)) {
-    io.err(`Unknown command "${command}". Run "umbrella-psa-sync --help" for the list of commands.`);
+    const near = nearestName(command, COMMANDS);
+    io.err(`Unknown command "${command}".${near ? ` Did you mean "${near}"?` : ''} Run "umbrella-psa-sync --help" for the list of commands.`);
     return EXIT.usage;
   }
   try {

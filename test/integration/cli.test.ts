@@ -32,7 +32,10 @@ describe('umbrella-psa-sync CLI', () => {
   it('rejects unknown commands and options with a pointer to --help', async () => {
     const unknown = await cli(['frobnicate']);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/Unknown command "frobnicate".*--help/);
+    expect(unknown.err).toMatch(/Unknown command "frobnicate"\. Run .*--help/);
+    const typoCommand = await cli(['statuss']);
+    expect(typoCommand.err).toBe('Unknown command "statuss". Did you mean "status"? Run "umbrella-psa-sync --help" for the list of commands.');
+    expect(typoCommand.code).toBe(2);
     const badOption = await cli(['status', '--secret=abc']);
     expect(badOption.code).toBe(2);
     expect(badOption.err).toMatch(/Unknown option '--secret'/);

@@ -49,6 +49,12 @@ export interface PsaSyncAdapter {
   companies(): Promise<Map<string, PsaCompany>>;
   /** The configuration in the PSA for this company: by the id we stored, else by searching. */
   readConfiguration(company: PsaCompany, knownId: number | null): Promise<ExistingConfiguration | null>;
+  /**
+   * What readConfiguration(company, null) answers, for many companies in a few requests (their ids in one
+   * filter): each company's configuration, or null where it has none. Before prepare() has found the
+   * type (CW) or product (Autotask), every company has none.
+   */
+  readConfigurations(companies: readonly PsaCompany[]): Promise<Map<number, ExistingConfiguration | null>>;
   /** Creates the configuration; a create whose answer was lost is found again, never repeated blindly. */
   createConfiguration(company: PsaCompany, values: FieldValues): Promise<number>;
   /** Writes all 16 values; 'missing' when the configuration no longer exists. */

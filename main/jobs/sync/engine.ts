@@ -20,6 +20,7 @@ import { CustomerCache } from '../../adapters/umbrella/customer-cache';
 import { configurationKey, HISTORY_LIMIT, type CustomerResult, type PsaWrite, type RunRecord, type StateStore } from '../../adapters/store/state';
 import { progressReporter, type UmbrellaClient, type UmbrellaCustomer } from '../../adapters/umbrella/client';
 import { collectFields, securityCategories, type SecurityCategories } from '../../adapters/umbrella/collector';
+import { ConfigurationLookup } from './configuration-lookup';
 import { FIELDS, formatFields, type FieldKey, type FieldValues } from '../../domain/fields';
 
 export interface FieldChange {
@@ -148,6 +149,7 @@ export class SyncEngine {
         const [prepared, companies, categoryList] = await Promise.all([psa.prepare(dryRun), companiesPending, umbrella.categories(todo[0]?.customer.customerId ?? 0)]);
         notes.push(...prepared.notes);
         const categories = securityCategories(categoryList);
+        const lookup = new ConfigurationLookup(psa, prepared.ready ? this.companiesWithoutConfiguration(todo, companies) : [], log);
         const limiter = new RateLimiter([], this.deps.concurrency ?? 32);
         let done = 0;
         let stopped = 0;
@@ -158,7 +160,7 @@ export class SyncEngine {
           }
           let outcome;
           try {
-            outcome = await this.syncCustomer(customer, reference, companies, categories, runAt, dryRun, prepared.ready);
+            outcome = await this.syncCustomer(customer, reference, companies, categories, lookup, runAt, dryRun, prepared.ready);
           } catch (error) {
             if (!(error instanceof StoppedWaitingError)) throw error;
             stopped++;
@@ -231,9 +233,22 @@ export class SyncEngine {
     return { record, outcomes, ...(fatal ? { failure } : {}) };
   }
 
+  /** The active companies of this run whose configuration id is not stored: they are searched for before any create. */
+  private companiesWithoutConfiguration(todo: readonly { customer: UmbrellaCustomer; reference: string }[], companies: Map<string, PsaCompany>): PsaCompany[] {
+    const { psa, state } = this.deps;
+    const { configurations } = state.get();
+    const unknown = new Map<number, PsaCompany>();
+    for (const { customer, reference } of todo) {
+      const company = companies.get(companyKey(reference));
+      const stored = configurations[configurationKey(psa.kind, customer.customerId)];
+      if (company?.active && stored?.companyId !== company.id) unknown.set(company.id, company);
+    }
+    return [...unknown.values()];
+  }
+
   private async syncCustomer(
     customer: UmbrellaCustomer, reference: string, companies: Map<string, PsaCompany>, categories: SecurityCategories,
-    runAt: Date, dryRun: boolean, psaReady: boolean,
+    lookup: ConfigurationLookup, runAt: Date, dryRun: boolean, psaReady: boolean,
   ): Promise<CustomerOutcome> {
     const { psa, state, umbrella } = this.deps;
     const base: Pick<CustomerOutcome, 'orgId' | 'name' | 'psaCompany' | 'monthlyKeptSince'> = { orgId: customer.customerId, name: customer.customerName, psaCompany: reference };
@@ -252,7 +267,7 @@ export class SyncEngine {
       const storedId = stored && stored.companyId === company.id ? stored.configurationId : null;
 
       if (dryRun) {
-        const existing = psaReady ? await psa.readConfiguration(company, storedId) : null;
+        const existing = psaReady ? await lookup.read(company, storedId) : null;
         const changes = changesBetween(existing?.values ?? null, values);
         const status = !existing ? 'created' : meaningful(changes).length > 0 ? 'updated' : 'unchanged';
         return { ...base, status, changes, changedFields: changes.map((c) => c.field) };
@@ -263,7 +278,7 @@ export class SyncEngine {
       if (storedId !== null && (await psa.updateConfiguration(storedId, company, values)) === 'updated') {
         configurationId = storedId;
       } else {
-        const existing = await psa.readConfiguration(company, null);
+        const existing = await lookup.read(company, null);
         if (existing) {
           before = existing.values;
           if ((await psa.updateConfiguration(existing.id, company, values)) === 'updated') configurationId = existing.id;

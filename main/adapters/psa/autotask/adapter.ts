@@ -1,4 +1,5 @@
 /** The sync side of Autotask: product `OpenDNS_Umbrella`, 16 configuration item UDFs, one configuration item per company. */
+import { chunks, groupBy } from '../../../domain/collections';
 import { HttpError } from '../../http/client';
 import { FIELDS, normaliseFieldName, type FieldKey, type FieldValues } from '../../../domain/fields';
 import { setupWrite, type StateStore } from '../../store/state';
@@ -10,6 +11,8 @@ import type { ConfigurationItem, UdfValue } from './schemas';
 const IdOnly = z.object({ id: z.number().int() });
 
 export const PRODUCT_NAME = 'OpenDNS_Umbrella';
+/** Company ids per `in` filter when many configurations are read at once. */
+const COMPANIES_PER_QUERY = 200;
 const simplify = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 interface Schema {
@@ -141,8 +144,22 @@ export class AutotaskSyncAdapter implements PsaSyncAdapter {
       const known = await this.client.getConfigurationItem(knownId);
       if (known && known.companyID === company.id && known.productID === productId && known.isActive !== false) return this.valuesOf(known);
     }
-    const found = (await this.client.findConfigurationItems(company.id, productId)).filter((ci) => ci.isActive !== false).sort((a, b) => a.id - b.id)[0];
-    return found ? this.valuesOf(found) : null;
+    return this.firstActive(await this.client.findConfigurationItems(company.id, productId));
+  }
+
+  async readConfigurations(companies: readonly PsaCompany[]): Promise<Map<number, ExistingConfiguration | null>> {
+    const found = new Map<number, ExistingConfiguration | null>(companies.map((c) => [c.id, null]));
+    if (!this.schema) return found;
+    for (const ids of chunks([...found.keys()], COMPANIES_PER_QUERY)) {
+      for (const [companyId, ofCompany] of groupBy(await this.client.findConfigurationItemsOf(ids, this.schema.productId), (item) => item.companyID)) found.set(companyId, this.firstActive(ofCompany));
+    }
+    return found;
+  }
+
+  /** The oldest active item: the one a company's configuration is (a deactivated one counts as removed). */
+  private firstActive(items: ConfigurationItem[]): ExistingConfiguration | null {
+    const first = items.filter((ci) => ci.isActive !== false).sort((a, b) => a.id - b.id)[0];
+    return first ? this.valuesOf(first) : null;
   }
 
   async createConfiguration(company: PsaCompany, values: FieldValues): Promise<number> {

@@ -4,6 +4,7 @@
  * whose period covers it; the latest when two touch). Queries batch the companies and contracts with `in`
  * filters, so a report costs a few requests, not a few per customer.
  */
+import { chunks } from '../../../domain/collections';
 import type { PsaCompany } from '../adapter';
 import { dayOf, type BilledLines, type BillingProduct, type BillingReader } from '../billing';
 import type { AutotaskClient, AutotaskFilter } from './client';
@@ -13,12 +14,6 @@ export const RECURRING_SERVICE = 7;
 export const ACTIVE = 1;
 /** Ids per `in` filter. */
 const CHUNK = 200;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
 
 /** Units rows whose period covers the day (a row ends where the next, from an adjustment, may start). */
 export const unitsCovering = (day: string): AutotaskFilter[] => [{ op: 'lte', field: 'startDate', value: `${day}T23:59:59` }, { op: 'gte', field: 'endDate', value: `${day}T00:00:00` }];
@@ -50,13 +45,13 @@ export class AutotaskBillingReader implements BillingReader {
 
   async billed(companies: readonly PsaCompany[], productId: number, day: string): Promise<Map<number, BilledLines>> {
     const contracts: AutotaskContract[] = [];
-    for (const ids of chunks(companies.map((c) => c.id))) {
+    for (const ids of chunks(companies.map((c) => c.id), CHUNK)) {
       contracts.push(...await this.client.query('Contracts', [{ op: 'in', field: 'companyID', value: ids }, { op: 'eq', field: 'contractType', value: RECURRING_SERVICE }], ContractSchema));
     }
     const current = contracts.filter((c) => inForce(c, day));
     const services: AutotaskContractService[] = [];
     const units: AutotaskContractServiceUnit[] = [];
-    for (const ids of chunks(current.map((c) => c.id))) {
+    for (const ids of chunks(current.map((c) => c.id), CHUNK)) {
       services.push(...await this.client.query('ContractServices', [{ op: 'in', field: 'contractID', value: ids }, { op: 'eq', field: 'serviceID', value: productId }], ContractServiceSchema));
       units.push(...await this.client.query('ContractServiceUnits', [
         { op: 'in', field: 'contractID', value: ids }, { op: 'eq', field: 'serviceID', value: productId }, ...unitsCovering(day),

@@ -352,6 +352,11 @@ export class AutotaskClient {
     return this.query('ConfigurationItems', [{ op: 'eq', field: 'companyID', value: companyId }, { op: 'eq', field: 'productID', value: productId }], ConfigurationItemSchema);
   }
 
+  /** The product's configuration items of several companies at once (an `in` filter of their ids). */
+  findConfigurationItemsOf(companyIds: number[], productId: number): Promise<ConfigurationItem[]> {
+    return this.query('ConfigurationItems', [{ op: 'in', field: 'companyID', value: companyIds }, { op: 'eq', field: 'productID', value: productId }], ConfigurationItemSchema);
+  }
+
   getConfigurationItem(id: number): Promise<ConfigurationItem | null> {
     return this.get('ConfigurationItems', id, ConfigurationItemSchema);
   }

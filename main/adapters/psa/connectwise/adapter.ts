@@ -1,4 +1,5 @@
 /** The sync side of ConnectWise: configuration type `OpenDNS_Umbrella`, its 16 questions, one configuration per company. */
+import { chunks, groupBy } from '../../../domain/collections';
 import { HttpError } from '../../http/client';
 import { FIELDS, normaliseFieldName, type FieldKey, type FieldValues } from '../../../domain/fields';
 import { setupWrite, type StateStore } from '../../store/state';
@@ -7,6 +8,8 @@ import { ConnectWiseError, type ConnectWiseClient } from './client';
 import type { Configuration, ConfigurationAnswer } from './schemas';
 
 export const CONFIGURATION_TYPE_NAME = 'OpenDNS_Umbrella';
+/** Company ids per `in (...)` condition when many configurations are read at once (the conditions go in the URL). */
+const COMPANIES_PER_QUERY = 100;
 const simplify = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 interface Schema {
@@ -110,8 +113,22 @@ export class ConnectWiseSyncAdapter implements PsaSyncAdapter {
       const known = await this.client.getConfiguration(knownId);
       if (known && known.company.id === company.id && known.type.id === typeId) return this.valuesOf(known);
     }
-    const found = (await this.client.findConfigurations(typeId, company.id)).sort((a, b) => a.id - b.id)[0];
-    return found ? this.valuesOf(found) : null;
+    return this.oldest(await this.client.findConfigurations(typeId, company.id));
+  }
+
+  async readConfigurations(companies: readonly PsaCompany[]): Promise<Map<number, ExistingConfiguration | null>> {
+    const found = new Map<number, ExistingConfiguration | null>(companies.map((c) => [c.id, null]));
+    if (!this.schema) return found;
+    for (const ids of chunks([...found.keys()], COMPANIES_PER_QUERY)) {
+      for (const [companyId, ofCompany] of groupBy(await this.client.findConfigurationsOf(this.schema.typeId, ids), (configuration) => configuration.company.id)) found.set(companyId, this.oldest(ofCompany));
+    }
+    return found;
+  }
+
+  /** The first one made: the one a company's configuration is, should there be several. */
+  private oldest(configurations: Configuration[]): ExistingConfiguration | null {
+    const first = [...configurations].sort((a, b) => a.id - b.id)[0];
+    return first ? this.valuesOf(first) : null;
   }
 
   async createConfiguration(company: PsaCompany, values: FieldValues): Promise<number> {

@@ -310,6 +310,11 @@ export class ConnectWiseClient {
     return this.list('/company/configurations', ConfigurationSchema, `type/id = ${String(typeId)} and company/id = ${String(companyId)}`);
   }
 
+  /** The type's configurations of several companies at once (`company/id in (...)`). */
+  findConfigurationsOf(typeId: number, companyIds: number[]): Promise<Configuration[]> {
+    return this.list('/company/configurations', ConfigurationSchema, `type/id = ${String(typeId)} and company/id in (${companyIds.map(String).join(',')})`);
+  }
+
   getConfiguration(id: number): Promise<Configuration | null> {
     return this.getOrNull(`/company/configurations/${String(id)}`, ConfigurationSchema);
   }

@@ -22,6 +22,7 @@ import { openSettingsStore } from '../main/adapters/store/settings';
 import { openStateStore, STATE_DATABASE } from '../main/adapters/store/state-database';
 import { CREDENTIAL_FIELDS } from '../preload/contract';
 import { DEMO_CREDENTIALS, DEMO_MATERIAL_BILLING_CODE, startDemoSimulators, type DemoSimulators } from '../simulators/demo';
+import type { SimServer } from '../simulators/kit';
 import { DAY, FOUR_HOURS, HOUR } from '../simulators/seed';
 import { offsetClock } from './soak-clock';
 import type { ChildMessage, DayFigures, ParentMessage } from './soak-protocol';
@@ -59,6 +60,8 @@ export interface DayLine extends DayFigures {
   stateBytes: number;
   tokens: number;
   rateLimited: number;
+  /** Of those, the vendors' limits' own (not an injected burst): Umbrella's and the PSA's. */
+  rateLimitedByLimits: { umbrella: number; psa: number };
   failedCustomers: number;
   failedRuns: number;
   events: string[];
@@ -111,7 +114,9 @@ function prepareFolders(demo: DemoSimulators, kind: PsaKind): { dataDir: string;
   openSettingsStore({ dir: dataDir, log: memoryLogger() }).update({
     psa: { kind }, connectwise: { site: demo.urls.connectwiseSite }, autotask: { materialBillingCodeId: DEMO_MATERIAL_BILLING_CODE },
     endpoints: { umbrellaBaseUrl: demo.urls.umbrella, autotaskDiscoveryUrl: demo.urls.autotaskDiscovery },
-    ticketing: DEMO_TICKETING, schedule: { syncEnabled: true, ticketsEnabled: true, paused: false }, mappings: demoMappings(demo, kind),
+    ticketing: DEMO_TICKETING, schedule: { syncEnabled: true, ticketsEnabled: true, paused: false },
+    // As an MSP's mapping ages: a few customers whose company has gone inactive since (they fail every run).
+    mappings: demoMappings(demo, kind, { keepInactive: true }),
     // Short enough that the soak sees the run history and the audit trail pruned, and the database stop growing.
     history: { retentionDays: SOAK_HISTORY_DAYS },
   });
@@ -161,9 +166,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
   const servers = [demo.umbrella.server, demo.connectwise.server, demo.autotask.server];
   const configurationsInPsa = () => (kind === 'connectwise' ? demo.connectwise.configurations.length : demo.autotask.configurationItems.length);
   const rateLimitedSoFar = () => servers.reduce((sum, s) => sum + (s.statusCounts.get(429) ?? 0), 0);
+  const limitedByLimits = (server: SimServer) => (server.statusCounts.get(429) ?? 0) - (server.injectedStatusCounts.get(429) ?? 0);
+  const byLimitsSoFar = () => ({ umbrella: limitedByLimits(demo.umbrella.server), psa: limitedByLimits(kind === 'connectwise' ? demo.connectwise.server : demo.autotask.server) });
   const { dataDir, credentialsDir } = prepareFolders(demo, kind);
   const logDir = defaultLogDir(dataDir, PRODUCT_NAME);
-  const planted = plantHits(demo, kind, demoMappings(demo, kind), startMs, endMs);
+  const planted = plantHits(demo, kind, demoMappings(demo, kind, { keepInactive: true }), startMs, endMs);
   if (process.env.SOAK_DEBUG) for (const hit of planted) options.say(`  planted ${String(hit.orgId)}/${String(hit.identityId)} in ${new Date(hit.window).toISOString()}`);
   const lines: DayLine[] = [];
   const warnings: string[] = [];
@@ -173,6 +180,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
   let kills = 0;
   let dayTokens = 0;
   let day429 = 0;
+  let dayByLimits = { umbrella: 0, psa: 0 };
   let dayEvents: string[] = [];
   let faultDay = -1;
   let child: ChildProcess | null = null;
@@ -213,17 +221,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
     const line: DayLine = {
       ...figures, index: dayIndexOf(Date.parse(`${figures.day}T00:00:00Z`)), life, lifeDay,
       logBytes: bytesUnder(logDir), stateBytes,
-      tokens: minted - dayTokens, rateLimited: rateLimitedSoFar() - day429, failedCustomers: failures.customers, failedRuns: failures.runs, events: dayEvents,
+      tokens: minted - dayTokens, rateLimited: rateLimitedSoFar() - day429,
+      rateLimitedByLimits: { umbrella: byLimitsSoFar().umbrella - dayByLimits.umbrella, psa: byLimitsSoFar().psa - dayByLimits.psa }, failedCustomers: failures.customers, failedRuns: failures.runs, events: dayEvents,
     };
     dayTokens = minted;
     day429 = rateLimitedSoFar();
+    dayByLimits = byLimitsSoFar();
     dayEvents = [];
     lines.push(line);
     options.say([
       `day ${String(line.index).padStart(2)} ${line.day}`, `rss ${line.rssMb.toFixed(1)} MB`, `heap ${line.heapMb.toFixed(1)} of ${line.heapTotalMb.toFixed(1)} MB`, `external ${line.externalMb.toFixed(1)} MB`,
       `loop p99 ${line.loopP99Ms.toFixed(0)} ms`, `cpu ${line.cpuMs.toFixed(0)} ms`, `logs ${mb(line.logBytes)}`, `state ${mb(line.stateBytes)}`,
       `written ${mb(line.stateWritten)}`, `handles ${String(line.handles)}`, `listeners ${String(line.listeners)}`, `tokens ${String(line.tokens)}`,
-      `429s ${String(line.rateLimited)}`, `failed ${String(line.failedCustomers)}${line.failedRuns > 0 ? ` (+${String(line.failedRuns)} run(s) failed whole)` : ''}`,
+      `429s ${String(line.rateLimited)} (limits: U ${String(line.rateLimitedByLimits.umbrella)} P ${String(line.rateLimitedByLimits.psa)})`, `failed ${String(line.failedCustomers)}${line.failedRuns > 0 ? ` (+${String(line.failedRuns)} run(s) failed whole)` : ''}`,
       `life ${String(life)}.${String(lifeDay)}`, ...(line.events.length > 0 ? [`[${line.events.join(', ')}]`] : []),
     ].join('  '));
   };

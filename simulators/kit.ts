@@ -103,6 +103,8 @@ export class SimServer {
   recordExchanges = true;
   /** How many answers of each status were given (0: connection dropped), recorded or not: the soak counts 429s. */
   readonly statusCounts = new Map<number, number>();
+  /** Of those, the answers injected as faults (not the vendor's limits or rules). */
+  readonly injectedStatusCounts = new Map<number, number>();
   faults: Faults = { ...NO_FAULTS };
   private readonly routes: Route[] = [];
   private server: http.Server | null = null;
@@ -201,6 +203,7 @@ export class SimServer {
     };
     const record = (status: number, responseBody: unknown, injected: boolean) => {
       this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
+      if (injected) this.injectedStatusCounts.set(status, (this.injectedStatusCounts.get(status) ?? 0) + 1);
       if (!this.recordExchanges) return;
       this.exchanges.push({
         vendor: this.vendor,

@@ -94,7 +94,7 @@ async function startServer(customers: number, scale: number) {
   return { ...ready, stop: () => { child.kill('SIGTERM'); } };
 }
 
-interface Row { stateKbPerCustomer: number; storeOpenMs: number; umbrella429: number; psa429: number; n: number; psa: PsaKind; run: string; wallMs: number; boundMs: number; umbrellaPerCustomer: number; psaPerCustomer: number; peakUmbrella: number; peakPsa: number; rssMb: number; synced: number }
+interface Row { stateKbPerCustomer: number; storeOpenMs: number; umbrella429: number; psa429: number; n: number; psa: PsaKind; run: string; wallMs: number; boundMs: number; umbrellaPerCustomer: number; psaPerCustomer: number; peakUmbrella: number; peakPsa: number; rssMb: number; synced: number; firstTokenMs: number; lastTokenMs: number }
 
 function settingsFor(kind: PsaKind, server: Awaited<ReturnType<typeof startServer>>): Settings {
   const mappings: Record<string, CustomerMapping> = {};
@@ -253,9 +253,21 @@ async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typ
   const state = openStateStore({ dir, log });
   state.get();
   const storeOpenMs = performance.now() - opening;
+  // When the customers' tokens came: what before the first and after the last costs is what the bound cannot see.
+  let firstTokenAt = 0;
+  let lastTokenAt = 0;
+  const timedFetch = async (u: string, i: RequestInit) => {
+    const token = u.endsWith('/auth/v2/token') && new Headers(i.headers).has('X-Umbrella-OrgId');
+    const response = await fetch(u, i);
+    if (token) {
+      lastTokenAt = performance.now();
+      firstTokenAt ||= lastTokenAt;
+    }
+    return response;
+  };
   const engine = await createSyncEngine({
     settings: () => settings, secrets: demoSecrets,
-    state, log, fetch: (u, i) => fetch(u, i), umbrellaLimiters: limiters, now: () => new Date(RUN_AT[run as Run]),
+    state, log, fetch: timedFetch, umbrellaLimiters: limiters, now: () => new Date(RUN_AT[run as Run]),
   });
   global.gc?.();
   let rss = process.memoryUsage().rss;
@@ -276,6 +288,7 @@ async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typ
     rssMb: rss / 1_048_576,
     umbrella429: umbrellaStats.umbrella.stats.rateLimited, psa429: umbrellaStats.psa.client.stats.rateLimited,
     storeOpenMs, stateKbPerCustomer: state.bytesWritten / 1024 / synced,
+    firstTokenMs: firstTokenAt - started, lastTokenMs: lastTokenAt - started,
   };
 }
 
@@ -312,6 +325,7 @@ for (const n of sizes) {
           `PSA ${row.psaPerCustomer.toFixed(3)}/customer${run !== 'first' ? ` (${String(Math.round(row.psaPerCustomer * row.synced) - row.synced)} per run)` : ''}`,
           `peak in flight U ${String(row.peakUmbrella)} P ${String(row.peakPsa)}`, `peak RSS ${row.rssMb.toFixed(0)} MB`, `429s U ${String(row.umbrella429)} P ${String(row.psa429)}`, `synced ${String(row.synced)}`,
           `state written ${row.stateKbPerCustomer.toFixed(1)} KB/customer`, `store open ${row.storeOpenMs.toFixed(0)} ms`,
+          `customer tokens from ${(row.firstTokenMs / 1000).toFixed(2)} s to ${(row.lastTokenMs / 1000).toFixed(2)} s`,
         ].join('  '));
       }
       await tokensAgeOut(n);

@@ -41,6 +41,8 @@ export interface Exchange {
   responseBody: unknown;
   /** True when the simulator itself produced the answer as a fault (not the vendor's behaviour). */
   injected: boolean;
+  /** When the request arrived (performance.now(), comparable across the simulators of one process). */
+  receivedAt: number;
 }
 
 export interface Faults {
@@ -181,6 +183,7 @@ export class SimServer {
   }
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
@@ -216,6 +219,7 @@ export class SimServer {
         status,
         responseBody,
         injected,
+        receivedAt,
       });
     };
 

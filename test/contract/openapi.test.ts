@@ -5,7 +5,7 @@ import type { Exchange } from '../../simulators/kit';
 function exchange(partial: Partial<Exchange>): Exchange {
   return {
     vendor: 'umbrella', method: 'GET', path: '/reports/v2/top-identities', query: {}, headers: {}, requestBody: undefined,
-    rawRequestBody: '', status: 200, responseBody: { data: [], meta: {} }, injected: false, ...partial,
+    rawRequestBody: '', status: 200, responseBody: { data: [], meta: {} }, injected: false, receivedAt: 0, ...partial,
   };
 }
 

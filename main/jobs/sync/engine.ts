@@ -37,6 +37,19 @@ export interface CustomerOutcome extends CustomerResult {
   monthlyKeptSince?: string;
 }
 
+/** What the customers' writes wait for: the PSA's set-up, and the configurations searched for at the start. */
+interface RunSetUp {
+  ready: boolean;
+  lookup: ConfigurationLookup;
+}
+
+/** The PSA's set-up failed: the run fails with its error, not each customer. */
+class SetUpFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super(describeError(reason));
+  }
+}
+
 export interface SyncProgress {
   done: number;
   total: number;
@@ -146,21 +159,31 @@ export class SyncEngine {
       report({ done: 0, total: todo.length });
 
       if (todo.length > 0) {
-        const [prepared, companies, categoryList] = await Promise.all([psa.prepare(dryRun), companiesPending, umbrella.categories(todo[0]?.customer.customerId ?? 0)]);
-        notes.push(...prepared.notes);
+        // The customers' Umbrella figures do not wait for the PSA's set-up (a first run creates the type and its
+        // 16 questions, or the product and its 16 UDFs, one after another): only their writes do.
+        let setUpFailed = false;
+        const setUp = Promise.all([psa.prepare(dryRun), companiesPending]).then(([prepared, companies]): RunSetUp => {
+          notes.push(...prepared.notes);
+          return { ready: prepared.ready, lookup: new ConfigurationLookup(psa, prepared.ready ? this.companiesWithoutConfiguration(todo, companies) : [], log) };
+        }, (error: unknown) => {
+          setUpFailed = true;
+          throw new SetUpFailed(error);
+        });
+        setUp.catch(() => undefined); // awaited by each customer before its write
+        const [companies, categoryList] = await Promise.all([companiesPending, umbrella.categories(todo[0]?.customer.customerId ?? 0)]);
         const categories = securityCategories(categoryList);
-        const lookup = new ConfigurationLookup(psa, prepared.ready ? this.companiesWithoutConfiguration(todo, companies) : [], log);
         const limiter = new RateLimiter([], this.deps.concurrency ?? 32);
         let done = 0;
         let stopped = 0;
-        await Promise.all(todo.map(({ customer, reference }) => limiter.run(async () => {
+        const customers = await Promise.allSettled(todo.map(({ customer, reference }) => limiter.run(async () => {
+          if (setUpFailed) return;
           if (this.deps.stopSignal?.aborted) {
             stopped++;
             return;
           }
           let outcome;
           try {
-            outcome = await this.syncCustomer(customer, reference, companies, categories, lookup, runAt, dryRun, prepared.ready);
+            outcome = await this.syncCustomer(customer, reference, companies, categories, setUp, runAt, dryRun);
           } catch (error) {
             if (!(error instanceof StoppedWaitingError)) throw error;
             stopped++;
@@ -171,6 +194,10 @@ export class SyncEngine {
           onProgress?.({ done, total: todo.length, outcome });
           report({ done, total: todo.length });
         })));
+        // A failed set-up fails the run, once every customer under way has stopped.
+        await setUp.catch((error: unknown) => { throw error instanceof SetUpFailed ? error.reason : error; });
+        const failed = customers.find((c) => c.status === 'rejected');
+        if (failed) throw failed.reason;
         if (stopped > 0) throw new RunStoppedError(`Stopped before the end: ${String(stopped)} customer(s) were not synced; they are synced at the next run.`);
       }
     } catch (error) {
@@ -248,7 +275,7 @@ export class SyncEngine {
 
   private async syncCustomer(
     customer: UmbrellaCustomer, reference: string, companies: Map<string, PsaCompany>, categories: SecurityCategories,
-    lookup: ConfigurationLookup, runAt: Date, dryRun: boolean, psaReady: boolean,
+    setUp: Promise<RunSetUp>, runAt: Date, dryRun: boolean,
   ): Promise<CustomerOutcome> {
     const { psa, state, umbrella } = this.deps;
     const base: Pick<CustomerOutcome, 'orgId' | 'name' | 'psaCompany' | 'monthlyKeptSince'> = { orgId: customer.customerId, name: customer.customerName, psaCompany: reference };
@@ -265,9 +292,10 @@ export class SyncEngine {
       const key = configurationKey(psa.kind, customer.customerId);
       const stored = state.get().configurations[key];
       const storedId = stored && stored.companyId === company.id ? stored.configurationId : null;
+      const { ready, lookup } = await setUp;
 
       if (dryRun) {
-        const existing = psaReady ? await lookup.read(company, storedId) : null;
+        const existing = ready ? await lookup.read(company, storedId) : null;
         const changes = changesBetween(existing?.values ?? null, values);
         const status = !existing ? 'created' : meaningful(changes).length > 0 ? 'updated' : 'unchanged';
         return { ...base, status, changes, changedFields: changes.map((c) => c.field) };
@@ -303,7 +331,7 @@ export class SyncEngine {
       return { ...base, status, changes, changedFields: changes.map((c) => c.field) };
     } catch (error) {
       // Stopping: this customer gave up before anything was written; the next run does it.
-      if (error instanceof StoppedWaitingError) throw error;
+      if (error instanceof StoppedWaitingError || error instanceof SetUpFailed) throw error;
       return { ...base, status: 'failed', reason: describeError(error) };
     }
   }

@@ -1,8 +1,9 @@
 /**
- * Customers whose configuration id the app does not know (a first run, a state database started afresh) are
- * searched for in the PSA before anything is created: in a few requests that carry many companies, not one
- * search per customer (on Autotask a search and a create share the endpoint's 3 threads and the tenant's
- * hourly budget).
+ * A first run, and a run that knows no configuration ids (a state database started afresh): the customers'
+ * Umbrella figures are read while the PSA's set-up is made (only their writes wait for it), and the PSA is
+ * searched for existing configurations before anything is created, in a few requests that carry many
+ * companies, not one search per customer (on Autotask a search and a create share the endpoint's 3 threads
+ * and the tenant's hourly budget).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,6 +50,22 @@ describe.each(['connectwise', 'autotask'] as const)('configurations searched in 
     expect(record.counts.created).toBeGreaterThan(15);
     expect(searches(kind, exchangesOf(kind))).toEqual({ single: 0, many: 1 });
     expect(configurationsPerCompany(kind).every((n) => n === 1)).toBe(true);
+  });
+
+  it('the customers\' Umbrella figures are read while the PSA set-up is made; their writes come after it', async () => {
+    h = await startSyncHarness(kind);
+    const psaServer = kind === 'connectwise' ? h.connectwise.server : h.autotask.server;
+    psaServer.setFaults({ latencyMs: 15 });
+    const { record } = await h.engine().engine.run();
+    expect(record.error).toBeUndefined();
+    const setUp = exchangesOf(kind).filter((e) => e.method === 'POST' && /\/questions$|\/UserDefinedFieldDefinitions$/.test(e.path));
+    expect(setUp).toHaveLength(16);
+    const setUpDone = Math.max(...setUp.map((e) => e.receivedAt));
+    const customerReports = h.umbrella.exchanges.filter((e) => e.path.startsWith('/reports/v2/') && e.path !== '/reports/v2/categories');
+    expect(Math.min(...customerReports.map((e) => e.receivedAt))).toBeLessThan(setUpDone);
+    const writes = exchangesOf(kind).filter((e) => e.method === 'POST' && /\/company\/configurations$|\/ConfigurationItems$/.test(e.path));
+    expect(writes).toHaveLength(record.counts.created);
+    expect(Math.min(...writes.map((e) => e.receivedAt))).toBeGreaterThan(setUpDone);
   });
 
   it('with the state database gone, the next run finds every configuration in one request and updates it: nothing is created twice', async () => {

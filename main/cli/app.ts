@@ -25,6 +25,7 @@ import { runService } from './service';
 import { printDiagnostics } from './diagnostics';
 import { configureTicketing, LISTS, listLines, listRows, type ListName } from './ticketing';
 import { cliCredentials } from './credentials';
+import { KeychainUnavailableError } from '../adapters/store/secrets';
 import { nearestName } from './choices';
 
 const HELP = `${PRODUCT_NAME} ${pkg.version} — command line
@@ -247,10 +248,13 @@ export async function runCli(argv: string[], io: CliIo, input: CliInput = { env:
   try {
     return await dispatch(command, positionals.slice(1), values, io, input);
   } catch (error) {
-    io.err(`Error: ${describeError(error)}`);
+    io.err(`Error: ${describeError(error)}${error instanceof KeychainUnavailableError ? `\n${NO_DESKTOP_KEYCHAIN}` : ''}`);
     return exitCodeOf(error);
   }
 }
+
+/** What a server without a desktop session does instead of a keychain (issue 24, item 1). */
+const NO_DESKTOP_KEYCHAIN = 'On a server without a desktop session, give the command line and the service their credentials through systemd instead: README, "Service mode" (systemd-creds and LoadCredentialEncrypted=; for a command run by hand, CREDENTIALS_DIRECTORY=<folder with one file per credential>).';
 
 async function dispatch(command: string, args: string[], values: Values, io: CliIo, input: CliInput): Promise<ExitCode> {
   if (command === 'sync' || command === 'tickets') {

@@ -61,6 +61,7 @@ describe('systemd credentials', () => {
     // Without them, the same machine has no keychain: the error says so, as before.
     const without = await headless(['status', '--data-dir', dir], null);
     expect(without.code).toBe(3);
+    expect(without.stderr).toMatch(/^Error: The OS keychain could not .*\nOn a server without a desktop session, give the command line and the service their credentials through systemd instead: README, "Service mode"/m);
   }, 120_000);
 
   // The README's recipe with the real systemd-creds: each credential encrypted under the name the unit loads it by,

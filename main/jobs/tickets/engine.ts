@@ -17,6 +17,7 @@ import { RateLimiter } from '../../adapters/http/rate-limiter';
 import type { PsaCompany } from '../../adapters/psa/adapter';
 import { configurationKey, HISTORY_LIMIT } from '../../adapters/store/state';
 import { progressReporter } from '../../adapters/umbrella/client';
+import { UMBRELLA_LIMITS } from '../../adapters/umbrella/limits';
 import { CustomerCache } from '../../adapters/umbrella/customer-cache';
 import { describeError, RunStoppedError } from '../../domain/errors';
 import { utcText, WINDOW_MS, windowText } from '../../domain/windows';
@@ -27,6 +28,14 @@ import { ticketRunId, ticketRunRecord } from './run-record';
 import { pendingTargets, planWindows, setProgress, ticketTargets } from './targets';
 import { sendTestTicket } from './test-ticket';
 import type { Target, TicketAction, TicketDeps, TicketRun } from './types';
+
+/**
+ * Customers checked at once: a whole token window's worth (Umbrella mints 20 a minute per key). The check's
+ * token requests go before a sync's, but only those already waiting when a window opens: with fewer customers
+ * under way than a window holds, a sync running beside took the rest of each window (8 at once: 50 customers
+ * over threshold took 7 windows, about 6 minutes; 20 at once: 3).
+ */
+const CUSTOMERS_AT_ONCE = Math.max(...UMBRELLA_LIMITS.token.map((window) => window.limit));
 
 export class TicketEngine {
   private running: Promise<TicketRun> | null = null;
@@ -89,7 +98,7 @@ export class TicketEngine {
       const total = targets.list.reduce((n, t) => n + t.windows.length, 0);
       let done = 0;
       report({ done, total });
-      const limiter = new RateLimiter([], 8);
+      const limiter = new RateLimiter([], CUSTOMERS_AT_ONCE);
       const stopped = new Set<number>();
       await Promise.all(targets.list.map((target) => limiter.run(async () => {
         for (const [i, window] of target.windows.entries()) {

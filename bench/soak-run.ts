@@ -157,6 +157,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
   const demo = await startDemoSimulators({
     customers: n, anchor: startMs - 3 * DAY, historyDays: 33, botnetShare: 1e-9, rateLimits: true, limitScale: scale,
     faults: { latencyMs: options.latencyMs ?? 5 }, recordExchanges: false, now: () => clock.now(),
+    // The vendors' windows turn over while the machine sleeps, as the client's do: both on the jumping clock.
+    limitsNow: () => clock.now(),
     onTokenIssued: (token) => {
       tokens.add(token);
       minted++;

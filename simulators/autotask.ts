@@ -20,6 +20,8 @@ export interface AutotaskSimOptions {
   /** Divide the hourly threshold's rolling hour by this factor (benchmarks compress time; default 1). */
   limitScale?: number;
   now?: () => number;
+  /** The hourly threshold's clock (default real time, even when the data clock is pinned); the soak's jumps over sleep. */
+  limitsNow?: () => number;
   seed?: number;
 }
 
@@ -52,6 +54,7 @@ export class AutotaskSimulator extends HostedSimulator {
   readonly server: SimServer;
   readonly options: AutotaskSimOptions;
   private readonly now: () => number;
+  private readonly limitsNow: () => number;
   private nextId = 29_690_000;
   readonly companies: Entity[];
   readonly billingCodes: Entity[];
@@ -86,6 +89,7 @@ export class AutotaskSimulator extends HostedSimulator {
     super();
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.limitsNow = options.limitsNow ?? Date.now;
     this.hourMs = 3_600_000 / (options.limitScale ?? 1);
     this.companies = options.world.autotask.companies.map((c) => ({ ...c, userDefinedFields: [] }));
     this.billingCodes = [
@@ -226,9 +230,9 @@ export class AutotaskSimulator extends HostedSimulator {
     ] }));
   }
 
-  /** Requests in the rolling hour (real time: the data clock may be pinned), every integration's. */
+  /** Requests in the rolling hour (on the limits' clock: the data clock may be pinned), every integration's. */
   private usage(): number {
-    const since = Date.now() - this.hourMs;
+    const since = this.limitsNow() - this.hourMs;
     let drop = 0;
     while (drop < this.arrivals.length && (this.arrivals[drop] ?? 0) <= since) drop++;
     if (drop > 0) this.arrivals.splice(0, drop);
@@ -238,7 +242,7 @@ export class AutotaskSimulator extends HostedSimulator {
   private authorized(req: SimRequest, entity: string, handler: (req: SimRequest) => SimResponse): SimResponse | Promise<SimResponse> {
     // Over the hourly threshold the API is disabled for every integration of the tenant.
     if (this.usage() >= this.threshold) return errors(429, `The request threshold of ${String(this.threshold)} requests per hour has been exceeded for this database; requests are refused until usage falls.`);
-    this.arrivals.push(Date.now());
+    this.arrivals.push(this.limitsNow());
     this.peakUsage = Math.max(this.peakUsage, this.usage());
     const header = (name: string) => {
       const value = req.headers[name.toLowerCase()];

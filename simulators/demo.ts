@@ -40,6 +40,8 @@ export interface DemoOptions extends SeedOptions {
   faults?: Partial<Faults>;
   /** The simulators' data clock (default: pinned at the anchor when one is given, else real time); the soak's runs on simulated days. */
   now?: () => number;
+  /** The rate limits' clock (default real time): the soak's, which jumps over the hours the machine sleeps. */
+  limitsNow?: () => number;
   /** Told of every Umbrella token issued. */
   onTokenIssued?: (token: string) => void;
   /** The kind of Umbrella console (default msp): an mssp console answers the providers API (packages, trials). */
@@ -51,13 +53,14 @@ export async function startDemoSimulators(options: DemoOptions = {}): Promise<De
   const { anchor } = options;
   const now = options.now ?? (anchor ? () => anchor : undefined);
   const clock = now ? { now } : {};
+  const limitsClock = options.limitsNow ? { limitsNow: options.limitsNow } : {};
   const umbrella = new UmbrellaSimulator({
-    world, ...DEMO_CREDENTIALS.umbrella, rateLimits: options.rateLimits ?? true, ...(options.limitScale ? { limitScale: options.limitScale } : {}), ...clock,
+    world, ...DEMO_CREDENTIALS.umbrella, rateLimits: options.rateLimits ?? true, ...(options.limitScale ? { limitScale: options.limitScale } : {}), ...clock, ...limitsClock,
     ...(options.umbrellaConsole ? { console: options.umbrellaConsole } : {}),
     ...(options.onTokenIssued ? { onTokenIssued: options.onTokenIssued } : {}),
   });
   const connectwise = new ConnectWiseSimulator({ world, ...DEMO_CREDENTIALS.connectwise, ...clock });
-  const autotask = new AutotaskSimulator({ world, ...DEMO_CREDENTIALS.autotask, ...(options.limitScale ? { limitScale: options.limitScale } : {}) });
+  const autotask = new AutotaskSimulator({ world, ...DEMO_CREDENTIALS.autotask, ...(options.limitScale ? { limitScale: options.limitScale } : {}), ...limitsClock });
   // A request holds its Autotask thread while it is served, so the 3-per-endpoint limit bites as on a real tenant.
   autotask.serviceTimeMs = 5;
   await Promise.all([umbrella.start(), connectwise.start(), autotask.start()]);

@@ -23,6 +23,8 @@ export interface UmbrellaSimOptions {
   /** Divide every rate-limit window by this factor (benchmarks compress time; default 1). */
   limitScale?: number;
   now?: () => number;
+  /** The rate limits' clock (default real time, even when the data clock is pinned); the soak's jumps over sleep. */
+  limitsNow?: () => number;
   seed?: number;
   /** Told of every token issued (the soak looks for them in the app's logs). */
   onTokenIssued?: (token: string) => void;
@@ -60,14 +62,14 @@ export class UmbrellaSimulator {
   private readonly counter: WindowCounter;
   private readonly now: () => number;
   private readonly onTokenIssued: ((token: string) => void) | undefined;
-  readonly options: Required<Omit<UmbrellaSimOptions, 'now' | 'seed' | 'limitScale' | 'onTokenIssued'>>;
+  readonly options: Required<Omit<UmbrellaSimOptions, 'now' | 'limitsNow' | 'seed' | 'limitScale' | 'onTokenIssued'>>;
   private readonly limits: { token: typeof TOKEN_LIMITS; admin: typeof ADMIN_LIMITS; reports: typeof REPORT_LIMITS };
 
   constructor(options: UmbrellaSimOptions) {
     this.now = options.now ?? Date.now;
     this.onTokenIssued = options.onTokenIssued;
     // Rate limits run on real time, even when the data clock is pinned for a test.
-    this.counter = new WindowCounter();
+    this.counter = new WindowCounter(options.limitsNow);
     this.options = {
       world: options.world,
       apiKey: options.apiKey,

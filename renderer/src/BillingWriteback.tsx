@@ -4,7 +4,7 @@
  * with Undo. The plan stays in main: the window sends only the plan's number and the approved line numbers.
  */
 import { useState } from 'react';
-import type { ApplyOutcome, BillingChange, BillingPlan, BillingPlanLine, EffectiveChoice } from '../../preload/contract';
+import type { ApplyOutcome, BillingChange, BillingPlan, BillingPlanLine, EffectiveChoice, SettingsPatch } from '../../preload/contract';
 import { errorMessage } from './api';
 import { useApplyBillingPlan, useBillingChanges, useMakeBillingPlan, useSaveSettings, useSettings, useUndoBillingChange } from './queries';
 
@@ -196,24 +196,37 @@ export function BillingSchedule({ psaName }: { psaName: string }) {
   const save = useSaveSettings();
   const billing = settings.data?.billing;
   const [seats, setSeats] = useState<string | null>(null);
+  // A box clicked shows its new state at once, until the save's answer (or its error) comes: the mutation's own
+  // pending state arrives a moment after the click, and a controlled box would flip back in between.
+  const [clicked, setClicked] = useState<{ checkAfterSync?: boolean; autoApply?: boolean }>({});
   if (!billing) return null;
+  const saveBoxes = (patch: NonNullable<SettingsPatch['billing']>, shownNow: typeof clicked) => {
+    setClicked(shownNow);
+    save.mutate({ billing: patch }, { onSettled: () => { setClicked({}); } });
+  };
   // While a change is being saved, the boxes show it (the settings answer follows).
   const saving = save.isPending ? save.variables.billing : undefined;
-  const checkAfterSync = saving?.checkAfterSync ?? billing.checkAfterSync;
-  const autoApply = saving?.autoApply?.enabled ?? billing.autoApply.enabled;
+  const checkAfterSync = clicked.checkAfterSync ?? saving?.checkAfterSync ?? billing.checkAfterSync;
+  const autoApply = clicked.autoApply ?? saving?.autoApply?.enabled ?? billing.autoApply.enabled;
   const shown = seats ?? String(billing.autoApply.maxSeats);
   const valid = /^\d{1,5}$/.test(shown.trim()) && Number(shown) >= 1 && Number(shown) <= 10_000;
   return (
     <section className="card" aria-labelledby="billing-schedule-heading">
       <h2 id="billing-schedule-heading">After each daily sync</h2>
       <label className="check">
-        <input type="checkbox" checked={checkAfterSync} onChange={(e) => { save.mutate({ billing: { checkAfterSync: e.target.checked, ...(e.target.checked ? {} : { autoApply: { enabled: false } }) } }); }} />
+        <input type="checkbox" checked={checkAfterSync} onChange={(e) => {
+          const on = e.target.checked;
+          saveBoxes({ checkAfterSync: on, ...(on ? {} : { autoApply: { enabled: false } }) }, { checkAfterSync: on, ...(on ? {} : { autoApply: false }) });
+        }} />
         <span>Compare seats with what {psaName} bills</span>
         <span className="hint">The sync's run says the drift, and a notification tells you when it appears. It reads {psaName}'s {psaName === 'Autotask' ? 'contracts' : 'agreements'}; it writes nothing.</span>
       </label>
       <div className="toolbar">
         <label className="check">
-          <input type="checkbox" checked={autoApply} disabled={!valid} onChange={(e) => { save.mutate({ billing: { checkAfterSync: checkAfterSync || e.target.checked, autoApply: { enabled: e.target.checked, maxSeats: Number(shown) } } }); }} />
+          <input type="checkbox" checked={autoApply} disabled={!valid} onChange={(e) => {
+            const on = e.target.checked;
+            saveBoxes({ checkAfterSync: checkAfterSync || on, autoApply: { enabled: on, maxSeats: Number(shown) } }, { checkAfterSync: checkAfterSync || on, autoApply: on });
+          }} />
           <span>Apply increases without asking, from the first of next month</span>
           <span className="hint">Only increases, only up to the seats below, only lines that can be written; each exactly once and kept in "Seat changes written". Decreases always wait for you.</span>
         </label>

@@ -3,6 +3,7 @@
  * interface; the engine never branches on the PSA kind.
  */
 import type { PsaKind } from '../../../preload/contract';
+import { chunks, groupBy } from '../../domain/collections';
 import type { FieldValues } from '../../domain/fields';
 
 export interface PsaCompany {
@@ -67,4 +68,19 @@ export interface PsaSyncAdapter {
 /** The reference form a mapping is compared in. */
 export function companyKey(reference: string): string {
   return reference.trim().toLowerCase();
+}
+
+/**
+ * readConfigurations for any PSA: the companies' ids `perQuery` at a time through `find`, the answers grouped by
+ * company and each company's one picked as readConfiguration picks it; null where a company has none.
+ */
+export async function configurationsByCompany<T>(
+  companies: readonly PsaCompany[], perQuery: number, find: (ids: number[]) => Promise<T[]>, companyOf: (item: T) => number,
+  pick: (items: T[]) => ExistingConfiguration | null,
+): Promise<Map<number, ExistingConfiguration | null>> {
+  const found = new Map<number, ExistingConfiguration | null>(companies.map((c) => [c.id, null]));
+  for (const ids of chunks([...found.keys()], perQuery)) {
+    for (const [companyId, items] of groupBy(await find(ids), companyOf)) found.set(companyId, pick(items));
+  }
+  return found;
 }

@@ -1,9 +1,8 @@
 /** The sync side of Autotask: product `OpenDNS_Umbrella`, 16 configuration item UDFs, one configuration item per company. */
-import { chunks, groupBy } from '../../../domain/collections';
 import { HttpError } from '../../http/client';
 import { FIELDS, normaliseFieldName, type FieldKey, type FieldValues } from '../../../domain/fields';
 import { setupWrite, type StateStore } from '../../store/state';
-import { companyKey, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaApiUsage, type PsaCompany, type PsaSyncAdapter } from '../adapter';
+import { companyKey, configurationsByCompany, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaApiUsage, type PsaCompany, type PsaSyncAdapter } from '../adapter';
 import { AutotaskError, type AutotaskClient } from './client';
 import { z } from 'zod';
 import type { ConfigurationItem, UdfValue } from './schemas';
@@ -147,13 +146,10 @@ export class AutotaskSyncAdapter implements PsaSyncAdapter {
     return this.firstActive(await this.client.findConfigurationItems(company.id, productId));
   }
 
-  async readConfigurations(companies: readonly PsaCompany[]): Promise<Map<number, ExistingConfiguration | null>> {
-    const found = new Map<number, ExistingConfiguration | null>(companies.map((c) => [c.id, null]));
-    if (!this.schema) return found;
-    for (const ids of chunks([...found.keys()], COMPANIES_PER_QUERY)) {
-      for (const [companyId, ofCompany] of groupBy(await this.client.findConfigurationItemsOf(ids, this.schema.productId), (item) => item.companyID)) found.set(companyId, this.firstActive(ofCompany));
-    }
-    return found;
+  readConfigurations(companies: readonly PsaCompany[]): Promise<Map<number, ExistingConfiguration | null>> {
+    const schema = this.schema;
+    const find = schema ? (ids: number[]) => this.client.findConfigurationItemsOf(ids, schema.productId) : () => Promise.resolve([]);
+    return configurationsByCompany(companies, COMPANIES_PER_QUERY, find, (item) => item.companyID, (items) => this.firstActive(items));
   }
 
   /** The oldest active item: the one a company's configuration is (a deactivated one counts as removed). */

@@ -1,9 +1,8 @@
 /** The sync side of ConnectWise: configuration type `OpenDNS_Umbrella`, its 16 questions, one configuration per company. */
-import { chunks, groupBy } from '../../../domain/collections';
 import { HttpError } from '../../http/client';
 import { FIELDS, normaliseFieldName, type FieldKey, type FieldValues } from '../../../domain/fields';
 import { setupWrite, type StateStore } from '../../store/state';
-import { companyKey, NO_API_USAGE, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaApiUsage, type PsaCompany, type PsaSyncAdapter } from '../adapter';
+import { companyKey, configurationsByCompany, NO_API_USAGE, PsaSetupError, type ExistingConfiguration, type PrepareResult, type PsaApiUsage, type PsaCompany, type PsaSyncAdapter } from '../adapter';
 import { ConnectWiseError, type ConnectWiseClient } from './client';
 import type { Configuration, ConfigurationAnswer } from './schemas';
 
@@ -116,13 +115,10 @@ export class ConnectWiseSyncAdapter implements PsaSyncAdapter {
     return this.oldest(await this.client.findConfigurations(typeId, company.id));
   }
 
-  async readConfigurations(companies: readonly PsaCompany[]): Promise<Map<number, ExistingConfiguration | null>> {
-    const found = new Map<number, ExistingConfiguration | null>(companies.map((c) => [c.id, null]));
-    if (!this.schema) return found;
-    for (const ids of chunks([...found.keys()], COMPANIES_PER_QUERY)) {
-      for (const [companyId, ofCompany] of groupBy(await this.client.findConfigurationsOf(this.schema.typeId, ids), (configuration) => configuration.company.id)) found.set(companyId, this.oldest(ofCompany));
-    }
-    return found;
+  readConfigurations(companies: readonly PsaCompany[]): Promise<Map<number, ExistingConfiguration | null>> {
+    const schema = this.schema;
+    const find = schema ? (ids: number[]) => this.client.findConfigurationsOf(schema.typeId, ids) : () => Promise.resolve([]);
+    return configurationsByCompany(companies, COMPANIES_PER_QUERY, find, (configuration) => configuration.company.id, (configurations) => this.oldest(configurations));
   }
 
   /** The first one made: the one a company's configuration is, should there be several. */

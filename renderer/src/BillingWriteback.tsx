@@ -191,23 +191,24 @@ function ChangesWritten() {
 }
 
 /** After each daily sync: the billing check, and the increases applied without asking (off unless turned on). */
+type BillingPatch = NonNullable<SettingsPatch['billing']>;
+
 export function BillingSchedule({ psaName }: { psaName: string }) {
   const settings = useSettings();
   const save = useSaveSettings();
   const billing = settings.data?.billing;
   const [seats, setSeats] = useState<string | null>(null);
-  // A box clicked shows its new state at once, until the save's answer (or its error) comes: the mutation's own
-  // pending state arrives a moment after the click, and a controlled box would flip back in between.
-  const [clicked, setClicked] = useState<{ checkAfterSync?: boolean; autoApply?: boolean }>({});
+  // What is being saved shows at once, until the answer (or an error) comes: the mutation's own pending state arrives
+  // a moment after a click, and a controlled box would flip back in between. Any save's answer carries the settings
+  // as saved, those before it included, so whichever answer comes last clears it.
+  const [saving, setSaving] = useState<BillingPatch | null>(null);
   if (!billing) return null;
-  const saveBoxes = (patch: NonNullable<SettingsPatch['billing']>, shownNow: typeof clicked) => {
-    setClicked(shownNow);
-    save.mutate({ billing: patch }, { onSettled: () => { setClicked({}); } });
+  const saveBilling = (patch: BillingPatch) => {
+    setSaving((before) => ({ ...before, ...patch, ...(patch.autoApply ? { autoApply: { ...before?.autoApply, ...patch.autoApply } } : {}) }));
+    save.mutate({ billing: patch }, { onSettled: () => { setSaving(null); } });
   };
-  // While a change is being saved, the boxes show it (the settings answer follows).
-  const saving = save.isPending ? save.variables.billing : undefined;
-  const checkAfterSync = clicked.checkAfterSync ?? saving?.checkAfterSync ?? billing.checkAfterSync;
-  const autoApply = clicked.autoApply ?? saving?.autoApply?.enabled ?? billing.autoApply.enabled;
+  const checkAfterSync = saving?.checkAfterSync ?? billing.checkAfterSync;
+  const autoApply = saving?.autoApply?.enabled ?? billing.autoApply.enabled;
   const shown = seats ?? String(billing.autoApply.maxSeats);
   const valid = /^\d{1,5}$/.test(shown.trim()) && Number(shown) >= 1 && Number(shown) <= 10_000;
   return (
@@ -216,7 +217,7 @@ export function BillingSchedule({ psaName }: { psaName: string }) {
       <label className="check">
         <input type="checkbox" checked={checkAfterSync} onChange={(e) => {
           const on = e.target.checked;
-          saveBoxes({ checkAfterSync: on, ...(on ? {} : { autoApply: { enabled: false } }) }, { checkAfterSync: on, ...(on ? {} : { autoApply: false }) });
+          saveBilling({ checkAfterSync: on, ...(on ? {} : { autoApply: { enabled: false } }) });
         }} />
         <span>Compare seats with what {psaName} bills</span>
         <span className="hint">The sync's run says the drift, and a notification tells you when it appears. It reads {psaName}'s {psaName === 'Autotask' ? 'contracts' : 'agreements'}; it writes nothing.</span>
@@ -225,7 +226,7 @@ export function BillingSchedule({ psaName }: { psaName: string }) {
         <label className="check">
           <input type="checkbox" checked={autoApply} disabled={!valid} onChange={(e) => {
             const on = e.target.checked;
-            saveBoxes({ checkAfterSync: checkAfterSync || on, autoApply: { enabled: on, maxSeats: Number(shown) } }, { checkAfterSync: checkAfterSync || on, autoApply: on });
+            saveBilling({ checkAfterSync: checkAfterSync || on, autoApply: { enabled: on, maxSeats: Number(shown) } });
           }} />
           <span>Apply increases without asking, from the first of next month</span>
           <span className="hint">Only increases, only up to the seats below, only lines that can be written; each exactly once and kept in "Seat changes written". Decreases always wait for you.</span>
@@ -233,7 +234,7 @@ export function BillingSchedule({ psaName }: { psaName: string }) {
         <label className="field inline">
           <span>Increases of at most (seats)</span>
           <input value={shown} inputMode="numeric" aria-invalid={!valid} onChange={(e) => { setSeats(e.target.value); }}
-            onBlur={() => { if (valid && Number(shown) !== billing.autoApply.maxSeats) save.mutate({ billing: { autoApply: { maxSeats: Number(shown) } } }); }} />
+            onBlur={() => { if (valid && Number(shown) !== billing.autoApply.maxSeats) saveBilling({ autoApply: { maxSeats: Number(shown) } }); }} />
         </label>
       </div>
       {!valid ? <p role="alert" className="error">Give a number of seats from 1 to 10000.</p> : null}

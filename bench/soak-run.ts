@@ -215,6 +215,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
   const closeDay = (figures: DayFigures) => {
     lifeDay++;
     const failures = failuresOn(dataDir, figures.day);
+    const byLimits = byLimitsSoFar();
     // The database with its write-ahead log and shared-memory index: what the state takes on disk.
     const stateBytes = ['', '-wal', '-shm'].reduce((sum, suffix) => {
       const file = path.join(dataDir, `${STATE_DATABASE}${suffix}`);
@@ -224,11 +225,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakVerdict> {
       ...figures, index: dayIndexOf(Date.parse(`${figures.day}T00:00:00Z`)), life, lifeDay,
       logBytes: bytesUnder(logDir), stateBytes,
       tokens: minted - dayTokens, rateLimited: rateLimitedSoFar() - day429,
-      rateLimitedByLimits: { umbrella: byLimitsSoFar().umbrella - dayByLimits.umbrella, psa: byLimitsSoFar().psa - dayByLimits.psa }, failedCustomers: failures.customers, failedRuns: failures.runs, events: dayEvents,
+      rateLimitedByLimits: { umbrella: byLimits.umbrella - dayByLimits.umbrella, psa: byLimits.psa - dayByLimits.psa }, failedCustomers: failures.customers, failedRuns: failures.runs, events: dayEvents,
     };
     dayTokens = minted;
     day429 = rateLimitedSoFar();
-    dayByLimits = byLimitsSoFar();
+    dayByLimits = byLimits;
     dayEvents = [];
     lines.push(line);
     options.say([

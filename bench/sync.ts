@@ -72,6 +72,8 @@ const ANCHOR = Date.UTC(2026, 11, 2, 0, 5);
 const RUNS = ['first', 'steady', 'day-15', 'day-2'] as const;
 type Run = (typeof RUNS)[number];
 const RUN_AT: Record<Run, number> = { first: ANCHOR, steady: ANCHOR + 86_400_000, 'day-15': Date.UTC(2026, 11, 15, 0, 5), 'day-2': Date.UTC(2027, 0, 2, 0, 5) };
+/** A customer org's token (the provider's has no org header): what the token bound counts. */
+const isCustomerToken = (url: string, init: RequestInit) => url.endsWith('/auth/v2/token') && new Headers(init.headers).has('X-Umbrella-OrgId');
 const AUTOTASK_THREADS = 3;
 /** Compression of the check-during-the-sync scenario (see checkDuringSync). */
 const DURING_SYNC_SCALE = 20;
@@ -218,7 +220,7 @@ async function checkDuringSync(n: number, kind: PsaKind, server: Awaited<ReturnT
   let firstTokenAt = 0;
   let lastTokenAt = 0;
   const checkFetch = async (u: string, i: RequestInit) => {
-    const token = u.endsWith('/auth/v2/token') && new Headers(i.headers).has('X-Umbrella-OrgId');
+    const token = isCustomerToken(u, i);
     if (token && firstTokenAt === 0) firstTokenAt = performance.now();
     const response = await fetch(u, i);
     if (token) lastTokenAt = performance.now();
@@ -249,7 +251,7 @@ async function checkDuringSync(n: number, kind: PsaKind, server: Awaited<ReturnT
   ].join('  ');
 }
 
-async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typeof startServer>>, dir: string, run: string, limiters: UmbrellaLimiters): Promise<Row> {
+async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typeof startServer>>, dir: string, run: Run, limiters: UmbrellaLimiters): Promise<Row> {
   const settings = settingsFor(kind, server);
   const log = memoryLogger();
   // The previous runs' garbage is collected first: the figure is the store's opening, as a process starting does it.
@@ -262,7 +264,7 @@ async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typ
   let firstTokenAt = 0;
   let lastTokenAt = 0;
   const timedFetch = async (u: string, i: RequestInit) => {
-    const token = u.endsWith('/auth/v2/token') && new Headers(i.headers).has('X-Umbrella-OrgId');
+    const token = isCustomerToken(u, i);
     const response = await fetch(u, i);
     if (token) {
       lastTokenAt = performance.now();
@@ -272,7 +274,7 @@ async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typ
   };
   const engine = await createSyncEngine({
     settings: () => settings, secrets: demoSecrets,
-    state, log, fetch: timedFetch, umbrellaLimiters: limiters, now: () => new Date(RUN_AT[run as Run]),
+    state, log, fetch: timedFetch, umbrellaLimiters: limiters, now: () => new Date(RUN_AT[run]),
   });
   global.gc?.();
   let rss = process.memoryUsage().rss;

@@ -18,9 +18,10 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { z } from 'zod';
 import { PsaWriteRecordSchema, WrittenFieldSchema } from '../../../preload/contract';
 import { describeError } from '../../domain/errors';
+import { overlayKey, replayConfiguration, sameEntry, storedChanges } from './configuration-overlay';
 import { noticingLog, withFileErrors, type StoreFileOptions } from './file-lock';
 import {
-  ConfigurationStateSchema, HISTORY_LIMIT, KeptMonthlyFiguresSchema, LastResultSchema, pruneState, RunRecordSchema, StateSchema,
+  ConfigurationStateSchema, HISTORY_LIMIT, type ConfigurationState, KeptMonthlyFiguresSchema, LastResultSchema, pruneState, RunRecordSchema, StateSchema,
   TicketLedgerEntrySchema, TicketProgressSchema, type AppState, type HistoryQuery, type PsaWrite,
   type PsaWriteRecord, type RunRecord, type StateChange, type StateStore,
 } from './state';
@@ -41,11 +42,25 @@ export interface OpenStateOptions extends StoreFileOptions {
 /** A change that could not be written is tried again after this long, then twice as long, up to a minute. */
 const RETRY_FIRST_MS = 5_000;
 const RETRY_MAX_MS = 60_000;
-/** Page size of a new database: a customer's result (about 1 KB) fits in one page. */
-const PAGE_SIZE = 1024;
+/**
+ * Page size of a new database (an existing one keeps its own). A transaction writes each page it changes whole,
+ * and a customer's result is an audit row of 200 to 600 bytes, so small pages write least: measured, a steady
+ * sync 1.4 KB per customer at 512 bytes, 1.8 at 1 KB, 2.8 at 2 KB.
+ */
+const PAGE_SIZE = 512;
 const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
 /** Retention is applied at a process's first write and then once a day. */
 const PRUNE_EVERY_MS = 86_400_000;
+/**
+ * The audit rows that stand for configuration entries are folded into the entries once there are this many per
+ * entry (about a week of daily syncs): what reading the configurations costs stays bounded, and the fold, which
+ * writes each entry once, is spread over that many syncs.
+ */
+export const FOLD_AFTER_ROWS_PER_ENTRY = 8;
+const FOLD_AFTER_ROWS_AT_LEAST = 800;
+const FOLDED_THROUGH = 'configurationsThrough';
+/** The schema version that added the columns above (a read-only opening may find an older database). */
+const OVERLAY_SCHEMA = 3;
 
 /** The schema, one step per version (PRAGMA user_version); a step is never changed once released. */
 const MIGRATIONS: readonly string[] = [
@@ -66,6 +81,12 @@ const MIGRATIONS: readonly string[] = [
      updated_at TEXT NOT NULL, detail TEXT);
    CREATE UNIQUE INDEX billing_changes_in_flight ON billing_changes (line_key) WHERE state = 'sending';
    CREATE INDEX billing_changes_plan ON billing_changes (plan_id, plan_line);`,
+  // A configuration entry that its audit row reproduces is not written beside it (configuration-overlay.ts): the row
+  // says so (holds_entry), an entry written whole says which rows it already holds (as_of), and the rows up to
+  // configurationsThrough are folded into the entries.
+  `ALTER TABLE entries ADD COLUMN as_of INTEGER;
+   ALTER TABLE psa_writes ADD COLUMN holds_entry INTEGER;
+   INSERT INTO meta (key, value) SELECT 'configurationsThrough', CAST(COALESCE(MAX(id), 0) AS TEXT) FROM psa_writes;`,
 ];
 
 type Records = Pick<AppState, 'configurations' | 'lastResults' | 'monthly'> & Pick<AppState['tickets'], 'ledger' | 'progress'>;
@@ -95,10 +116,20 @@ const SINGLE = 'single';
 /** A single value's schema by the name stored in its row, if this version knows it. */
 const singleSchema = (name: string): z.ZodType | undefined => (Object.hasOwn(SINGLES, name) ? SINGLES[name as SingleName] : undefined);
 
-/** What is in the database, as this process last read or wrote it: the object in memory and its stored text. */
-interface Persisted { ref: unknown; text: string }
+/**
+ * What is in the database, as this process last read or wrote it: the object in memory and its stored text; for
+ * an entry's row as read, `asOf` (a configuration's: the last audit row it holds; the rows after it that hold an
+ * entry apply on top).
+ */
+interface Persisted { ref: unknown; text: string; asOf?: number | null }
+type StoredRow = Persisted & { asOf: number | null };
 
 interface Row { section: string; key: string; value: string }
+
+/** An audit row that stands for a configuration entry, as read back (the table's column types). */
+interface OverlayRow {
+  id: number; psa: string; org_id: number | null; company_id: number | null; entity: string; entity_id: string | null; action: string; changes: string; run_id: string | null;
+}
 
 type StampedWrite = PsaWrite & { at: string };
 
@@ -139,8 +170,7 @@ function openChecked(file: string, readOnly: boolean, lockWaitMs: number): Datab
   const db = new DatabaseSync(file, { readOnly, timeout: lockWaitMs });
   try {
     if (!readOnly) {
-      // Small pages: each customer's result is its own transaction, and a transaction writes whole pages
-      // (only a new database takes the size). The WAL is cut back after a big transaction.
+      // Small pages (PAGE_SIZE). The WAL is cut back after a big transaction.
       db.exec(`PRAGMA page_size = ${String(PAGE_SIZE)}; PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = ${String(WAL_LIMIT_BYTES)}`);
       migrate(db, file);
     }
@@ -225,6 +255,8 @@ export function openStateStore(options: OpenStateOptions): StateStore {
   };
 
   let db = open();
+  /** Whether the database has the configuration rows' columns (schema 3): a read-only opening of an older one reads it as it was. */
+  const overlaySchema = db !== null && (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version >= OVERLAY_SCHEMA;
   /** The statements this store runs again and again (every read checks data_version; every write upserts), prepared once. */
   const statements = new Map<string, StatementSync>();
   const sql = (handle: DatabaseSync, text: string): StatementSync => {
@@ -284,16 +316,18 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     );
   };
 
-  /** One section's rows, each checked against its schema: an invalid one is dropped (and deleted, when writable). */
-  const loadSection = (section: string, schemaFor: (key: string) => z.ZodType | undefined): Map<string, Persisted> => {
-    const loaded = new Map<string, Persisted>();
+  /**
+   * One section's rows, each checked against its schema: an invalid one is dropped (and deleted, when writable).
+   * `known`: the rows as last read, reused where unchanged.
+   */
+  const loadSection = (section: string, schemaFor: (key: string) => z.ZodType | undefined, known: ReadonlyMap<string, Persisted> | undefined): Map<string, StoredRow> => {
+    const loaded = new Map<string, StoredRow>();
     if (!db) return loaded;
-    const known = persisted.get(section);
     const dropped: (Row & { why: string })[] = [];
-    for (const row of sql(db, 'SELECT key, value FROM entries WHERE section = ?').all(section) as unknown as Omit<Row, 'section'>[]) {
+    for (const row of sql(db, `SELECT key, value, ${overlaySchema ? 'as_of' : 'NULL AS as_of'} FROM entries WHERE section = ?`).all(section) as unknown as (Omit<Row, 'section'> & { as_of: number | null })[]) {
       const same = known?.get(row.key);
-      if (same?.text === row.value) {
-        loaded.set(row.key, same);
+      if (same?.text === row.value && (same.asOf ?? null) === row.as_of) {
+        loaded.set(row.key, { ...same, asOf: row.as_of });
         continue;
       }
       const schema = schemaFor(row.key);
@@ -312,11 +346,83 @@ export function openStateStore(options: OpenStateOptions): StateStore {
         dropped.push({ section, ...row, why: parsed.error.issues[0]?.message ?? 'invalid' });
         continue;
       }
-      loaded.set(row.key, { ref: deepFreeze(parsed.data), text: row.value });
+      loaded.set(row.key, { ref: deepFreeze(parsed.data), text: row.value, asOf: row.as_of });
     }
     reportDropped(db, dropped);
-    persisted.set(section, loaded);
     return loaded;
+  };
+
+  /** The configuration entries' rows as last read (persisted holds the entries they and the audit rows after them make). */
+  let configurationRows = new Map<string, StoredRow>();
+  /** The entries as last replayed: from the rows folded through `folded`, and the audit rows up to `lastId`. */
+  let replayed: { folded: number; lastId: number; entries: Map<string, Persisted> } | null = null;
+  const sameRows = (a: ReadonlyMap<string, Persisted>, b: ReadonlyMap<string, StoredRow>) =>
+    a.size === b.size && [...b].every(([key, row]) => { const known = a.get(key); return known?.text === row.text && (known.asOf ?? null) === row.asOf; });
+  const foldedThrough = (handle: DatabaseSync) => Number((sql(handle, `SELECT value FROM meta WHERE key = '${FOLDED_THROUGH}'`).get() as { value: string } | undefined)?.value ?? 0);
+  const lastAuditId = (handle: DatabaseSync) => (sql(handle, 'SELECT COALESCE(MAX(id), 0) AS id FROM psa_writes').get() as { id: number }).id;
+
+  /**
+   * The configuration entries: each row, and on top of it the audit rows after it that hold an entry (written
+   * since the last fold). A row that cannot be replayed (damaged) leaves its customer unknown: its configuration is
+   * looked up in the PSA before anything is created.
+   */
+  const loadConfigurations = (handle: DatabaseSync): Map<string, Persisted> => {
+    const rowsBefore = configurationRows;
+    configurationRows = loadSection('configurations', () => ConfigurationStateSchema, configurationRows);
+    if (!overlaySchema) return new Map(configurationRows);
+    const folded = foldedThrough(handle);
+    // Where only audit rows were added since the last reading (a sync under way in another process), only those are read.
+    const since = replayed?.folded === folded && sameRows(rowsBefore, configurationRows) ? replayed : null;
+    const entries = new Map<string, Persisted>(since?.entries ?? configurationRows);
+    let lastId = since?.lastId ?? folded;
+    /** Each customer's entry after the rows read now (null: a row could not say it). */
+    const replayedNow = new Map<string, ConfigurationState | null>();
+    const overlay = sql(handle, 'SELECT id, psa, org_id, company_id, entity, entity_id, action, changes, run_id FROM psa_writes WHERE id > ? AND holds_entry = 1 ORDER BY id');
+    for (const row of overlay.all(lastId) as unknown as OverlayRow[]) {
+      lastId = row.id;
+      const key = overlayKey({ entity: row.entity, psa: row.psa, orgId: row.org_id });
+      if (key === null || row.id <= (configurationRows.get(key)?.asOf ?? 0)) continue;
+      const changes = storedChanges(row.changes);
+      const before = (replayedNow.has(key) ? replayedNow.get(key) : (entries.get(key)?.ref as ConfigurationState | undefined)) ?? null;
+      replayedNow.set(key, changes && replayConfiguration(before, {
+        psa: row.psa, orgId: row.org_id, companyId: row.company_id, entity: row.entity, entityId: row.entity_id, action: row.action, changes, runId: row.run_id,
+      }));
+    }
+    for (const [key, entry] of replayedNow) {
+      if (entry) entries.set(key, { ref: deepFreeze(entry), text: JSON.stringify(entry) });
+      else entries.delete(key);
+    }
+    // The map is also what this process's own writes update (persisted): replaying its rows again gives the same entries.
+    replayed = { folded, lastId, entries };
+    return entries;
+  };
+
+  /**
+   * Writes the configuration entries that audit rows stand for, whole, and marks those rows folded: each entry is
+   * written once for all the syncs since the last fold. Returns how many entries it wrote.
+   */
+  const fold = (handle: DatabaseSync): number => {
+    const through = lastAuditId(handle);
+    if (through <= foldedThrough(handle)) return 0;
+    const entries = loadConfigurations(handle);
+    persisted.set('configurations', entries);
+    const upsert = sql(handle, "INSERT INTO entries (section, key, value, as_of) VALUES ('configurations', ?, ?, ?) ON CONFLICT (section, key) DO UPDATE SET value = excluded.value, as_of = excluded.as_of");
+    let written = 0;
+    for (const [key, entry] of entries) {
+      if (configurationRows.get(key)?.ref === entry.ref) continue;
+      upsert.run(key, entry.text, through);
+      configurationRows.set(key, { ...entry, asOf: through });
+      written++;
+    }
+    const remove = sql(handle, "DELETE FROM entries WHERE section = 'configurations' AND key = ?");
+    for (const key of configurationRows.keys()) {
+      if (entries.has(key)) continue;
+      remove.run(key);
+      configurationRows.delete(key);
+    }
+    sql(handle, `UPDATE meta SET value = ? WHERE key = '${FOLDED_THROUGH}'`).run(String(through));
+    replayed = { folded: through, lastId: through, entries };
+    return written;
   };
 
   const legacyState = () => {
@@ -331,14 +437,19 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     const cached = parts[name];
     if (cached) return cached;
     const record: Record<string, unknown> = db ? {} : { ...RECORD_SECTIONS[name].of(legacyState()) };
-    if (db) for (const [key, entry] of loadSection(name, () => RECORD_SECTIONS[name].schema)) record[key] = entry.ref;
+    if (db) {
+      const loaded = name === 'configurations' ? loadConfigurations(db) : loadSection(name, () => RECORD_SECTIONS[name].schema, persisted.get(name));
+      persisted.set(name, loaded);
+      for (const [key, entry] of loaded) record[key] = entry.ref;
+    }
     parts[name] = record as Records[K];
     return record as Records[K];
   }
 
   const singles = () => {
     if (parts.singles) return parts.singles;
-    const loaded = db ? loadSection(SINGLE, singleSchema) : null;
+    const loaded = db ? loadSection(SINGLE, singleSchema, persisted.get(SINGLE)) : null;
+    if (loaded) persisted.set(SINGLE, loaded);
     const value = <T>(name: SingleName, fallback: T): T => (loaded ? (loaded.get(name)?.ref as T | undefined) ?? fallback : fallback);
     const old = legacyState();
     parts.singles = {
@@ -452,38 +563,75 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     lastPrune = nowMs;
     pruneState(state, nowMs);
     const cutoff = new Date(nowMs - historyDays() * 86_400_000).toISOString();
+    // Before the audit trail's retention could take a row that stands for an entry, and once they are many.
+    const overlay = sql(handle, 'SELECT COUNT(*) AS rows, MIN(at) AS oldest FROM psa_writes WHERE id > ? AND holds_entry = 1').get(foldedThrough(handle)) as { rows: number; oldest: string | null };
+    const entries = Object.keys(state.configurations).length;
+    if (overlay.rows >= Math.max(FOLD_AFTER_ROWS_AT_LEAST, FOLD_AFTER_ROWS_PER_ENTRY * entries) || (overlay.oldest !== null && overlay.oldest < cutoff)) fold(handle);
     sql(handle, 'DELETE FROM runs WHERE started_at < ?').run(cutoff);
     state.runs = state.runs.filter((r) => r.startedAt >= cutoff);
     sql(handle, 'DELETE FROM psa_writes WHERE at < ?').run(cutoff);
   };
 
+  /**
+   * Inserts the audit rows; returns the configurations whose entry, as `upserts` writes it, an audit row of theirs
+   * reproduces from the entry before (configuration-overlay.ts): the row holds it, and the entry is not written.
+   */
+  const writeAudit = (handle: DatabaseSync, writes: readonly StampedWrite[], upserts: readonly { section: string; key: string; ref: unknown }[]): Set<string> => {
+    const held = new Set<string>();
+    if (writes.length === 0) return held;
+    const entries = new Map(upserts.filter((u) => u.section === 'configurations').map((u) => [u.key, u.ref]));
+    const rowsPerEntry = new Map<string, number>();
+    for (const w of writes) {
+      const key = overlayKey(w);
+      if (key !== null) rowsPerEntry.set(key, (rowsPerEntry.get(key) ?? 0) + 1);
+    }
+    const insert = sql(
+      handle,
+      'INSERT INTO psa_writes (at, run_id, psa, org_id, customer, company_id, company, entity, entity_id, action, changes, detail, holds_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const w of writes) {
+      const key = overlayKey(w);
+      const entry = key !== null && rowsPerEntry.get(key) === 1 ? entries.get(key) : undefined;
+      const before = key === null ? null : ((persisted.get('configurations')?.get(key)?.ref as ConfigurationState | undefined) ?? null);
+      const replayed = entry === undefined ? null : replayConfiguration(before, w);
+      const holds = key !== null && replayed !== null && sameEntry(replayed, entry);
+      if (holds) held.add(key);
+      insert.run(w.at, w.runId, w.psa, w.orgId, w.customer, w.companyId, w.company, w.entity, w.entityId, w.action, JSON.stringify(w.changes), w.detail, holds ? 1 : null);
+    }
+    return held;
+  };
+
   const writeChanges = (handle: DatabaseSync, writes: readonly StampedWrite[]) => {
     applyRetention(handle);
     const { upserts, deletes, runs } = differences();
-    if (upserts.length > 0) {
-      const upsert = sql(handle, 'INSERT INTO entries (section, key, value) VALUES (?, ?, ?) ON CONFLICT (section, key) DO UPDATE SET value = excluded.value');
-      for (const u of upserts) upsert.run(u.section, u.key, u.text);
+    const held = writeAudit(handle, writes, upserts);
+    const written = upserts.filter((u) => !(u.section === 'configurations' && held.has(u.key)));
+    // A configuration entry written whole holds every audit row so far (those after it apply on top).
+    const asOf = written.some((u) => u.section === 'configurations') ? lastAuditId(handle) : null;
+    if (written.length > 0) {
+      const upsert = sql(handle, 'INSERT INTO entries (section, key, value, as_of) VALUES (?, ?, ?, ?) ON CONFLICT (section, key) DO UPDATE SET value = excluded.value, as_of = excluded.as_of');
+      for (const u of written) upsert.run(u.section, u.key, u.text, u.section === 'configurations' ? asOf : null);
     }
     if (deletes.length > 0) {
       const remove = sql(handle, 'DELETE FROM entries WHERE section = ? AND key = ?');
-      for (const d of deletes) remove.run(d.section, d.key);
+      // A configuration forgotten stays forgotten: the audit rows not folded yet no longer stand for it.
+      const release = sql(handle, "UPDATE psa_writes SET holds_entry = NULL WHERE id > ? AND holds_entry = 1 AND psa || ':' || org_id = ?");
+      for (const d of deletes) {
+        remove.run(d.section, d.key);
+        if (d.section === 'configurations') release.run(foldedThrough(handle), d.key);
+      }
     }
     if (runs.length > 0) {
       const insert = sql(handle, 'INSERT OR REPLACE INTO runs (id, kind, started_at, record) VALUES (?, ?, ?, ?)');
       for (const run of runs) insert.run(run.id, run.kind, run.startedAt, JSON.stringify(run));
     }
-    if (writes.length > 0) {
-      const insert = sql(
-        handle,
-        'INSERT INTO psa_writes (at, run_id, psa, org_id, customer, company_id, company, entity, entity_id, action, changes, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      for (const w of writes) {
-        insert.run(w.at, w.runId, w.psa, w.orgId, w.customer, w.companyId, w.company, w.entity, w.entityId, w.action, JSON.stringify(w.changes), w.detail);
-      }
-    }
     return () => {
-      for (const u of upserts) persisted.get(u.section)?.set(u.key, { ref: deepFreeze(u.ref), text: u.text });
-      for (const d of deletes) persisted.get(d.section)?.delete(d.key);
+      for (const u of upserts) persisted.get(u.section)?.set(u.key, { ref: deepFreeze(u.ref), text: u.text, asOf: null });
+      for (const u of written) if (u.section === 'configurations') configurationRows.set(u.key, { ref: u.ref, text: u.text, asOf });
+      for (const d of deletes) {
+        persisted.get(d.section)?.delete(d.key);
+        if (d.section === 'configurations') configurationRows.delete(d.key);
+      }
       unsavedRuns.clear();
       if (parts.runs) {
         if (parts.runs.length > HISTORY_LIMIT) parts.runs = parts.runs.slice(0, HISTORY_LIMIT);
@@ -658,6 +806,22 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     flush() {
       if (!readOnly && unwritten()) commit(null, []);
     },
+    compact() {
+      if (readOnly || !db) throw new Error('The state database was opened read-only');
+      const handle = db;
+      return metered(() => {
+        handle.exec('BEGIN IMMEDIATE');
+        try {
+          refresh(handle);
+          const written = fold(handle);
+          handle.exec('COMMIT');
+          return written;
+        } catch (error) {
+          if (handle.isTransaction) handle.exec('ROLLBACK');
+          throw error;
+        }
+      });
+    },
     history(query = {}) {
       // What was recorded in this turn is part of the answer (kept back if the database cannot take it now).
       if (!readOnly && db && unwritten()) writeOrKeep();
@@ -672,7 +836,9 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       } finally {
         if (pending.length > 0) options.log.error(`State database ${file}: ${String(pending.length)} change(s) could not be written before closing; they are looked up in the PSA again at the next run.`);
         statements.clear();
-        db?.close();
+        // The last connection's close copies the WAL into the database: written too.
+        const handle = db;
+        if (handle) metered(() => { handle.close(); });
         db = null;
         parts = {};
         pending = [];

@@ -164,6 +164,11 @@ export interface StateStore {
   record(writes: readonly PsaWrite[]): void;
   /** Writes at once anything not written yet (gathered in this turn, or kept back by a failed write). */
   flush(): void;
+  /**
+   * Writes whole the configuration entries that audit rows stand for since the last time (done on its own once
+   * there are about a week's worth, and before the history retention takes any); returns how many it wrote.
+   */
+  compact(): number;
   close(): void;
   /** The audit trail, newest first. */
   history(query?: HistoryQuery): PsaWriteRecord[];

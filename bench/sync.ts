@@ -5,8 +5,10 @@
  * see RUNS), and prints per run: wall time, Umbrella and PSA requests per
  * customer, peak requests in flight, peak RSS of this process, and the ratio of wall time to the
  * lower bound that the simulators' rate limits and latency allow, and the state database's bytes written per
- * customer (what SQLite handed to the OS: WAL frames and checkpoints; each customer's result is its own
- * transaction, so the pace of the run does not change it) and the time to open it. Between the runs, the 4-hourly
+ * customer (what SQLite handed to the OS: WAL frames and checkpoints, the closing one included; each customer's
+ * result is its own transaction) and the time to open it. After the runs, the fold of their audit rows into the
+ * configuration entries that the store makes every few syncs: what it writes, and the time to read the
+ * configurations before it. Between the runs, the 4-hourly
  * ticket check (at Umbrella's real limits) and, after them, a check started during a sync.
  *
  * Umbrella's rate-limit windows (20 tokens/min per key, 14 admin calls/min, 5 reports/s per org)
@@ -32,7 +34,7 @@ import { createInterface } from 'node:readline';
 import type { CustomerMapping, PsaKind, RunRecord, Settings } from '../preload/contract';
 import { SettingsSchema } from '../preload/contract';
 import { memoryLogger } from '../main/adapters/logging/logger';
-import { openStateStore } from '../main/adapters/store/state-database';
+import { FOLD_AFTER_ROWS_PER_ENTRY, openStateStore } from '../main/adapters/store/state-database';
 import { createSyncEngine, createTicketEngine } from '../main/jobs/setup';
 import { DEMO_TICKETING } from '../main/app/demo';
 import { UmbrellaTokenCache } from '../main/adapters/umbrella/tokens';
@@ -251,6 +253,23 @@ async function checkDuringSync(n: number, kind: PsaKind, server: Awaited<ReturnT
   ].join('  ');
 }
 
+/** Reads the configurations with the runs' audit rows on top, then folds them (as the store does every few syncs). */
+function foldRow(n: number, kind: PsaKind, dir: string): string {
+  const state = openStateStore({ dir, log: memoryLogger() });
+  const reading = performance.now();
+  const customers = Object.keys(state.get().configurations).length;
+  const readMs = performance.now() - reading;
+  const before = state.bytesWritten;
+  const entries = state.compact();
+  state.close();
+  const kbPerCustomer = (state.bytesWritten - before) / 1024 / customers;
+  return [
+    `N=${String(n).padStart(5)}`, '    ', kind.padEnd(11), 'fold  ',
+    `configurations read ${readMs.toFixed(0)} ms with ${String(RUNS.length)} syncs' rows on top`,
+    `fold wrote ${String(entries)} entries: ${kbPerCustomer.toFixed(1)} KB/customer, once every ${String(FOLD_AFTER_ROWS_PER_ENTRY)} syncs = ${(kbPerCustomer / FOLD_AFTER_ROWS_PER_ENTRY).toFixed(2)} KB/customer a sync`,
+  ].join('  ');
+}
+
 async function benchRun(n: number, kind: PsaKind, server: Awaited<ReturnType<typeof startServer>>, dir: string, run: Run, limiters: UmbrellaLimiters): Promise<Row> {
   const settings = settingsFor(kind, server);
   const log = memoryLogger();
@@ -335,6 +354,7 @@ for (const n of sizes) {
           `customer tokens from ${(row.firstTokenMs / 1000).toFixed(2)} s to ${(row.lastTokenMs / 1000).toFixed(2)} s`,
         ].join('  '));
       }
+      if (only.has('sync')) console.log(foldRow(n, kind, dir));
       if (only.has('during')) {
         await tokensAgeOut(n);
         console.log(await checkDuringSync(n, kind, server));

@@ -57,6 +57,7 @@ const PRUNE_EVERY_MS = 86_400_000;
  * writes each entry once, is spread over that many syncs.
  */
 export const FOLD_AFTER_ROWS_PER_ENTRY = 8;
+/** ...and not before this many rows in all: a few hundred customers' rows cost little to read. */
 const FOLD_AFTER_ROWS_AT_LEAST = 800;
 const FOLDED_THROUGH = 'configurationsThrough';
 /** The schema version that added the columns above (a read-only opening may find an older database). */

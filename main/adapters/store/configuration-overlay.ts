@@ -76,14 +76,3 @@ export function storedChanges(text: string): WrittenField[] | null {
   });
   return valid ? (parsed as WrittenField[]) : null;
 }
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]));
-}
-
-/** Whether two entries hold the same values, whatever the order of their keys. */
-export function sameEntry(a: ConfigurationState, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}

@@ -14,11 +14,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import { PsaWriteRecordSchema, WrittenFieldSchema } from '../../../preload/contract';
 import { describeError } from '../../domain/errors';
-import { overlayKey, replayConfiguration, sameEntry, storedChanges } from './configuration-overlay';
+import { overlayKey, replayConfiguration, storedChanges } from './configuration-overlay';
 import { noticingLog, withFileErrors, type StoreFileOptions } from './file-lock';
 import {
   ConfigurationStateSchema, HISTORY_LIMIT, type ConfigurationState, KeptMonthlyFiguresSchema, LastResultSchema, pruneState, RunRecordSchema, StateSchema,
@@ -118,12 +119,10 @@ const SINGLE = 'single';
 const singleSchema = (name: string): z.ZodType | undefined => (Object.hasOwn(SINGLES, name) ? SINGLES[name as SingleName] : undefined);
 
 /**
- * What is in the database, as this process last read or wrote it: the object in memory and its stored text; for
- * an entry's row as read, `asOf` (a configuration's: the last audit row it holds; the rows after it that hold an
- * entry apply on top).
+ * What is in the database, as this process last read or wrote it: the object in memory and its stored text, and
+ * for a configuration entry's row, the last audit row it holds (the rows after it that hold an entry apply on top).
  */
-interface Persisted { ref: unknown; text: string; asOf?: number | null }
-type StoredRow = Persisted & { asOf: number | null };
+interface Persisted { ref: unknown; text: string; asOf: number | null }
 
 interface Row { section: string; key: string; value: string }
 
@@ -321,14 +320,14 @@ export function openStateStore(options: OpenStateOptions): StateStore {
    * One section's rows, each checked against its schema: an invalid one is dropped (and deleted, when writable).
    * `known`: the rows as last read, reused where unchanged.
    */
-  const loadSection = (section: string, schemaFor: (key: string) => z.ZodType | undefined, known: ReadonlyMap<string, Persisted> | undefined): Map<string, StoredRow> => {
-    const loaded = new Map<string, StoredRow>();
+  const loadSection = (section: string, schemaFor: (key: string) => z.ZodType | undefined, known: ReadonlyMap<string, Persisted> | undefined): Map<string, Persisted> => {
+    const loaded = new Map<string, Persisted>();
     if (!db) return loaded;
     const dropped: (Row & { why: string })[] = [];
     for (const row of sql(db, `SELECT key, value, ${overlaySchema ? 'as_of' : 'NULL AS as_of'} FROM entries WHERE section = ?`).all(section) as unknown as (Omit<Row, 'section'> & { as_of: number | null })[]) {
       const same = known?.get(row.key);
-      if (same?.text === row.value && (same.asOf ?? null) === row.as_of) {
-        loaded.set(row.key, { ...same, asOf: row.as_of });
+      if (same?.text === row.value && same.asOf === row.as_of) {
+        loaded.set(row.key, same);
         continue;
       }
       const schema = schemaFor(row.key);
@@ -354,11 +353,11 @@ export function openStateStore(options: OpenStateOptions): StateStore {
   };
 
   /** The configuration entries' rows as last read (persisted holds the entries they and the audit rows after them make). */
-  let configurationRows = new Map<string, StoredRow>();
+  let configurationRows = new Map<string, Persisted>();
   /** The entries as last replayed: from the rows folded through `folded`, and the audit rows up to `lastId`. */
   let replayed: { folded: number; lastId: number; entries: Map<string, Persisted> } | null = null;
-  const sameRows = (a: ReadonlyMap<string, Persisted>, b: ReadonlyMap<string, StoredRow>) =>
-    a.size === b.size && [...b].every(([key, row]) => { const known = a.get(key); return known?.text === row.text && (known.asOf ?? null) === row.asOf; });
+  const sameRows = (a: ReadonlyMap<string, Persisted>, b: ReadonlyMap<string, Persisted>) =>
+    a.size === b.size && [...b].every(([key, row]) => { const known = a.get(key); return known?.text === row.text && known.asOf === row.asOf; });
   const foldedThrough = (handle: DatabaseSync) => Number((sql(handle, `SELECT value FROM meta WHERE key = '${FOLDED_THROUGH}'`).get() as { value: string } | undefined)?.value ?? 0);
   const lastAuditId = (handle: DatabaseSync) => (sql(handle, 'SELECT COALESCE(MAX(id), 0) AS id FROM psa_writes').get() as { id: number }).id;
 
@@ -390,7 +389,7 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       }));
     }
     for (const [key, entry] of replayedNow) {
-      if (entry) entries.set(key, { ref: deepFreeze(entry), text: JSON.stringify(entry) });
+      if (entry) entries.set(key, { ref: deepFreeze(entry), text: JSON.stringify(entry), asOf: null });
       else entries.delete(key);
     }
     // The map is also what this process's own writes update (persisted): replaying its rows again gives the same entries.
@@ -593,9 +592,8 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     for (const w of writes) {
       const key = overlayKey(w);
       const entry = key !== null && rowsPerEntry.get(key) === 1 ? entries.get(key) : undefined;
-      const before = key === null ? null : ((persisted.get('configurations')?.get(key)?.ref as ConfigurationState | undefined) ?? null);
-      const replayed = entry === undefined ? null : replayConfiguration(before, w);
-      const holds = key !== null && replayed !== null && sameEntry(replayed, entry);
+      const before = key === null ? undefined : persisted.get('configurations')?.get(key)?.ref as ConfigurationState | undefined;
+      const holds = key !== null && entry !== undefined && isDeepStrictEqual(replayConfiguration(before ?? null, w), entry);
       if (holds) held.add(key);
       insert.run(w.at, w.runId, w.psa, w.orgId, w.customer, w.companyId, w.company, w.entity, w.entityId, w.action, JSON.stringify(w.changes), w.detail, holds ? 1 : null);
     }
@@ -617,9 +615,10 @@ export function openStateStore(options: OpenStateOptions): StateStore {
       const remove = sql(handle, 'DELETE FROM entries WHERE section = ? AND key = ?');
       // A configuration forgotten stays forgotten: the audit rows not folded yet no longer stand for it.
       const release = sql(handle, "UPDATE psa_writes SET holds_entry = NULL WHERE id > ? AND holds_entry = 1 AND psa || ':' || org_id = ?");
+      const folded = deletes.some((d) => d.section === 'configurations') ? foldedThrough(handle) : 0;
       for (const d of deletes) {
         remove.run(d.section, d.key);
-        if (d.section === 'configurations') release.run(foldedThrough(handle), d.key);
+        if (d.section === 'configurations') release.run(folded, d.key);
       }
     }
     if (runs.length > 0) {

@@ -11,6 +11,8 @@ import { SettingsSchema } from '../../preload/contract';
 import { memoryLogger } from '../../main/adapters/logging/logger';
 import { openStateStore } from '../../main/adapters/store/state-database';
 import { createSyncEngine, createTicketEngine } from '../../main/jobs/setup';
+import type { SyncEngine } from '../../main/jobs/sync/engine';
+import type { TicketEngine } from '../../main/jobs/tickets/engine';
 import { scaleUmbrellaLimits, UmbrellaLimiters } from '../../main/adapters/umbrella/limits';
 import { UmbrellaTokenCache } from '../../main/adapters/umbrella/tokens';
 import { realSecretStore, tempDir } from '../helpers/fixtures';
@@ -21,6 +23,29 @@ let sims: DemoSimulators | null = null;
 afterEach(async () => {
   await sims?.stop();
 });
+
+/**
+ * Runs the sync, and the ticket check once the sync has minted 30 tokens (a window filled and many more queued);
+ * `stopSync` ends the sync after the check. What was minted while the check ran: the tokens of the customers the
+ * check acted on, the sync's tokens between its first and last, and the order ('T' the check's, 's' another).
+ */
+async function checkDuringSync(sync: SyncEngine, check: TicketEngine, stopSync?: AbortController) {
+  const minted = () => sims!.umbrella.exchanges.filter((e) => e.path === '/auth/v2/token' && e.status === 200);
+  const syncing = sync.run();
+  while (minted().length < 30) await new Promise((resolve) => setTimeout(resolve, 5));
+  const startedAt = minted().length;
+  const tickets = await check.run({ checkNow: true });
+  const doneAt = minted().length;
+  stopSync?.abort();
+  await syncing;
+  const checked = new Set(tickets.actions.map((a) => a.orgId));
+  const during = minted().slice(startedAt, doneAt).map((e) => Number(e.headers['x-umbrella-orgid']));
+  const forCheck = during.filter((org) => checked.has(org));
+  const first = during.findIndex((org) => checked.has(org));
+  const last = during.lastIndexOf(forCheck.at(-1)!);
+  const syncBetween = during.slice(first, last).filter((org) => !checked.has(org)).length;
+  return { tickets, forCheck, syncBetween, trace: during.map((org) => (checked.has(org) ? 'T' : 's')).join('') };
+}
 
 it('a sync and a ticket check running at once share the token budget: Umbrella never answers 429', async () => {
   sims = await startDemoSimulators({ rateLimits: true, limitScale: SCALE });
@@ -64,27 +89,12 @@ it('a ticket check started while the sync is minting tokens goes first: its cust
     umbrellaTokens: new UmbrellaTokenCache(),
   };
   const [syncEngine, ticketEngine] = await Promise.all([createSyncEngine(setup), createTicketEngine(setup)]);
-  const umbrella = sims.umbrella;
-  const minted = () => umbrella.exchanges.filter((e) => e.path === '/auth/v2/token' && e.status === 200);
-  const sync = syncEngine.run();
-  // The check starts once the sync has filled a token window and queued many more.
-  while (minted().length < 30) await new Promise((resolve) => setTimeout(resolve, 5));
-  const startedAt = minted().length;
-  const tickets = await ticketEngine.run({ checkNow: true });
-  const doneAt = minted().length;
-  await sync;
+  const { tickets, forCheck, syncBetween, trace } = await checkDuringSync(syncEngine, ticketEngine);
   state.close();
-  const orgOf = (e: { headers: Record<string, unknown> }) => Number(e.headers['x-umbrella-orgid']);
-  const checked = new Set(tickets.actions.map((a) => a.orgId));
-  const during = minted().slice(startedAt, doneAt).map(orgOf);
-  const forCheck = during.filter((org) => checked.has(org));
   expect(forCheck.length).toBeGreaterThanOrEqual(3);
   // Once the check asks for its tokens, they are minted next: the sync's queued requests wait. Only
   // tokens already in flight when it asked may land in between (without priority: the sync's whole queue).
-  const first = during.findIndex((org) => checked.has(org));
-  const last = during.lastIndexOf(forCheck.at(-1)!);
-  const syncBetween = during.slice(first, last).filter((org) => !checked.has(org));
-  expect(syncBetween.length, during.map((org) => (checked.has(org) ? 'T' : 's')).join('')).toBeLessThanOrEqual(3);
+  expect(syncBetween, trace).toBeLessThanOrEqual(3);
   expect(tickets.record.error).toBeUndefined();
 });
 
@@ -107,24 +117,11 @@ it('a ticket check with more customers than a token window holds takes whole win
   };
   const stop = new AbortController();
   const [syncEngine, ticketEngine] = await Promise.all([createSyncEngine({ ...setup, stopSignal: stop.signal }), createTicketEngine(setup)]);
-  const minted = () => sims!.umbrella.exchanges.filter((e) => e.path === '/auth/v2/token' && e.status === 200);
-  const sync = syncEngine.run();
-  while (minted().length < 30) await new Promise((resolve) => setTimeout(resolve, 5));
-  const startedAt = minted().length;
-  const tickets = await ticketEngine.run({ checkNow: true });
-  const doneAt = minted().length;
-  stop.abort();
-  await sync;
+  const { tickets, forCheck, syncBetween, trace } = await checkDuringSync(syncEngine, ticketEngine, stop);
   state.close();
   expect(tickets.record.error).toBeUndefined();
-  const checked = new Set(tickets.actions.map((a) => a.orgId));
-  const during = minted().slice(startedAt, doneAt).map((e) => Number(e.headers['x-umbrella-orgid']));
-  const forCheck = during.filter((org) => checked.has(org));
   expect(forCheck.length).toBeGreaterThan(UMBRELLA_LIMITS.token[0]!.limit);
   // Each window the check spans is the check's, but for requests of the sync already on their way when it began: at
   // most half a window's worth in all (measured 6; with 8 customers at once the sync took 12 of every 20: 24).
-  const first = during.findIndex((org) => checked.has(org));
-  const last = during.lastIndexOf(forCheck.at(-1)!);
-  const syncBetween = during.slice(first, last).filter((org) => !checked.has(org));
-  expect(syncBetween.length, during.map((org) => (checked.has(org) ? 'T' : 's')).join('')).toBeLessThanOrEqual(UMBRELLA_LIMITS.token[0]!.limit / 2);
+  expect(syncBetween, trace).toBeLessThanOrEqual(UMBRELLA_LIMITS.token[0]!.limit / 2);
 }, 60_000);
